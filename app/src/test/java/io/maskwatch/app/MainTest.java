@@ -1,0 +1,39 @@
+package io.maskwatch.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+    @Test
+    void unknownCommandPrintsHelpAndExitCode2() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf));
+        try {
+            assertEquals(2, Main.run(List.of("frobnicate")));
+        } finally {
+            System.setErr(err);
+        }
+        String out = buf.toString();
+        assertTrue(out.contains("unknown command 'frobnicate'"), out);
+        assertTrue(out.contains("demo"), out);
+    }
+
+    @Test
+    void demoIsAlwaysAvailable() {
+        assertNotNull(Main.load("demo"));
+        assertNull(Main.load("nope"));
+    }
+
+    @Test
+    void badDemoOptionIsAUsageError() {
+        assertEquals(2, Main.run(List.of("demo", "--bogus")));
+    }
+}

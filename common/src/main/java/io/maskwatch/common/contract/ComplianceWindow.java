@@ -1,0 +1,33 @@
+package io.maskwatch.common.contract;
+
+import java.util.Objects;
+
+/**
+ * Value of {@code maskwatch.compliance}: persons with a voted status in one tumbling window.
+ * Key: camera id, or {@link #FACILITY} for the whole site.
+ *
+ * @param compliance masked / (masked + unmasked), null when nobody had a voted status
+ */
+public record ComplianceWindow(
+        int schemaVersion,
+        String cameraId,
+        long windowStartMs,
+        long windowEndMs,
+        long persons,
+        long masked,
+        long unmasked,
+        long uncertain,
+        Double compliance) {
+
+    /** Key and camera id of facility-wide windows. */
+    public static final String FACILITY = "_facility";
+
+    public ComplianceWindow {
+        Objects.requireNonNull(cameraId, "camera_id");
+    }
+
+    public static Double ratio(long masked, long unmasked) {
+        long decided = masked + unmasked;
+        return decided == 0 ? null : (double) masked / decided;
+    }
+}

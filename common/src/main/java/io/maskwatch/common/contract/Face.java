@@ -1,0 +1,40 @@
+package io.maskwatch.common.contract;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One detected and classified face.
+ *
+ * @param box           face box in frame pixels
+ * @param faceScore     face detector confidence in [0, 1]
+ * @param label         predicted label
+ * @param score         probability of {@code label}
+ * @param probabilities probability per label wire name ({@code mask}, {@code no_mask}, later {@code incorrect})
+ * @param cropJpeg      optional small JPEG of the face crop (base64 in JSON), null when not sent
+ * @param heatmapJpeg   optional JPEG of the class-activation heat map blended over the crop, null when not sent
+ */
+public record Face(
+        Box box,
+        double faceScore,
+        FaceLabel label,
+        double score,
+        Map<String, Double> probabilities,
+        byte[] cropJpeg,
+        byte[] heatmapJpeg) {
+
+    public Face {
+        Objects.requireNonNull(box, "box");
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(probabilities, "probabilities");
+        probabilities = Map.copyOf(probabilities);
+    }
+
+    public double probability(FaceLabel l) {
+        return probabilities.getOrDefault(l.wireName(), 0.0);
+    }
+
+    public Face withImages(byte[] crop, byte[] heatmap) {
+        return new Face(box, faceScore, label, score, probabilities, crop, heatmap);
+    }
+}

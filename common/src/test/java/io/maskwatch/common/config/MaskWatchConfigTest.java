@@ -1,0 +1,137 @@
+package io.maskwatch.common.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MaskWatchConfigTest {
+    /** A service section, as a module would declare it. */
+    public record DemoSection(int threads, double minScore, String heatmaps, Nested notifications) implements ConfigSection {
+        public record Nested(int rateLimitSeconds, List<String> sinks) {
+        }
+
+        static DemoSection defaults() {
+            return new DemoSection(1, 0.5, "no_mask", new Nested(60, List.of("log")));
+        }
+
+        @Override
+        public List<String> problems() {
+            return threads < 1 ? List.of("threads must be >= 1, got " + threads) : List.of();
+        }
+    }
+
+    private static final String YAML = """
+            kafka:
+              bootstrap-servers: kafka:9092
+              client-properties:
+                security.protocol: SSL
+            cameras:
+              - id: entrance-a
+                name: Entrance A
+                url: rtsp://admin:${CAM_PASS}@10.0.0.5/live
+                fps: 2
+              - id: lobby
+                url: /videos/lobby.mp4
+                loop: true
+            detector:
+              threads: 2
+            """;
+
+    @Test
+    void fileOverDefaultsAndEnvOverFile() {
+        var cfg = MaskWatchConfig.parse(YAML, Map.of(
+                "CAM_PASS", "pw",
+                "MASKWATCH_DETECTOR_MIN_SCORE", "0.7",
+                "MASKWATCH_DETECTOR_NOTIFICATIONS_RATE_LIMIT_SECONDS", "30",
+                "MASKWATCH_KAFKA_BOOTSTRAP_SERVERS", "broker-1:9093",
+                "MASKWATCH_KAFKA_CLIENT_PROPERTIES_SASL_MECHANISM", "PLAIN",
+                "MASKWATCH_CAMERAS_1_FPS", "5",
+                "MASKWATCH_CAMERAS_2_ID", "dock",
+                "MASKWATCH_CAMERAS_2_URL", "http://cam/mjpg"), "test.yaml");
+        DemoSection d = cfg.section("detector", DemoSection.class, DemoSection.defaults());
+        assertEquals(2, d.threads());
+        assertEquals(0.7, d.minScore());
+        assertEquals("no_mask", d.heatmaps());
+        assertEquals(30, d.notifications().rateLimitSeconds());
+        KafkaSettings k = cfg.kafka();
+        assertEquals("broker-1:9093", k.bootstrapServers());
+        assertEquals("SSL", k.clientProperties().get("security.protocol"));
+        assertEquals("PLAIN", k.clientProperties().get("sasl.mechanism"));
+        List<CameraConfig> cams = cfg.cameras();
+        assertEquals(3, cams.size());
+        assertEquals("rtsp://admin:pw@10.0.0.5/live", cams.get(0).url());
+        assertEquals(5.0, cams.get(1).fps());
+        assertEquals(85, cams.get(1).jpegQuality());
+        assertEquals("dock", cams.get(2).id());
+        assertFalse(cams.get(0).toString().contains("pw"));
+    }
+
+    @Test
+    void unknownKeyIsNamedWithKnownKeys() {
+        var cfg = MaskWatchConfig.parse("detector:\n  thredas: 2\n", Map.of(), "x.yaml");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> cfg.section("detector", DemoSection.class, DemoSection.defaults()));
+        assertTrue(e.getMessage().contains("detector.thredas"), e.getMessage());
+        assertTrue(e.getMessage().contains("threads"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypeAndFailedValidationAreNamed() {
+        var cfg = MaskWatchConfig.parse("detector:\n  threads: many\n", Map.of(), "x.yaml");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> cfg.section("detector", DemoSection.class, DemoSection.defaults()));
+        assertTrue(e.getMessage().contains("detector.threads") && e.getMessage().contains("whole number"), e.getMessage());
+        var cfg2 = MaskWatchConfig.parse("detector:\n  threads: 0\n", Map.of(), "x.yaml");
+        ConfigException e2 = assertThrows(ConfigException.class,
+                () -> cfg2.section("detector", DemoSection.class, DemoSection.defaults()));
+        assertTrue(e2.getMessage().contains("detector.threads must be >= 1, got 0"), e2.getMessage());
+    }
+
+    @Test
+    void cameraProblemsNameTheCameraButNotThePassword() {
+        var cfg = MaskWatchConfig.parse("""
+                cameras:
+                  - id: a
+                    url: rtsp://u:topsecret@h/x
+                    fps: 0
+                  - id: a
+                    url: /v.mp4
+                  - id: "bad id!"
+                """, Map.of(), "x.yaml");
+        ConfigException e = assertThrows(ConfigException.class, cfg::cameras);
+        String m = e.getMessage();
+        assertTrue(m.contains("cameras[0].fps must be > 0"), m);
+        assertTrue(m.contains("cameras[1].id 'a' is used by another camera"), m);
+        assertTrue(m.contains("cameras[2].id must be"), m);
+        assertTrue(m.contains("cameras[2].url is required"), m);
+        assertFalse(m.contains("topsecret"), m);
+    }
+
+    @Test
+    void badYamlUnknownSectionMissingEnvAndBadKafka() {
+        assertTrue(assertThrows(ConfigException.class, () -> MaskWatchConfig.parse("kafka: [", Map.of(), "y.yaml"))
+                .getMessage().contains("not valid YAML"));
+        assertTrue(assertThrows(ConfigException.class, () -> MaskWatchConfig.parse("kafak: {}", Map.of(), "y.yaml"))
+                .getMessage().contains("unknown top-level key 'kafak'"));
+        assertTrue(assertThrows(ConfigException.class, () -> MaskWatchConfig.parse("", Map.of("MASKWATCH_FOO_BAR", "1"), "y"))
+                .getMessage().contains("MASKWATCH_FOO_BAR"));
+        var cfg = MaskWatchConfig.parse("cameras:\n  - id: a\n    url: rtsp://u:${NOPE}@h\n", Map.of(), "y");
+        assertTrue(assertThrows(ConfigException.class, cfg::cameras).getMessage().contains("NOPE"));
+        var k = MaskWatchConfig.parse("kafka:\n  bootstrap-servers: kafka\n  partitions: 0\n", Map.of(), "y");
+        String m = assertThrows(ConfigException.class, k::kafka).getMessage();
+        assertTrue(m.contains("kafka.bootstrap-servers entry 'kafka' is not host:port"), m);
+        assertTrue(m.contains("kafka.partitions must be >= 1"), m);
+    }
+
+    @Test
+    void missingFileIsExplained() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MaskWatchConfig.load(java.nio.file.Path.of("/nonexistent/mw.yaml"), Map.of()));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+}
