@@ -45,6 +45,13 @@ public final class MaskWatchConfig {
     /** Top-level sections a file may contain. */
     public static final Set<String> SECTIONS = Set.of(
             "kafka", "cameras", "ingest", "detector", "alerter", "demo", "train");
+    /**
+     * MASKWATCH_* variables that are not configuration keys: they steer the launcher, the model
+     * cache and tests, and must not be rejected as unknown sections.
+     */
+    public static final Set<String> NON_CONFIG_ENV = Set.of(
+            "MASKWATCH_JAVA_OPTS", "MASKWATCH_MODEL_CACHE", "MASKWATCH_SHARED_DIR", "MASKWATCH_HOME",
+            "MASKWATCH_LOG_LEVEL");
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
@@ -70,7 +77,7 @@ public final class MaskWatchConfig {
             }
         }
         for (String var : env.keySet()) {
-            if (var.startsWith(ENV_PREFIX)) {
+            if (var.startsWith(ENV_PREFIX) && !NON_CONFIG_ENV.contains(var)) {
                 String section = sectionOfEnv(var);
                 if (section == null) {
                     problems.add("environment variable " + var + " does not name a configuration section; expected "
@@ -313,7 +320,7 @@ public final class MaskWatchConfig {
             String rest = e.getKey().substring(prefix.length());
             List<String> segments = new ArrayList<>(List.of(rest.split("_", -1)));
             try {
-                set(holder, section, segments, parseScalar(e.getValue()), e.getKey());
+                set(holder, section, segments, parseScalar(e.getValue()), e.getValue(), e.getKey());
             } catch (ConfigException ce) {
                 problems.addAll(ce.problems());
             }
@@ -323,7 +330,8 @@ public final class MaskWatchConfig {
         }
     }
 
-    private static void set(ObjectNode parent, String key, List<String> segments, JsonNode value, String var) {
+    private static void set(ObjectNode parent, String key, List<String> segments, JsonNode value, String raw,
+                            String var) {
         JsonNode node = parent.get(key);
         if (segments.isEmpty() || segments.size() == 1 && segments.get(0).isEmpty()) {
             parent.set(key, value);
@@ -350,7 +358,7 @@ public final class MaskWatchConfig {
             }
             ObjectNode wrapper = JsonNodeFactory.instance.objectNode();
             wrapper.set("item", arr.get(i));
-            set(wrapper, "item", segments.subList(1, segments.size()), value, var);
+            set(wrapper, "item", segments.subList(1, segments.size()), value, raw, var);
             arr.set(i, wrapper.get("item"));
             return;
         }
@@ -360,8 +368,9 @@ public final class MaskWatchConfig {
         }
         boolean freeForm = key.endsWith("properties") || key.endsWith("headers") || key.equals("labels");
         if (freeForm) {
-            // Kafka client properties: security.protocol <- SECURITY_PROTOCOL
-            obj.set(String.join(".", segments).toLowerCase(), value);
+            // Kafka client properties: security.protocol <- SECURITY_PROTOCOL. Values stay strings:
+            // a password like 0123 or "true" must not be reinterpreted as a number or boolean.
+            obj.put(String.join(".", segments).toLowerCase(), raw);
             return;
         }
         // The longest run of segments that names an existing child wins; the rest goes deeper.
@@ -370,7 +379,7 @@ public final class MaskWatchConfig {
             for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
                 String child = it.next();
                 if (child.toUpperCase().replace('-', '_').equals(candidate)) {
-                    set(obj, child, new ArrayList<>(segments.subList(n, segments.size())), value, var);
+                    set(obj, child, new ArrayList<>(segments.subList(n, segments.size())), value, raw, var);
                     return;
                 }
             }

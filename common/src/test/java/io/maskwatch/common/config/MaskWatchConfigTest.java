@@ -50,6 +50,8 @@ class MaskWatchConfigTest {
                 "MASKWATCH_DETECTOR_NOTIFICATIONS_RATE_LIMIT_SECONDS", "30",
                 "MASKWATCH_KAFKA_BOOTSTRAP_SERVERS", "broker-1:9093",
                 "MASKWATCH_KAFKA_CLIENT_PROPERTIES_SASL_MECHANISM", "PLAIN",
+                "MASKWATCH_KAFKA_CLIENT_PROPERTIES_SSL_KEY_PASSWORD", "0123",
+                "MASKWATCH_JAVA_OPTS", "-Xmx1g",
                 "MASKWATCH_CAMERAS_1_FPS", "5",
                 "MASKWATCH_CAMERAS_2_ID", "dock",
                 "MASKWATCH_CAMERAS_2_URL", "http://cam/mjpg"), "test.yaml");
@@ -62,6 +64,7 @@ class MaskWatchConfigTest {
         assertEquals("broker-1:9093", k.bootstrapServers());
         assertEquals("SSL", k.clientProperties().get("security.protocol"));
         assertEquals("PLAIN", k.clientProperties().get("sasl.mechanism"));
+        assertEquals("0123", k.clientProperties().get("ssl.key.password"));
         List<CameraConfig> cams = cfg.cameras();
         assertEquals(3, cams.size());
         assertEquals("rtsp://admin:pw@10.0.0.5/live", cams.get(0).url());
