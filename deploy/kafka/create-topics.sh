@@ -25,13 +25,6 @@ create() {
   local name=$1; shift
   "$topics_cmd" --bootstrap-server "$bootstrap" --create --if-not-exists --topic "$name" \
     --partitions "$partitions" --replication-factor "$rf" "$@"
-  local have
-  have=$("$topics_cmd" --bootstrap-server "$bootstrap" --describe --topic "$name" \
-    | sed -n 's/.*PartitionCount: *\([0-9]*\).*/\1/p' | head -n 1)
-  if [[ -n "$have" && "$have" -lt "$partitions" ]]; then
-    echo "kafka-init: WARNING $name has $have partitions, fewer than PARTITIONS=$partitions;" \
-         "at most $have consumers of it can work at once (kafka-topics.sh --alter --partitions to grow it)" >&2
-  fi
 }
 
 day=86400000
@@ -45,5 +38,14 @@ create maskwatch.compliance          --config retention.ms=$((30 * day))
 create maskwatch.notifications       --config retention.ms=$((7 * day)) --config max.message.bytes=$max_bytes
 create maskwatch.notifications.dlq   --config retention.ms=$((30 * day)) --config max.message.bytes=$max_bytes
 
-echo "kafka-init: topics ready on $bootstrap:"
-"$topics_cmd" --bootstrap-server "$bootstrap" --list | grep '^maskwatch\.'
+# Topics that existed before keep their partitions: say when they are fewer than asked for.
+"$topics_cmd" --bootstrap-server "$bootstrap" --describe --topic 'maskwatch\..*' \
+  | sed -n 's/^Topic: *\([^[:space:]]*\).*PartitionCount: *\([0-9]*\).*/\1 \2/p' \
+  | while read -r name have; do
+      if [[ "$have" -lt "$partitions" ]]; then
+        echo "kafka-init: WARNING $name has $have partitions, fewer than PARTITIONS=$partitions;" \
+             "at most $have consumers of it can work at once (kafka-topics.sh --alter --partitions to grow it)" >&2
+      fi
+      echo "kafka-init: $name ($have partitions)"
+    done
+echo "kafka-init: topics ready on $bootstrap"

@@ -12,19 +12,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image's entry point starts the real distribution: the packaged jar and app/target/lib laid
  * out as in the image (/opt/maskwatch/{bin,lib}), run with a real JVM.
  */
 class EntrypointIT {
-    @TempDir
-    Path home;
-
     @Test
     void entrypointRunsTheLauncherWithTheImageLayout() throws IOException, InterruptedException {
         Assumptions.assumeTrue(DeployFiles.bashAvailable());
+        Path home = Files.createTempDirectory("maskwatch-image-");
+        try {
+            runHelp(home);
+        } finally {
+            // the lib/ entries are links into app/target: delete the links, never their targets
+            try (Stream<Path> s = Files.walk(home)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static void runHelp(Path home) throws IOException, InterruptedException {
         Path root = DeployFiles.repoRoot();
         Path target = root.resolve("app/target");
         Path lib = home.resolve("lib");

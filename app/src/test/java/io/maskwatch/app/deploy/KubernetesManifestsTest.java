@@ -179,6 +179,20 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void devUsesTheThirdPartyImagesOfTheComposeStack() {
+        Set<String> composeImages = new TreeSet<>();
+        DeployFiles.compose().path("services").forEach(s -> composeImages.add(s.path("image").asText()));
+        for (ObjectNode o : Kustomize.build(K8S.resolve("overlays/dev"))) {
+            for (JsonNode c : Kustomize.containers(o)) {
+                String image = c.path("image").asText();
+                if (!Kustomize.imageName(image).endsWith("maskwatch")) {
+                    assertTrue(composeImages.contains(image), "dev image " + image + " differs from docker-compose.yml " + composeImages);
+                }
+            }
+        }
+    }
+
+    @Test
     void productionRunsOnStrimziWithTopicsUsersAndTls() {
         List<ObjectNode> all = Kustomize.build(K8S.resolve("overlays/production"));
         ObjectNode kafkaCr = only(all, "Kafka");
