@@ -1,0 +1,87 @@
+package io.maskwatch.app.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.maskwatch.common.config.KafkaSettings;
+import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/kafka/create-topics.sh (the compose kafka-init step) against a real KRaft broker. The
+ * kafka-topics.sh it calls is Kafka's own launcher line: TopicCommand on Kafka's jars.
+ */
+class CreateTopicsIT {
+    @Test
+    void createsEveryTopicWithItsSettingsAndIsIdempotent() throws Exception {
+        Assumptions.assumeTrue(DeployFiles.bashAvailable());
+        Path kafkaHome = Files.createTempDirectory("kafka-home-");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            Path bin = Files.createDirectories(kafkaHome.resolve("bin"));
+            Path topicsCmd = bin.resolve("kafka-topics.sh");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Files.writeString(topicsCmd, "#!/bin/bash\nexec '" + java + "' -Xmx256m -XX:TieredStopAtLevel=1 -cp \""
+                    + System.getProperty("java.class.path") + "\" org.apache.kafka.tools.TopicCommand \"$@\"\n");
+            assertTrue(topicsCmd.toFile().setExecutable(true));
+
+            var first = run(kafkaHome, broker.bootstrapServers(), "3");
+            assertEquals(0, first.getKey(), first.getValue());
+            assertTrue(first.getValue().contains("topics ready"), first.getValue());
+
+            KafkaSettings defaults = KafkaSettings.defaults();
+            Properties props = new Properties();
+            props.put("bootstrap.servers", broker.bootstrapServers());
+            try (Admin admin = Admin.create(props)) {
+                Map<String, TopicDescription> topics = admin.describeTopics(defaults.topics().all()).allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
+                assertEquals(8, topics.size());
+                topics.values().forEach(t -> assertEquals(3, t.partitions().size(), t.name()));
+                ConfigResource frames = new ConfigResource(ConfigResource.Type.TOPIC, defaults.topics().frames());
+                Config cfg = admin.describeConfigs(List.of(frames)).all().get(30, TimeUnit.SECONDS).get(frames);
+                assertEquals("3600000", cfg.get("retention.ms").value(), "frames are kept one hour");
+                assertEquals("600000", cfg.get("segment.ms").value());
+                assertEquals(String.valueOf(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES), cfg.get("max.message.bytes").value());
+            }
+
+            // a second run (compose restarts) changes nothing and says when partitions are short
+            var again = run(kafkaHome, broker.bootstrapServers(), "6");
+            assertEquals(0, again.getKey(), again.getValue());
+            assertTrue(again.getValue().contains("WARNING maskwatch.frames has 3 partitions, fewer than PARTITIONS=6"),
+                    again.getValue());
+        } finally {
+            try (Stream<Path> s = Files.walk(kafkaHome)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static Map.Entry<Integer, String> run(Path kafkaHome, String bootstrap, String partitions)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", DeployFiles.repoRoot().resolve("deploy/kafka/create-topics.sh").toString())
+                .redirectErrorStream(true);
+        pb.environment().put("KAFKA_HOME", kafkaHome.toString());
+        pb.environment().put("BOOTSTRAP_SERVERS", bootstrap);
+        pb.environment().put("PARTITIONS", partitions);
+        pb.environment().put("REPLICATION_FACTOR", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "create-topics.sh finished");
+        return Map.entry(p.exitValue(), out);
+    }
+}

@@ -1,0 +1,529 @@
+package io.maskwatch.app.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.maskwatch.common.config.KafkaSettings;
+import io.maskwatch.common.config.MaskWatchConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Kubernetes manifests, rendered per overlay, agree with each other and with the services. */
+class KubernetesManifestsTest {
+    private static final Path ROOT = DeployFiles.repoRoot();
+    private static final Path K8S = ROOT.resolve("k8s");
+    private static final List<String> SERVICES = List.of("ingest", "detector", "alerter");
+    /** Keys of the Secrets Strimzi's User Operator and Cluster Operator write. */
+    private static final Set<String> STRIMZI_USER_KEYS = Set.of("ca.crt", "user.crt", "user.key", "user.p12", "user.password");
+    private static final Set<String> STRIMZI_CA_KEYS = Set.of("ca.crt", "ca.p12", "ca.password");
+
+    @Test
+    void everyKustomizationListsExistingFilesAndEveryManifestIsListed() throws IOException {
+        List<Path> dirs;
+        try (Stream<Path> s = Files.walk(K8S)) {
+            dirs = s.filter(p -> p.getFileName().toString().equals("kustomization.yaml")).map(Path::getParent).toList();
+        }
+        assertTrue(dirs.size() >= 6, "base, 3 components, 2 overlays: " + dirs);
+        for (Path dir : dirs) {
+            JsonNode k = Kustomize.kustomization(dir);
+            Set<String> listed = new TreeSet<>();
+            for (String field : List.of("resources", "components")) {
+                k.path(field).forEach(r -> listed.add(r.asText()));
+            }
+            k.path("patches").forEach(p -> listed.add(p.path("path").asText()));
+            for (String gen : List.of("configMapGenerator", "secretGenerator")) {
+                k.path(gen).forEach(g -> g.path("files").forEach(f -> listed.add(
+                        f.asText().contains("=") ? f.asText().substring(f.asText().indexOf('=') + 1) : f.asText())));
+            }
+            for (String entry : listed) {
+                assertTrue(Files.exists(dir.resolve(entry)), dir + "/kustomization.yaml lists missing " + entry);
+            }
+            // a manifest next to a kustomization that it does not list would silently never be applied
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path f : s.filter(Files::isRegularFile).toList()) {
+                    String name = f.getFileName().toString();
+                    if ((name.endsWith(".yaml") || name.endsWith(".yml")) && !name.equals("kustomization.yaml")) {
+                        assertTrue(listed.contains(name), dir + "/" + name + " is not listed in its kustomization.yaml");
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    void workloadsAgreeWithTheServicesConfigurationPortsAndProbes(String path) {
+        List<ObjectNode> all = Kustomize.build(K8S.resolve(path));
+        for (String svc : SERVICES) {
+            ObjectNode w = workload(all, svc);
+            String where = path + " " + w.path("kind").asText() + "/" + svc;
+            assertEquals(svc.equals("detector") ? "Deployment" : "StatefulSet", w.path("kind").asText(), where);
+            JsonNode c = mainContainer(w, svc);
+
+            // image: the one the Dockerfile builds
+            String image = c.path("image").asText();
+            assertEquals("maskwatch", Kustomize.imageName(image).replaceAll("^.*/", ""), where + " image " + image);
+            assertNotNull(Kustomize.imageTag(image), where + ": image needs a tag: " + image);
+
+            // command and the mounted configuration file
+            List<String> args = new ArrayList<>();
+            c.path("args").forEach(a -> args.add(a.asText()));
+            assertEquals(svc, args.get(0), where + " args");
+            String configPath = args.get(args.indexOf("--config") + 1);
+            String yaml = mountedFile(all, w, c, configPath, where);
+
+            // port, Service, probes
+            int port = DeployFiles.SERVICE_PORTS.get(svc);
+            JsonNode http = null;
+            for (JsonNode p : c.path("ports")) {
+                if (p.path("name").asText().equals("http")) {
+                    http = p;
+                }
+            }
+            assertNotNull(http, where + ": container port named http");
+            assertEquals(port, http.path("containerPort").asInt(), where + ": http port");
+            assertProbe(c, "livenessProbe", "/health/live", port, where);
+            assertProbe(c, "readinessProbe", "/health/ready", port, where);
+            assertProbe(c, "startupProbe", "/health/live", port, where);
+
+            // resources
+            for (JsonNode container : Kustomize.containers(w)) {
+                for (String kind : List.of("requests", "limits")) {
+                    for (String r : List.of("cpu", "memory")) {
+                        assertFalse(container.path("resources").path(kind).path(r).asText().isBlank(),
+                                where + ": resources." + kind + "." + r);
+                    }
+                }
+            }
+            JsonNode sc = c.path("securityContext");
+            assertTrue(Kustomize.podSpec(w).path("securityContext").path("runAsNonRoot").asBoolean(), where + " runAsNonRoot");
+            assertFalse(sc.path("allowPrivilegeEscalation").asBoolean(true), where + " allowPrivilegeEscalation");
+            assertTrue(sc.path("readOnlyRootFilesystem").asBoolean(), where + " readOnlyRootFilesystem");
+            assertTrue(mountPaths(c).containsAll(List.of("/tmp", "/var/cache/maskwatch")),
+                    where + ": a read-only root needs writable /tmp and /var/cache/maskwatch");
+
+            // the configuration binds with this pod's environment (after the image's entry point)
+            Map<String, String> env = DeployFiles.serviceEnvironment(podEnv(all, w, c, where), svc);
+            ObjectNode section = DeployFiles.bindConfig(yaml, env, where + " " + configPath, svc);
+            section.fieldNames().forEachRemaining(key -> assertTrue(DeployFiles.SECTION_KEYS_TO_VERIFY.get(svc).contains(key),
+                    where + ": " + svc + "." + key + " is not in the list of keys to verify after the merge"));
+            KafkaSettings kafka = MaskWatchConfig.parse(yaml, env, where).kafka();
+            assertClientFilesMounted(kafka, w, c, where);
+
+            if (svc.equals("ingest")) {
+                int replicas = w.path("spec").path("replicas").asInt(1);
+                assertEquals(String.valueOf(replicas), env.get("MASKWATCH_INGEST_WORKER_COUNT"),
+                        where + ": MASKWATCH_INGEST_WORKER_COUNT must equal the StatefulSet's replicas");
+                assertEquals("0", env.get("MASKWATCH_INGEST_WORKER_INDEX"),
+                        where + ": pod ingest-0 must become worker 0 (POD_NAME from metadata.name)");
+            }
+            if (svc.equals("alerter")) {
+                String stateDir = section.path("state-dir").asText();
+                assertFalse(stateDir.isBlank(), where + ": alerter.state-dir");
+                String claim = null;
+                for (JsonNode m : c.path("volumeMounts")) {
+                    if (m.path("mountPath").asText().equals(stateDir)) {
+                        claim = m.path("name").asText();
+                    }
+                }
+                assertNotNull(claim, where + ": alerter.state-dir " + stateDir + " must be a mounted volume");
+                boolean fromTemplate = false;
+                for (JsonNode t : w.path("spec").path("volumeClaimTemplates")) {
+                    fromTemplate |= t.path("metadata").path("name").asText().equals(claim);
+                }
+                assertTrue(fromTemplate, where + ": the state directory must be a per-pod claim (volumeClaimTemplates)");
+            }
+        }
+        assertServicesSelectPodsAndPorts(all, path);
+        assertPdbsSelectOneWorkload(all, path);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlays/dev", "overlays/production"})
+    void overlaysPutEverythingInTheirNamespaceAndPinThirdPartyImages(String path) {
+        List<ObjectNode> all = Kustomize.build(K8S.resolve(path));
+        String ns = Kustomize.kustomization(K8S.resolve(path)).path("namespace").asText();
+        assertNotNull(Kustomize.find(all, "Namespace", ns), path + ": Namespace " + ns);
+        for (ObjectNode o : all) {
+            if (!o.path("kind").asText().equals("Namespace")) {
+                assertEquals(ns, o.path("metadata").path("namespace").asText(), path + ": " + o.path("kind") + "/"
+                        + o.path("metadata").path("name"));
+            }
+            for (JsonNode c : Kustomize.containers(o)) {
+                String image = c.path("image").asText();
+                String tag = Kustomize.imageTag(image);
+                assertTrue(tag != null && !tag.equals("latest"), path + ": image " + image + " must be pinned");
+                for (String kind : List.of("requests", "limits")) {
+                    assertTrue(c.path("resources").has(kind), path + ": " + o.path("metadata").path("name") + " resources." + kind);
+                }
+            }
+        }
+    }
+
+    @Test
+    void devUsesTheThirdPartyImagesOfTheComposeStack() {
+        Set<String> composeImages = new TreeSet<>();
+        DeployFiles.compose().path("services").forEach(s -> composeImages.add(s.path("image").asText()));
+        for (ObjectNode o : Kustomize.build(K8S.resolve("overlays/dev"))) {
+            for (JsonNode c : Kustomize.containers(o)) {
+                String image = c.path("image").asText();
+                if (!Kustomize.imageName(image).endsWith("maskwatch")) {
+                    assertTrue(composeImages.contains(image), "dev image " + image + " differs from docker-compose.yml " + composeImages);
+                }
+            }
+        }
+    }
+
+    @Test
+    void productionRunsOnStrimziWithTopicsUsersAndTls() {
+        List<ObjectNode> all = Kustomize.build(K8S.resolve("overlays/production"));
+        ObjectNode kafkaCr = only(all, "Kafka");
+        String cluster = kafkaCr.path("metadata").path("name").asText();
+        assertEquals("enabled", kafkaCr.path("metadata").path("annotations").path("strimzi.io/kraft").asText());
+        assertEquals("enabled", kafkaCr.path("metadata").path("annotations").path("strimzi.io/node-pools").asText());
+        int brokers = 0;
+        for (ObjectNode pool : ofKind(all, "KafkaNodePool")) {
+            assertEquals(cluster, pool.path("metadata").path("labels").path("strimzi.io/cluster").asText());
+            List<String> roles = new ArrayList<>();
+            pool.path("spec").path("roles").forEach(r -> roles.add(r.asText()));
+            if (roles.contains("broker")) {
+                brokers += pool.path("spec").path("replicas").asInt();
+            }
+            assertTrue(roles.contains("controller") || roles.contains("broker"));
+        }
+        assertTrue(brokers >= 3, "production needs 3 brokers for replication factor 3");
+
+        JsonNode tls = null;
+        for (JsonNode l : kafkaCr.path("spec").path("kafka").path("listeners")) {
+            if (l.path("tls").asBoolean()) {
+                tls = l;
+            }
+        }
+        assertNotNull(tls, "a TLS listener");
+        String bootstrap = cluster + "-kafka-bootstrap:" + tls.path("port").asInt();
+
+        ObjectNode detector = workload(all, "detector");
+        JsonNode detectorContainer = mainContainer(detector, "detector");
+        String yaml = mountedFile(all, detector, detectorContainer, "/etc/maskwatch/maskwatch.yaml", "production");
+        Map<String, String> env = DeployFiles.serviceEnvironment(podEnv(all, detector, detectorContainer, "production"), "detector");
+        KafkaSettings kafka = MaskWatchConfig.parse(yaml, env, "production").kafka();
+        assertEquals(bootstrap, kafka.bootstrapServers());
+        assertEquals("SSL", kafka.clientProperties().get("security.protocol"));
+        assertTrue(kafka.clientProperties().containsKey("ssl.keystore.location"), "client certificate (tls authentication)");
+        assertFalse(kafka.createTopics(), "the Topic Operator owns the topics: kafka.create-topics=false");
+
+        Map<String, ObjectNode> topics = new LinkedHashMap<>();
+        for (ObjectNode t : ofKind(all, "KafkaTopic")) {
+            assertEquals(cluster, t.path("metadata").path("labels").path("strimzi.io/cluster").asText());
+            topics.put(t.path("spec").path("topicName").asText(), t);
+            int replicas = t.path("spec").path("replicas").asInt();
+            assertTrue(replicas <= brokers, t.path("metadata").path("name") + ": replicas > brokers");
+            assertTrue(t.path("spec").path("config").path("min.insync.replicas").asInt() < replicas,
+                    t.path("metadata").path("name") + ": min.insync.replicas must be below replicas to survive a broker loss");
+        }
+        assertEquals(new TreeSet<>(kafka.topics().all()), new TreeSet<>(topics.keySet()), "KafkaTopics = the MaskWatch topics");
+        JsonNode frames = topics.get(kafka.topics().frames()).path("spec");
+        assertEquals(kafka.partitions(), frames.path("partitions").asInt(), "kafka.partitions = partitions of the frames topic");
+        assertEquals(kafka.replicationFactor(), frames.path("replicas").asInt(), "kafka.replication-factor");
+
+        // KEDA scales the detector group on the frames topic, never beyond its partitions
+        ObjectNode so = only(all, "ScaledObject");
+        assertEquals("detector", so.path("spec").path("scaleTargetRef").path("name").asText());
+        assertNull(detector.path("spec").get("replicas"), "the HPA of KEDA owns the detector's replica count");
+        JsonNode trigger = so.path("spec").path("triggers").get(0);
+        assertEquals("kafka", trigger.path("type").asText());
+        JsonNode meta = trigger.path("metadata");
+        assertEquals(bootstrap, meta.path("bootstrapServers").asText());
+        assertEquals(kafka.topics().frames(), meta.path("topic").asText());
+        assertEquals("maskwatch-detector", meta.path("consumerGroup").asText());
+        assertTrue(so.path("spec").path("maxReplicaCount").asInt() <= frames.path("partitions").asInt(),
+                "maxReplicaCount must not exceed the partitions of " + kafka.topics().frames());
+        ObjectNode auth = Kustomize.find(all, "TriggerAuthentication",
+                trigger.path("authenticationRef").path("name").asText());
+        assertNotNull(auth, "TriggerAuthentication of the trigger");
+        for (JsonNode ref : auth.path("spec").path("secretTargetRef")) {
+            assertSecretKeyExists(all, ref.path("name").asText(), ref.path("key").asText(), "TriggerAuthentication");
+        }
+
+        // every service's client certificate is a KafkaUser; the detector's ACLs allow its group
+        for (String svc : SERVICES) {
+            assertNotNull(Kustomize.find(all, "KafkaUser", "maskwatch-" + svc), "KafkaUser maskwatch-" + svc);
+        }
+        boolean groupAcl = false;
+        for (JsonNode acl : Kustomize.find(all, "KafkaUser", "maskwatch-detector").path("spec").path("authorization").path("acls")) {
+            groupAcl |= acl.path("resource").path("type").asText().equals("group")
+                    && acl.path("resource").path("name").asText().equals("maskwatch-detector");
+        }
+        assertTrue(groupAcl, "maskwatch-detector needs Read on its consumer group");
+    }
+
+    @Test
+    void productionMonitorsEveryServiceOnceWithTheJobNamesOfTheRules() {
+        List<ObjectNode> all = Kustomize.build(K8S.resolve("overlays/production"));
+        ObjectNode sm = only(all, "ServiceMonitor");
+        JsonNode selector = sm.path("spec").path("selector").path("matchLabels");
+        String jobLabel = sm.path("spec").path("jobLabel").asText();
+        String port = sm.path("spec").path("endpoints").get(0).path("port").asText();
+        Map<String, Integer> scraped = new LinkedHashMap<>();
+        for (ObjectNode s : ofKind(all, "Service")) {
+            if (!matches(selector, s.path("metadata").path("labels"))) {
+                continue;
+            }
+            boolean hasPort = false;
+            for (JsonNode p : s.path("spec").path("ports")) {
+                hasPort |= p.path("name").asText().equals(port);
+            }
+            assertTrue(hasPort, "Service " + s.path("metadata").path("name") + " has no port " + port);
+            for (String svc : SERVICES) {
+                if (matches(s.path("spec").path("selector"), Kustomize.podSpec(workload(all, svc)).isMissingNode()
+                        ? null : workload(all, svc).path("spec").path("template").path("metadata").path("labels"))) {
+                    scraped.merge(svc, 1, Integer::sum);
+                    assertEquals("maskwatch-" + svc, s.path("metadata").path("labels").path(jobLabel).asText(),
+                            "job label of " + svc + " (the alert rules use job=maskwatch-<service>)");
+                }
+            }
+        }
+        assertEquals(Map.of("ingest", 1, "detector", 1, "alerter", 1), scraped, "each service scraped through exactly one Service");
+        String rules = DeployFiles.read(ROOT.resolve("deploy/prometheus/rules/maskwatch.rules.yml"));
+        assertTrue(rules.contains("maskwatch-(ingest|detector|alerter)"));
+        assertNotNull(only(all, "PrometheusRule"));
+        assertNotNull(only(all, "PodMonitor"), "Kafka exporter (consumer lag) is scraped");
+        assertTrue(only(all, "Kafka").path("spec").has("kafkaExporter"), "Strimzi runs the Kafka exporter");
+    }
+
+    @Test
+    void secretsOfProductionAreDocumented() {
+        Assumptions.assumeTrue(Files.exists(ROOT.resolve("docs/DEPLOYMENT.md")));
+        List<ObjectNode> all = Kustomize.build(K8S.resolve("overlays/production"));
+        for (String svc : SERVICES) {
+            ObjectNode w = workload(all, svc);
+            podEnv(all, w, mainContainer(w, svc), "production " + svc); // asserts each secret is known or documented
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private static ObjectNode workload(List<ObjectNode> all, String svc) {
+        List<ObjectNode> found = all.stream()
+                .filter(o -> Set.of("Deployment", "StatefulSet").contains(o.path("kind").asText()))
+                .filter(o -> o.path("metadata").path("name").asText().equals(svc))
+                .toList();
+        assertEquals(1, found.size(), "one workload named " + svc);
+        return found.get(0);
+    }
+
+    private static JsonNode mainContainer(JsonNode w, String svc) {
+        for (JsonNode c : Kustomize.podSpec(w).path("containers")) {
+            if (c.path("name").asText().equals(svc)) {
+                return c;
+            }
+        }
+        throw new AssertionError("workload " + svc + " has no container named " + svc);
+    }
+
+    private static ObjectNode only(List<ObjectNode> all, String kind) {
+        List<ObjectNode> found = ofKind(all, kind);
+        assertEquals(1, found.size(), "one " + kind);
+        return found.get(0);
+    }
+
+    private static List<ObjectNode> ofKind(List<ObjectNode> all, String kind) {
+        return all.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
+    }
+
+    private static Set<String> mountPaths(JsonNode c) {
+        Set<String> out = new TreeSet<>();
+        c.path("volumeMounts").forEach(m -> out.add(m.path("mountPath").asText()));
+        return out;
+    }
+
+    private static void assertProbe(JsonNode c, String probe, String path, int port, String where) {
+        JsonNode get = c.path(probe).path("httpGet");
+        assertEquals(path, get.path("path").asText(), where + " " + probe + " path");
+        JsonNode p = get.path("port");
+        assertTrue(p.asText().equals("http") || p.asInt() == port, where + " " + probe + " port " + p);
+    }
+
+    /** Content of the file at {@code path} as mounted from a ConfigMap of the render. */
+    private static String mountedFile(List<ObjectNode> all, JsonNode w, JsonNode c, String path, String where) {
+        for (JsonNode m : c.path("volumeMounts")) {
+            String mp = m.path("mountPath").asText();
+            if (!path.startsWith(mp + "/")) {
+                continue;
+            }
+            String key = path.substring(mp.length() + 1);
+            for (JsonNode v : Kustomize.podSpec(w).path("volumes")) {
+                if (v.path("name").asText().equals(m.path("name").asText()) && v.has("configMap")) {
+                    String cmName = v.path("configMap").path("name").asText();
+                    ObjectNode cm = Kustomize.find(all, "ConfigMap", cmName);
+                    assertNotNull(cm, where + ": ConfigMap " + cmName);
+                    JsonNode data = cm.path("data").path(key);
+                    assertTrue(data.isTextual(), where + ": ConfigMap " + cmName + " has no key " + key + " for " + path);
+                    return data.asText();
+                }
+            }
+        }
+        throw new AssertionError(where + ": " + path + " is not mounted from a ConfigMap");
+    }
+
+    /** The container's environment as Kubernetes resolves it; each Secret key must exist or be documented. */
+    private static Map<String, String> podEnv(List<ObjectNode> all, JsonNode w, JsonNode c, String where) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String podName = w.path("metadata").path("name").asText()
+                + (w.path("kind").asText().equals("StatefulSet") ? "-0" : "-5d8f7c9b6d-x2x7q");
+        for (JsonNode e : c.path("env")) {
+            String name = e.path("name").asText();
+            if (e.has("value")) {
+                env.put(name, e.path("value").asText());
+            } else if (e.path("valueFrom").has("fieldRef")) {
+                String field = e.path("valueFrom").path("fieldRef").path("fieldPath").asText();
+                assertEquals("metadata.name", field, where + ": env " + name);
+                env.put(name, podName);
+            } else if (e.path("valueFrom").has("secretKeyRef")) {
+                JsonNode ref = e.path("valueFrom").path("secretKeyRef");
+                env.put(name, assertSecretKeyExists(all, ref.path("name").asText(), ref.path("key").asText(),
+                        where + " env " + name));
+            } else {
+                fail(where + ": env " + name + " has an unsupported source " + e);
+            }
+        }
+        for (JsonNode v : Kustomize.podSpec(w).path("volumes")) {
+            if (v.has("secret")) {
+                String secret = v.path("secret").path("secretName").asText();
+                for (JsonNode item : v.path("secret").path("items")) {
+                    assertSecretKeyExists(all, secret, item.path("key").asText(), where + " volume " + v.path("name").asText());
+                }
+            }
+        }
+        return env;
+    }
+
+    /** @return the Secret value, or a stand-in for Secrets that are made outside these manifests */
+    private static String assertSecretKeyExists(List<ObjectNode> all, String secret, String key, String where) {
+        ObjectNode s = Kustomize.find(all, "Secret", secret);
+        if (s != null) {
+            assertTrue(s.path("data").has(key), where + ": Secret " + secret + " has no key " + key);
+            return s.path("data").path(key).asText();
+        }
+        if (Kustomize.find(all, "KafkaUser", secret) != null) {
+            assertTrue(STRIMZI_USER_KEYS.contains(key), where + ": Strimzi's user Secret " + secret + " has no key " + key);
+            return "generated-" + key;
+        }
+        for (ObjectNode k : ofKind(all, "Kafka")) {
+            if (secret.equals(k.path("metadata").path("name").asText() + "-cluster-ca-cert")) {
+                assertTrue(STRIMZI_CA_KEYS.contains(key), where + ": Strimzi's CA Secret " + secret + " has no key " + key);
+                return "generated-" + key;
+            }
+        }
+        Path docs = ROOT.resolve("docs/DEPLOYMENT.md");
+        String text = Files.exists(docs) ? DeployFiles.read(docs) : "";
+        assertTrue(text.contains(secret) && text.contains(key), where + ": Secret " + secret + " (key " + key
+                + ") is neither in the manifests nor explained in docs/DEPLOYMENT.md");
+        return "documented-" + key;
+    }
+
+    /** Files that Kafka client properties point at must come from a mounted Secret or ConfigMap. */
+    private static void assertClientFilesMounted(KafkaSettings kafka, JsonNode w, JsonNode c, String where) {
+        for (var e : kafka.clientProperties().entrySet()) {
+            if (!e.getKey().endsWith(".location")) {
+                continue;
+            }
+            String file = e.getValue();
+            boolean found = false;
+            for (JsonNode m : c.path("volumeMounts")) {
+                String mp = m.path("mountPath").asText();
+                if (!file.startsWith(mp + "/")) {
+                    continue;
+                }
+                String rel = file.substring(mp.length() + 1);
+                for (JsonNode v : Kustomize.podSpec(w).path("volumes")) {
+                    if (!v.path("name").asText().equals(m.path("name").asText())) {
+                        continue;
+                    }
+                    JsonNode src = v.has("secret") ? v.get("secret") : v.path("configMap");
+                    if (!src.has("items")) {
+                        found = true;
+                    }
+                    for (JsonNode item : src.path("items")) {
+                        found |= item.path("path").asText().equals(rel);
+                    }
+                }
+            }
+            assertTrue(found, where + ": kafka.client-properties." + e.getKey() + "=" + file + " is not a mounted file");
+        }
+    }
+
+    private static void assertServicesSelectPodsAndPorts(List<ObjectNode> all, String where) {
+        for (ObjectNode s : ofKind(all, "Service")) {
+            JsonNode selector = s.path("spec").path("selector");
+            List<ObjectNode> selected = all.stream()
+                    .filter(o -> Set.of("Deployment", "StatefulSet").contains(o.path("kind").asText()))
+                    .filter(o -> matches(selector, o.path("spec").path("template").path("metadata").path("labels")))
+                    .toList();
+            String name = s.path("metadata").path("name").asText();
+            assertEquals(1, selected.size(), where + ": Service " + name + " must select one workload's pods");
+            for (JsonNode p : s.path("spec").path("ports")) {
+                JsonNode target = p.path("targetPort");
+                boolean ok = false;
+                for (JsonNode container : Kustomize.containers(selected.get(0))) {
+                    for (JsonNode cp : container.path("ports")) {
+                        ok |= target.isTextual() ? cp.path("name").asText().equals(target.asText())
+                                : cp.path("containerPort").asInt() == (target.isMissingNode() ? p.path("port").asInt() : target.asInt());
+                    }
+                }
+                assertTrue(ok, where + ": Service " + name + " targetPort " + target + " is no container port");
+            }
+        }
+        for (ObjectNode w : all) {
+            if (w.path("kind").asText().equals("StatefulSet")) {
+                assertNotNull(Kustomize.find(all, "Service", w.path("spec").path("serviceName").asText()),
+                        where + ": governing Service of StatefulSet " + w.path("metadata").path("name"));
+            }
+        }
+    }
+
+    private static void assertPdbsSelectOneWorkload(List<ObjectNode> all, String where) {
+        List<ObjectNode> pdbs = ofKind(all, "PodDisruptionBudget");
+        assertEquals(3, pdbs.size(), where + ": one PodDisruptionBudget per service");
+        for (ObjectNode pdb : pdbs) {
+            long n = all.stream()
+                    .filter(o -> Set.of("Deployment", "StatefulSet").contains(o.path("kind").asText()))
+                    .filter(o -> matches(pdb.path("spec").path("selector").path("matchLabels"),
+                            o.path("spec").path("template").path("metadata").path("labels")))
+                    .count();
+            assertEquals(1, n, where + ": PDB " + pdb.path("metadata").path("name") + " must select one workload");
+        }
+    }
+
+    private static boolean matches(JsonNode selector, JsonNode labels) {
+        if (selector == null || selector.isMissingNode() || selector.isEmpty() || labels == null) {
+            return false;
+        }
+        var it = selector.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!labels.path(e.getKey()).asText().equals(e.getValue().asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
