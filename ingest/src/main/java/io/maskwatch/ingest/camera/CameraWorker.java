@@ -56,9 +56,9 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
     private volatile boolean running;
     private volatile State state = State.STARTING;
     private volatile String lastError;
-    private volatile String decoder;
     private volatile long lastProgressNanos;
     private volatile Thread thread;
+    private Thread abandoned;
     private String lastLoggedError;
     private int sameErrorCount;
 
@@ -170,7 +170,6 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
         state = State.CONNECTING;
         lastProgressNanos = System.nanoTime();
         source.open();
-        decoder = source.decoderName();
         if (!current(gen)) {
             return null;
         }
@@ -286,7 +285,9 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
 
     /**
      * Watchdog: if the camera thread has been inside one FFmpeg call far longer than FFmpeg's own timeout
-     * allows, abandon it and start a fresh thread. Returns true when it did so.
+     * allows (typically a stream that keeps sending data that never decodes), mark the camera down and
+     * start a fresh thread. At most one abandoned thread per camera is left behind: while it is still
+     * stuck, the camera just stays down. Returns true when a new thread was started.
      */
     public boolean checkStall(long nowNanos) {
         State s = state;
@@ -298,16 +299,28 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
             return false;
         }
         synchronized (this) {
-            if (!running) {
+            if (!running || nowNanos - lastProgressNanos < abandonAfterNanos) {
                 return false;
             }
-            int gen = generation.incrementAndGet();
             metrics.up(false);
+            String why = (s == State.CONNECTING ? "still opening the stream after " : "no frame decoded for ")
+                    + TimeUnit.NANOSECONDS.toSeconds(idle) + " s although FFmpeg's I/O timeout did not fire: "
+                    + "data arrives but does not decode (corrupt stream, or not a video stream)";
+            if (abandoned != null && abandoned.isAlive()) {
+                if (!why.equals(lastError)) {
+                    lastError = why;
+                    log.warn("camera {}: {}; an earlier connection is still stuck, so no new one is opened", 
+                            camera.id(), why);
+                }
+                lastProgressNanos = nowNanos; // report again after another period
+                return false;
+            }
+            abandoned = thread;
+            int gen = generation.incrementAndGet();
             metrics.reconnect();
             state = State.RETRYING;
-            lastError = "no progress for " + TimeUnit.NANOSECONDS.toSeconds(idle)
-                    + " s inside FFmpeg; abandoned that connection";
-            log.warn("camera {}: {} and started a new one", camera.id(), lastError);
+            lastError = why;
+            log.warn("camera {}: {}; abandoning that connection and opening a new one", camera.id(), why);
             spawn(gen);
             return true;
         }
@@ -359,11 +372,6 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
     @Override
     public SecretScrubber scrubber() {
         return scrubber;
-    }
-
-    @Override
-    public String decoderName() {
-        return decoder;
     }
 
     @Override

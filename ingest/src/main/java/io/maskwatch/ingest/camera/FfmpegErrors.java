@@ -19,14 +19,6 @@ public final class FfmpegErrors {
     /**
      * @param what    what was attempted, e.g. "cannot open"
      * @param message the exception's message (may contain the URL with credentials)
-     */
-    public static String explain(String what, String message, SecretScrubber scrubber) {
-        return explain(what, message, scrubber, SourceKind.FILE);
-    }
-
-    /**
-     * @param what    what was attempted, e.g. "cannot open"
-     * @param message the exception's message (may contain the URL with credentials)
      * @param kind    the kind of source, for the hint
      */
     public static String explain(String what, String message, SecretScrubber scrubber, SourceKind kind) {

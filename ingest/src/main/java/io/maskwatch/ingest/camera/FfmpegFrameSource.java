@@ -25,7 +25,6 @@ public final class FfmpegFrameSource implements FrameSource {
     private final long stallTimeoutMs;
     private final int decoderThreads;
     private FFmpegFrameGrabber grabber;
-    private String decoder;
 
     public FfmpegFrameSource(CameraConfig camera, SecretScrubber scrubber, long stallTimeoutMs, int decoderThreads) {
         this.camera = camera;
@@ -82,7 +81,9 @@ public final class FfmpegFrameSource implements FrameSource {
             g.setVideoOption("threads", String.valueOf(decoderThreads));
         }
         try {
-            g.start();
+            // JavaCV's start()/release() serialise on one global lock; with many cameras, one camera slow to
+            // answer would hold up every other camera's (re)connect. FFmpeg's open/close are thread-safe.
+            g.startUnsafe();
         } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
             closeQuietly(g);
             throw new SourceException(FfmpegErrors.explain("cannot open", e.getMessage(), scrubber, kind));
@@ -92,7 +93,6 @@ public final class FfmpegFrameSource implements FrameSource {
             throw new SourceException(scrubber.redactedUrl() + " has no video stream (audio only?)");
         }
         grabber = g;
-        decoder = g.getVideoCodecName();
     }
 
     static Path filePath(String url) {
@@ -120,11 +120,6 @@ public final class FfmpegFrameSource implements FrameSource {
     }
 
     @Override
-    public String decoderName() {
-        return decoder;
-    }
-
-    @Override
     public String describe() {
         if (grabber == null) {
             return "not open";
@@ -143,7 +138,7 @@ public final class FfmpegFrameSource implements FrameSource {
 
     private void closeQuietly(FFmpegFrameGrabber g) {
         try {
-            g.close();
+            g.releaseUnsafe();
         } catch (Exception | Error e) {
             log.debug("camera {}: closing the grabber failed: {}", camera.id(), scrubber.scrub(String.valueOf(e)));
         }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.ffmpeg.avutil.LogCallback;
+import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 import org.slf4j.Logger;
@@ -44,9 +45,6 @@ public final class FfmpegLog {
 
         SecretScrubber scrubber();
 
-        /** Name of the open video decoder ("h264", "mjpeg"), or null before the stream is open. */
-        String decoderName();
-
         /** Called for an error line from the camera's video decoder (already scrubbed). */
         void decodeError(String line);
     }
@@ -55,6 +53,7 @@ public final class FfmpegLog {
     private final ThreadLocal<CameraContext> context = new ThreadLocal<>();
     private final ThreadLocal<StringBuilder> partial = ThreadLocal.withInitial(StringBuilder::new);
     private final Map<String, Limiter> limiters = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> decoders = new ConcurrentHashMap<>();
     private volatile int level = AV_LOG_ERROR;
     private Callback callback; // strong reference: native code holds only a pointer to it
 
@@ -151,8 +150,7 @@ public final class FfmpegLog {
             line = s.scrub(line);
         }
         String cameraId = camera == null ? "-" : camera.cameraId();
-        if (camera != null && msgLevel <= AV_LOG_ERROR && camera.decoderName() != null
-                && line.startsWith("[" + camera.decoderName() + " @")) {
+        if (camera != null && msgLevel <= AV_LOG_ERROR && fromDecoder(line)) {
             camera.decodeError(line);
         }
         Limiter limiter = limiters.computeIfAbsent(cameraId, k -> new Limiter());
@@ -170,6 +168,23 @@ public final class FfmpegLog {
         } else {
             log.debug("camera {}: ffmpeg: {}", cameraId, line);
         }
+    }
+
+    /**
+     * Whether a line was logged by a video decoder: FFmpeg prefixes lines with {@code [<context> @ 0x...]},
+     * and a codec context is named after its codec ("h264", "mjpeg"). Also true while a stream is being
+     * probed, before the camera knows its decoder.
+     */
+    private boolean fromDecoder(String line) {
+        int at = line.indexOf(" @ ");
+        if (!line.startsWith("[") || at < 2) {
+            return false;
+        }
+        String name = line.substring(1, at);
+        return decoders.computeIfAbsent(name, n -> {
+            var codec = avcodec.avcodec_find_decoder_by_name(n);
+            return codec != null && !codec.isNull() && codec.type() == avutil.AVMEDIA_TYPE_VIDEO;
+        });
     }
 
     /** At most {@link #LINES_PER_WINDOW} lines per camera per 10 s; a corrupt stream can log hundreds. */

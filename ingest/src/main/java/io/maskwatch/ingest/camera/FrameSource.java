@@ -16,9 +16,6 @@ public interface FrameSource extends AutoCloseable {
     /** Live sources are timed by arrival; files by their timestamps. */
     boolean live();
 
-    /** Name of the video decoder once open ("h264", "mjpeg"), else null. */
-    String decoderName();
-
     /** For logs: size, codec and rate once open, e.g. "1280x720 h264 25.0 fps". */
     String describe();
 
