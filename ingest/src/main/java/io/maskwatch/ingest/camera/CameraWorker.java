@@ -60,6 +60,7 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
     private volatile Thread thread;
     private Thread abandoned;
     private String lastLoggedError;
+    private boolean announced;
     private int sameErrorCount;
 
     public CameraWorker(CameraConfig camera, IngestSettings settings, FrameSource.Factory sources, FrameSink sink,
@@ -240,10 +241,11 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
         if (recovered) {
             log.info("camera {}: streaming again ({}) after {} failed attempt(s)", camera.id(), source.describe(),
                     backoff.failures());
-        } else if (lastLoggedError == null) {
+        } else if (!announced) {
             log.info("camera {}: streaming {} ({}) at {} fps", camera.id(), scrubber.redactedUrl(),
                     source.describe(), camera.fps());
         }
+        announced = true;
         backoff.reset();
         lastLoggedError = null;
         sameErrorCount = 0;

@@ -116,6 +116,13 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
     }
 
     private void dispatch() {
+        try {
+            // fetch the topic's metadata while the cameras are still connecting, so first frames go out at once
+            producer.partitionsFor(topic);
+        } catch (RuntimeException e) {
+            log.warn("Kafka: no metadata for topic {} yet ({}); frames are dropped (and counted) until it is reachable",
+                    topic, e.getMessage());
+        }
         while (running) {
             try {
                 if (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
