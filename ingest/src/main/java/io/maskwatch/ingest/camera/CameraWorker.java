@@ -113,16 +113,19 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
                     metrics.reconnect();
                 }
                 String failure;
-                FrameSource source = sources.create(camera, scrubber);
+                FrameSource source = null;
                 try {
+                    source = sources.create(camera, scrubber);
                     failure = stream(gen, source, converter, encoder, gate, sampler, pacer);
                 } catch (SourceException e) {
                     failure = e.getMessage();
                 } catch (RuntimeException | LinkageError e) {
+                    // no stack trace: exception texts from native libraries may carry the raw URL
                     failure = "unexpected error: " + scrubber.scrub(e.toString());
-                    log.debug("camera {}: {}", camera.id(), failure, e);
                 } finally {
-                    source.close();
+                    if (source != null) {
+                        source.close();
+                    }
                 }
                 if (!current(gen)) {
                     break;
