@@ -1,0 +1,198 @@
+package io.maskwatch.ingest.bench;
+
+import io.maskwatch.common.config.CameraConfig;
+import io.maskwatch.common.config.KafkaSettings;
+import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
+import io.maskwatch.common.kafka.TopicSetup;
+import io.maskwatch.ingest.IngestService;
+import io.maskwatch.ingest.IngestSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+
+/**
+ * How many frames one ingest worker sustains: N file-backed cameras of the same clip, decoded,
+ * scaled, JPEG-encoded and produced to an embedded Kafka broker in this JVM.
+ *
+ * <p>Two loads per camera count: <b>max</b> (files read as fast as decoding allows, every frame
+ * sampled: the worker's ceiling) and <b>live</b> (files paced at their native rate and sampled at
+ * 2 fps, as real cameras are). CPU is the CPU time of the ingest threads only (camera threads,
+ * publisher, Kafka producer I/O), not of the embedded broker.
+ *
+ * <p>{@code java ... io.maskwatch.ingest.bench.IngestBenchmark [--clip FILE] [--cameras 1,4,16]
+ * [--seconds 15] [--max-width 960]}, or {@link #run} from the {@code bench} command.
+ */
+public final class IngestBenchmark {
+    private IngestBenchmark() {
+    }
+
+    /** One measured configuration. */
+    public record Result(String load, int cameras, double seconds, long grabbed, long sent, long bytes,
+                         double ingestCpuSeconds) {
+        public double sentPerSecond() {
+            return sent / seconds;
+        }
+
+        public double grabbedPerSecond() {
+            return grabbed / seconds;
+        }
+
+        /** CPU cores busy with ingest. */
+        public double cores() {
+            return ingestCpuSeconds / seconds;
+        }
+
+        /** CPU milliseconds per frame sent (decode of the unsent frames included). */
+        public double cpuMsPerSentFrame() {
+            return sent == 0 ? Double.NaN : ingestCpuSeconds * 1000 / sent;
+        }
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            a.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        Path clip = a.containsKey("clip") ? Path.of(a.get("clip")) : defaultClip();
+        List<Integer> counts = a.containsKey("cameras")
+                ? java.util.Arrays.stream(a.get("cameras").split(",")).map(String::trim).map(Integer::parseInt).toList()
+                : List.of(1, 4, 16);
+        Duration seconds = Duration.ofSeconds(Long.parseLong(a.getOrDefault("seconds", "15")));
+        int maxWidth = Integer.parseInt(a.getOrDefault("max-width", "960"));
+        System.out.println(run(clip, counts, seconds, maxWidth, System.err));
+        System.exit(0);
+    }
+
+    /** ../shared/videos/one-man-no-mask.mp4 (1280x720) as the project's tests find it. */
+    public static Path defaultClip() {
+        String shared = System.getProperty("maskwatch.shared.dir", System.getenv("MASKWATCH_SHARED_DIR"));
+        if (shared == null) {
+            shared = Path.of(System.getProperty("maskwatch.home", "."), "..", "shared").normalize().toString();
+        }
+        Path p = Path.of(shared, "videos", "one-man-no-mask.mp4");
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("benchmark clip " + p.toAbsolutePath()
+                    + " not found; pass --clip FILE (a 720p H.264 clip) or set MASKWATCH_SHARED_DIR");
+        }
+        return p;
+    }
+
+    /**
+     * Runs every configuration and returns a Markdown report.
+     *
+     * @param progress where to print progress (one line per run)
+     */
+    public static String run(Path clip, List<Integer> cameraCounts, Duration measure, int maxWidth,
+                             PrintStream progress) throws Exception {
+        String clipInfo = describe(clip);
+        List<Result> results = new ArrayList<>();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            KafkaSettings kafka = KafkaSettings.defaults().withBootstrapServers(broker.bootstrapServers());
+            TopicSetup.ensureTopics(kafka);
+            progress.println("ingest benchmark: warming up (JIT, native libraries) ...");
+            measure(kafka, clip, "max", 1, maxWidth, Duration.ofSeconds(3), Duration.ofSeconds(5));
+            for (String load : List.of("max", "live")) {
+                for (int n : cameraCounts) {
+                    progress.printf(Locale.ROOT, "ingest benchmark: %s load, %d camera(s), %d s ...%n", load, n,
+                            measure.toSeconds());
+                    Result r = measure(kafka, clip, load, n, maxWidth, Duration.ofSeconds(4), measure);
+                    progress.printf(Locale.ROOT, "  -> %.1f frames/s sent, %.2f cores%n", r.sentPerSecond(),
+                            r.cores());
+                    results.add(r);
+                }
+            }
+        }
+        return report(clipInfo, maxWidth, results);
+    }
+
+    static Result measure(KafkaSettings kafka, Path clip, String load, int cameras, int maxWidth, Duration warmup,
+                          Duration measure) throws Exception {
+        boolean max = load.equals("max");
+        double fps = max ? 60 : 2; // max: every frame of a <= 60 fps clip is sampled
+        List<CameraConfig> list = IntStream.range(0, cameras)
+                .mapToObj(i -> new CameraConfig("bench-" + load + "-" + cameras + "-" + i, null, clip.toString(), fps,
+                        maxWidth, 85, true, "tcp", true))
+                .toList();
+        IngestSettings settings = IngestSettings.defaults().withHttpPort(0).withFileRealtime(!max)
+                .withQueueCapacity(8);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (IngestService service = new IngestService(settings, list, kafka, registry)) {
+            service.start();
+            Thread.sleep(warmup.toMillis());
+            long g0 = count(registry, "maskwatch.ingest.frames.grabbed");
+            long s0 = count(registry, "maskwatch.ingest.frames.sent");
+            long b0 = count(registry, "maskwatch.ingest.bytes.sent");
+            long c0 = ingestCpuNanos();
+            long t0 = System.nanoTime();
+            Thread.sleep(measure.toMillis());
+            long t1 = System.nanoTime();
+            long c1 = ingestCpuNanos();
+            return new Result(load, cameras, (t1 - t0) / 1e9, count(registry, "maskwatch.ingest.frames.grabbed") - g0,
+                    count(registry, "maskwatch.ingest.frames.sent") - s0,
+                    count(registry, "maskwatch.ingest.bytes.sent") - b0, (c1 - c0) / 1e9);
+        }
+    }
+
+    private static long count(MeterRegistry registry, String name) {
+        return (long) registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    /** CPU time of the threads that do ingest work (camera threads, publisher, producer I/O). */
+    static long ingestCpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (var info : mx.dumpAllThreads(false, false)) {
+            String n = info.getThreadName();
+            if (n.startsWith("ingest-") || n.contains("maskwatch-ingest")) {
+                long cpu = mx.getThreadCpuTime(info.getThreadId());
+                if (cpu > 0) {
+                    total += cpu;
+                }
+            }
+        }
+        return total;
+    }
+
+    private static String describe(Path clip) {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toString())) {
+            g.start();
+            return String.format(Locale.ROOT, "%s (%dx%d %s, %.1f fps)", clip.getFileName(), g.getImageWidth(),
+                    g.getImageHeight(), g.getVideoCodecName(), g.getFrameRate());
+        } catch (Exception e) {
+            return clip.getFileName().toString();
+        }
+    }
+
+    static String report(String clip, int maxWidth, List<Result> results) {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Ingest benchmark: %s, scaled to max-width %d, JPEG q85, produced to an "
+                        + "embedded broker.%nMachine: %d CPUs visible to the JVM, load average %.2f at the end, %s %s.%n%n",
+                clip, maxWidth, os.getAvailableProcessors(), os.getSystemLoadAverage(), System.getProperty("os.arch"),
+                System.getProperty("java.vm.name")));
+        sb.append("| load | cameras | frames/s sent | per camera | frames/s decoded | MB/s to Kafka "
+                + "| ingest CPU (cores) | CPU ms per sent frame |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Result r : results) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.2f | %.1f | %.2f | %.2f | %.1f |%n",
+                    r.load(), r.cameras(), r.sentPerSecond(), r.sentPerSecond() / r.cameras(),
+                    r.grabbedPerSecond(), r.bytes() / r.seconds() / 1e6, r.cores(), r.cpuMsPerSentFrame()));
+        }
+        sb.append("\nmax: files decoded as fast as possible, every frame encoded and sent (the worker's ceiling).\n"
+                + "live: files at their native rate, sampled at 2 fps per camera (CPU per camera at a realistic rate;\n"
+                + "decoding every frame of the 25 fps stream dominates).\n");
+        return sb.toString();
+    }
+}

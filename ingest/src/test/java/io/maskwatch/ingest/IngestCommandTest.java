@@ -1,0 +1,49 @@
+package io.maskwatch.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.maskwatch.common.cli.Args;
+import io.maskwatch.common.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestCommandTest {
+    @Test
+    void configIsRequired() {
+        Args.UsageException e = assertThrows(Args.UsageException.class, () -> new IngestCommand().run(List.of()));
+        assertTrue(e.getMessage().contains("--config"), e.getMessage());
+    }
+
+    @Test
+    void aConfigWithoutEnabledCamerasStopsWithAClearMessage(@TempDir Path tmp) throws Exception {
+        Path cfg = tmp.resolve("m.yaml");
+        Files.writeString(cfg, """
+                cameras:
+                  - id: lobby
+                    url: /videos/lobby.mp4
+                    enabled: false
+                """);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new IngestCommand().run(List.of("--config", cfg.toString())));
+        assertTrue(e.getMessage().contains("no enabled camera"), e.getMessage());
+    }
+
+    @Test
+    void badIngestKeysAreNamed(@TempDir Path tmp) throws Exception {
+        Path cfg = tmp.resolve("m.yaml");
+        Files.writeString(cfg, """
+                ingest:
+                  worker-count: 0
+                cameras:
+                  - id: lobby
+                    url: /videos/lobby.mp4
+                """);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new IngestCommand().run(List.of("--config", cfg.toString())));
+        assertTrue(e.getMessage().contains("ingest.worker-count must be >= 1"), e.getMessage());
+    }
+}
