@@ -79,9 +79,10 @@ public final class ServiceHttpServer implements AutoCloseable {
     }
 
     public String baseUrl() {
-        String host = server.getAddress().getHostString();
-        if (host.equals("0.0.0.0") || host.equals("::")) {
-            host = "localhost";
+        var address = server.getAddress().getAddress();
+        String host = address.isAnyLocalAddress() ? "localhost" : server.getAddress().getHostString();
+        if (host.contains(":")) {
+            host = "[" + host + "]"; // IPv6 literal
         }
         return "http://" + host + ":" + port();
     }
