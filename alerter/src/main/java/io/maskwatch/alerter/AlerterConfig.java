@@ -23,6 +23,8 @@ import java.util.Map;
  * @param streamThreads    Kafka Streams threads
  * @param commitIntervalMs Kafka Streams commit interval: with exactly-once, the latency of every output
  * @param cameraNames      camera id to display name, for cameras not in the top-level {@code cameras} list
+ * @param streamsProperties extra Kafka Streams / client settings, e.g. {@code session.timeout.ms},
+ *                         {@code num.standby.replicas}, {@code group.instance.id} (exactly-once cannot be turned off)
  */
 public record AlerterConfig(
         String applicationId,
@@ -37,12 +39,14 @@ public record AlerterConfig(
         AlertConfig alerts,
         NotificationConfig notifications,
         ComplianceConfig compliance,
-        Map<String, String> cameraNames) implements ConfigSection {
+        Map<String, String> cameraNames,
+        Map<String, String> streamsProperties) implements ConfigSection {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
 
     public AlerterConfig {
         cameraNames = cameraNames == null ? Map.of() : Map.copyOf(cameraNames);
+        streamsProperties = streamsProperties == null ? Map.of() : Map.copyOf(streamsProperties);
         apiToken = apiToken == null || apiToken.isBlank() ? null : apiToken;
         publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null : stripSlash(publicBaseUrl);
     }
@@ -52,52 +56,57 @@ public record AlerterConfig(
                 Path.of(System.getProperty("java.io.tmpdir"), "maskwatch", "alerter-state").toString(),
                 "0.0.0.0", DEFAULT_HTTP_PORT, null, null, 1, 100,
                 TrackingConfig.defaults(), AlertConfig.defaults(), NotificationConfig.defaults(),
-                ComplianceConfig.defaults(), Map.of());
+                ComplianceConfig.defaults(), Map.of(), Map.of());
     }
 
     public AlerterConfig withStateDir(String dir) {
         return new AlerterConfig(applicationId, dir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames);
+                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withApplicationId(String id) {
         return new AlerterConfig(id, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames);
+                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withHttp(String host, int port, String publicUrl) {
         return new AlerterConfig(applicationId, stateDir, host, port, publicUrl, apiToken, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames);
+                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withApiToken(String token) {
         return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, token, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames);
+                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withCommitIntervalMs(long ms) {
         return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
-                ms, tracking, alerts, notifications, compliance, cameraNames);
+                ms, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withTracking(TrackingConfig t) {
         return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
-                commitIntervalMs, t, alerts, notifications, compliance, cameraNames);
+                commitIntervalMs, t, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withAlerts(AlertConfig a) {
         return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
-                commitIntervalMs, tracking, a, notifications, compliance, cameraNames);
+                commitIntervalMs, tracking, a, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withNotifications(NotificationConfig n) {
         return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
-                commitIntervalMs, tracking, alerts, n, compliance, cameraNames);
+                commitIntervalMs, tracking, alerts, n, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withCameraNames(Map<String, String> names) {
         return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, names);
+                commitIntervalMs, tracking, alerts, notifications, compliance, names, streamsProperties);
+    }
+
+    public AlerterConfig withStreamsProperties(Map<String, String> props) {
+        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
+                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, props);
     }
 
     private static String stripSlash(String s) {
@@ -139,6 +148,13 @@ public record AlerterConfig(
         }
         if (commitIntervalMs < 10) {
             out.add("commit-interval-ms must be >= 10, got " + commitIntervalMs);
+        }
+        for (String k : streamsProperties.keySet()) {
+            if (k.equals("processing.guarantee") || k.endsWith(".processing.guarantee")) {
+                out.add("streams-properties." + k + ": the alerter always runs exactly_once_v2; remove this key");
+            } else if (k.equals("application.id") || k.equals("state.dir")) {
+                out.add("streams-properties." + k + ": use alerter." + (k.equals("state.dir") ? "state-dir" : "application-id"));
+            }
         }
         if (tracking == null) {
             out.add("tracking must be a mapping");

@@ -207,6 +207,8 @@ public final class AlerterService implements AutoCloseable {
             views.close();
         }
         if (streams != null) {
+            // Streams members do not leave the group on close: a replacement takes over after
+            // session.timeout.ms (see streams-properties), or at once with static membership.
             if (!streams.close(Duration.ofSeconds(30))) {
                 log.warn("alerter topology did not stop within 30 s");
             }

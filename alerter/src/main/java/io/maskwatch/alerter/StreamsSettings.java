@@ -21,6 +21,7 @@ public final class StreamsSettings {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeErrorHandler.class.getName());
         p.put(DecodeErrorHandler.METRICS_CONFIG, metrics);
+        p.putAll(cfg.streamsProperties());
         // Alerts carry face crops and track state carries the best crop per person.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), AlerterTopology.MAX_STATE_RECORD_BYTES);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),

@@ -55,6 +55,8 @@ class AlerterConfigTest {
                       - type: log
                   camera-names:
                     dock-3: Loading dock 3
+                  streams-properties:
+                    num.standby.replicas: 1
                 """, Map.of("SLACK_SECRET", "s3cr3t", "MASKWATCH_ALERTER_API_TOKEN", "0123456789abcdef0123",
                 "MASKWATCH_ALERTER_TRACKING_END_AFTER_MS", "5000"));
         assertEquals("mw-alerter-2", c.applicationId());
@@ -74,6 +76,7 @@ class AlerterConfigTest {
         assertEquals(2, sinks.get(1).maxRetries());
         assertEquals("Bearer xyz", sinks.get(1).headers().get("Authorization"));
         assertEquals("Loading dock 3", c.cameraNames().get("dock-3"));
+        assertEquals("1", c.streamsProperties().get("num.standby.replicas"));
     }
 
     @Test
@@ -88,6 +91,8 @@ class AlerterConfigTest {
                     end-after-ms: 100
                   compliance:
                     rolling-ms: 90000
+                  streams-properties:
+                    processing.guarantee: at_least_once
                   notifications:
                     sinks:
                       - type: pager
@@ -100,7 +105,8 @@ class AlerterConfigTest {
                 "alerter.tracking.vote-threshold must be in (0.5, 1]", "alerter.tracking.end-after-ms must be >= max-gap-ms",
                 "alerter.compliance.rolling-ms must be a positive multiple of window-ms",
                 "alerter.notifications.sinks[0].type must be one of [webhook, slack, log], got 'pager'",
-                "alerter.notifications.sinks[1].url must be an http:// or https:// URL")) {
+                "alerter.notifications.sinks[1].url must be an http:// or https:// URL",
+                "alerter.streams-properties.processing.guarantee: the alerter always runs exactly_once_v2")) {
             assertTrue(m.contains(expected), () -> "missing '" + expected + "' in:\n" + m);
         }
         assertFalse(m.contains("secret-host"), "sink URLs may hold secrets and are never echoed");

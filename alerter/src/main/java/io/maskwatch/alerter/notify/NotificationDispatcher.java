@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,7 +52,8 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running;
     private volatile boolean alive;
-    private volatile KafkaConsumer<String, byte[]> consumer;
+    /** Counted down by close(): wakes backoff waits without interrupting Kafka clients. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
 
     public NotificationDispatcher(NotificationConfig cfg, KafkaSettings kafka, String groupId, List<Sink> sinks,
                                   AlerterMetrics metrics, Clock clock) {
@@ -99,7 +101,6 @@ public final class NotificationDispatcher implements AutoCloseable {
     private void run() {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
              KafkaProducer<String, byte[]> dlq = new KafkaProducer<>(ClientConfigs.producer(kafka, groupId + "-dlq"))) {
-            consumer = c;
             c.subscribe(List.of(kafka.topics().notifications()));
             while (running) {
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
@@ -121,8 +122,8 @@ public final class NotificationDispatcher implements AutoCloseable {
                         c.commitSync(Map.of(tp, new OffsetAndMetadata(r.offset() + 1)));
                     }
                 }
-                if (failed) {
-                    TimeUnit.SECONDS.sleep(5);
+                if (failed && stopping.await(5, TimeUnit.SECONDS)) {
+                    return;
                 }
             }
         } catch (WakeupException | InterruptedException e) {
@@ -178,9 +179,8 @@ public final class NotificationDispatcher implements AutoCloseable {
             }
             long delay = s.config().backoffMs(attempts);
             log.debug("sink {}: {} for {}, retry {} in {} ms", s.name(), result.reason(), n.notificationId(), attempts, delay);
-            TimeUnit.MILLISECONDS.sleep(delay);
-            if (!running) {
-                throw new InterruptedException("closing");
+            if (stopping.await(delay, TimeUnit.MILLISECONDS)) {
+                throw new InterruptedException("closing"); // not committed: delivered again after a restart
             }
         }
         sample.stop(metrics.deliveryTimer(s.name()));
@@ -217,13 +217,17 @@ public final class NotificationDispatcher implements AutoCloseable {
             return;
         }
         running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        thread.interrupt();
+        stopping.countDown();
+        // No consumer.wakeup(): it could abort the commit of a notification just delivered. The poll
+        // loop checks 'running' at least every 500 ms.
         try {
-            thread.join(30_000);
+            // An HTTP attempt in flight ends within its timeout; interrupt only a thread that hangs beyond that.
+            long maxTimeout = sinks.stream().mapToLong(s -> s.config().timeoutMs()).max().orElse(0);
+            thread.join(maxTimeout + 10_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(5_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
