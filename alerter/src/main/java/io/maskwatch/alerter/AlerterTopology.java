@@ -92,7 +92,8 @@ public final class AlerterTopology {
                 cfg.compliance().windowMs());
         KStream<String, TrackingOutput> outputs = builder
                 .stream(topics.detections(), Consumed.with(keys, detectionSerde).withName("detections-source"))
-                .process(() -> new TrackingProcessor(tracker, TRACKS_STORE, cfg.tracking().idleCheckMs(), metrics),
+                .process(() -> new TrackingProcessor(tracker, TRACKS_STORE, cfg.tracking().idleCheckMs(), metrics,
+                                topics.detections()),
                         Named.as("tracking"), TRACKS_STORE);
 
         KStream<String, PersonEvent> persons = outputs

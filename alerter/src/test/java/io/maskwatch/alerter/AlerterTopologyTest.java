@@ -303,6 +303,23 @@ class AlerterTopologyTest {
     }
 
     @Test
+    void newerSchemaVersionsAreSkippedAndCounted() throws Exception {
+        try (TopologyHarness h = new TopologyHarness(cfg())) {
+            for (DetectionEvent e : frames(CAM, T0, STEP, 8, ts -> List.of(face(600, 300, 80, 0.9)))) {
+                h.send(new DetectionEvent(2, e.cameraId(), e.frameSequence(), e.captureTimestampMs(),
+                        e.processedTimestampMs(), e.frameWidth(), e.frameHeight(), e.detector(), e.model(), e.faces()));
+            }
+            assertEquals(List.of(), h.alertLog);
+            assertEquals(8.0, h.counter("maskwatch.alerter.decode.errors", "topic", "maskwatch.detections"));
+            // Keyed by something other than the camera: processed, but counted so the producer can be fixed.
+            DetectionEvent e = frame(CAM, T0 + 10_000, face(600, 300, 80, 0.9));
+            h.detections.pipeInput("wrong-key", e, e.captureTimestampMs());
+            assertEquals(1.0, h.counter("maskwatch.alerter.detections", "camera", CAM, "result", "key_mismatch"));
+            assertEquals(1.0, h.counter("maskwatch.alerter.detections", "camera", CAM, "result", "processed"));
+        }
+    }
+
+    @Test
     void facesOfIncorrectlyWornMasksCountAsUnmasked() throws Exception {
         try (TopologyHarness h = new TopologyHarness(cfg())) {
             Face f = face(600, 300, 80, 0.1);

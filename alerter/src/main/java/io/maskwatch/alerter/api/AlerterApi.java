@@ -214,7 +214,7 @@ public final class AlerterApi {
             b.put("x2", a.box().x2());
             b.put("y2", a.box().y2());
         }
-        String base = "/api/alerts/" + a.alertId();
+        String base = "/api/alerts/" + SnapshotLinks.segment(a.alertId());
         n.put("url", base);
         if (a.faceJpeg() != null) {
             n.put("face_url", base + "/face.jpg");

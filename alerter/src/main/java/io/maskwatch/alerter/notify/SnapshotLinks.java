@@ -40,12 +40,17 @@ public final class SnapshotLinks {
 
     /** The web page, showing this alert. */
     public String page(String alertId) {
-        return baseUrl.get() + "/?alert=" + alertId;
+        return baseUrl.get() + "/?alert=" + segment(alertId);
     }
 
     private String image(String alertId, String file) {
-        String url = baseUrl.get() + "/api/alerts/" + alertId + "/" + file;
+        String url = baseUrl.get() + "/api/alerts/" + segment(alertId) + "/" + file;
         return key == null ? url : url + "?sig=" + signature(alertId);
+    }
+
+    /** An id as one URL path segment (ids come from camera ids, which the detector does not restrict). */
+    public static String segment(String id) {
+        return java.net.URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     public String signature(String alertId) {

@@ -3,6 +3,7 @@ package io.maskwatch.alerter.tracking;
 import io.maskwatch.alerter.AlerterMetrics;
 import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.PersonEvent;
+import io.maskwatch.common.contract.SchemaVersions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,21 +14,26 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link Tracker} per camera over the {@code tracks} store, and ends the tracks of quiet
  * cameras from a wall-clock punctuator. Forwards person events, alerts and compliance deltas.
  */
 public final class TrackingProcessor implements Processor<String, DetectionEvent, String, TrackingOutput> {
+    private static final Logger log = LoggerFactory.getLogger(TrackingProcessor.class);
     private final Tracker tracker;
     private final String storeName;
     private final long idleCheckMs;
     private final AlerterMetrics metrics;
+    private final String topic;
     private ProcessorContext<String, TrackingOutput> context;
     private KeyValueStore<String, CameraState> store;
     private long taskStartWall;
 
-    public TrackingProcessor(Tracker tracker, String storeName, long idleCheckMs, AlerterMetrics metrics) {
+    public TrackingProcessor(Tracker tracker, String storeName, long idleCheckMs, AlerterMetrics metrics, String topic) {
+        this.topic = topic;
         this.tracker = tracker;
         this.storeName = storeName;
         this.idleCheckMs = idleCheckMs;
@@ -49,6 +55,17 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
             return; // a tombstone carries nothing to track
         }
         String camera = ev.cameraId();
+        if (ev.schemaVersion() > SchemaVersions.DETECTION) {
+            // A newer producer: skipping is safer than guessing what changed.
+            metrics.decodeError(topic);
+            log.warn("skipping detection of camera {} with schema version {} (this alerter understands up to {}); "
+                    + "upgrade the alerter", camera, ev.schemaVersion(), SchemaVersions.DETECTION);
+            return;
+        }
+        if (record.key() != null && !record.key().equals(camera)) {
+            // Keyed by something else, a camera's detections may be split across partitions and tracks.
+            metrics.detection(camera, "key_mismatch");
+        }
         long wallNow = context.currentSystemTimeMs();
         Tracker.Step step = tracker.onDetection(store.get(camera), ev, wallNow);
         if (step.drop() != null) {
