@@ -82,7 +82,7 @@ public final class AlerterService implements AutoCloseable {
 
     /** Mounts the API and page on {@code http} and adds the readiness checks. Call before {@link #start()}. */
     public AlerterService bind(ServiceHttpServer http) {
-        boundBaseUrl = http.baseUrl();
+        boundBaseUrl = reachableBaseUrl(http);
         new AlerterApi(index, view, cfg.compliance(), names, links, cfg.apiToken(), clock).mount(http);
         http.addCheck("alerter", readiness());
         return this;
@@ -92,6 +92,20 @@ public final class AlerterService implements AutoCloseable {
     public AlerterService onFatal(Consumer<Throwable> handler) {
         this.onFatal = handler;
         return this;
+    }
+
+    /** The server's URL with a wildcard address replaced by this host's name (links must work elsewhere). */
+    private String reachableBaseUrl(ServiceHttpServer http) {
+        String host = cfg.httpHost();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "localhost";
+            }
+            return "http://" + host + ":" + http.port();
+        }
+        return http.baseUrl();
     }
 
     public String publicBaseUrl() {
@@ -154,6 +168,10 @@ public final class AlerterService implements AutoCloseable {
         views.start();
         log.info("alerter started: {} sink(s) {}, API and page at {}", sinks.size(),
                 sinks.stream().map(Sink::name).toList(), publicBaseUrl());
+        if (cfg.publicBaseUrl() == null && !sinks.isEmpty()) {
+            log.info("snapshot links in notifications use {}; set alerter.public-base-url if users reach the "
+                    + "alerter by another address", publicBaseUrl());
+        }
     }
 
     /** Ready when the topology runs (or rebalances after having run), delivery is alive and the API views caught up. */

@@ -8,6 +8,7 @@ import io.maskwatch.alerter.notify.NotificationGrouper;
 import io.maskwatch.alerter.notify.PendingNotification;
 import io.maskwatch.alerter.notify.SnapshotLinks;
 import io.maskwatch.alerter.tracking.CameraState;
+import io.maskwatch.alerter.tracking.TrackImages;
 import io.maskwatch.alerter.tracking.Tracker;
 import io.maskwatch.alerter.tracking.TrackingOutput;
 import io.maskwatch.alerter.tracking.TrackingProcessor;
@@ -40,7 +41,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * The alerter's Kafka Streams topology (diagram in docs/ALERTER.md):
  *
  * <pre>
- * detections ─► tracking [tracks] ─┬─► persons
+ * detections ─► tracking [tracks, track-images] ─┬─► persons
  *                                  ├─► alerts ─► notify-grouping [notify-pending] ─► notifications
  *                                  └─► deltas ─┬─► compliance-camera [compliance-windows] ─────────┬─► compliance
  *                                              └─► (re-key _facility, 1 partition) ─► compliance-facility [facility-windows] ┘
@@ -48,10 +49,11 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 public final class AlerterTopology {
     public static final String TRACKS_STORE = "tracks";
+    public static final String IMAGES_STORE = "track-images";
     public static final String NOTIFY_STORE = "notify-pending";
     public static final String CAMERA_WINDOWS_STORE = "compliance-windows";
     public static final String FACILITY_WINDOWS_STORE = "facility-windows";
-    /** Changelog records of camera state can carry face crops; allow them to be large. */
+    /** Face crops travel in alerts and the images changelog; allow them to be large. */
     static final int MAX_STATE_RECORD_BYTES = EmbeddedKafkaBroker.MAX_MESSAGE_BYTES / 2;
 
     private AlerterTopology() {
@@ -71,7 +73,9 @@ public final class AlerterTopology {
 
         StreamsBuilder builder = new StreamsBuilder();
         StoreBuilder<KeyValueStore<String, CameraState>> tracks = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TRACKS_STORE), keys, new JsonSerde<>(CameraState.class))
+                Stores.persistentKeyValueStore(TRACKS_STORE), keys, new JsonSerde<>(CameraState.class));
+        StoreBuilder<KeyValueStore<String, TrackImages.Images>> images = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(IMAGES_STORE), keys, new JsonSerde<>(TrackImages.Images.class))
                 .withLoggingEnabled(largeRecords);
         StoreBuilder<KeyValueStore<String, PendingNotification>> pending = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(NOTIFY_STORE), keys, new JsonSerde<>(PendingNotification.class));
@@ -84,6 +88,7 @@ public final class AlerterTopology {
                 Stores.persistentWindowStore(FACILITY_WINDOWS_STORE, retention, window, false),
                 keys, new JsonSerde<>(ComplianceCounts.class));
         builder.addStateStore(tracks);
+        builder.addStateStore(images);
         builder.addStateStore(pending);
         builder.addStateStore(cameraWindows);
         builder.addStateStore(facilityWindows);
@@ -92,9 +97,9 @@ public final class AlerterTopology {
                 cfg.compliance().windowMs());
         KStream<String, TrackingOutput> outputs = builder
                 .stream(topics.detections(), Consumed.with(keys, detectionSerde).withName("detections-source"))
-                .process(() -> new TrackingProcessor(tracker, TRACKS_STORE, cfg.tracking().idleCheckMs(), metrics,
-                                topics.detections()),
-                        Named.as("tracking"), TRACKS_STORE);
+                .process(() -> new TrackingProcessor(tracker, TRACKS_STORE, IMAGES_STORE, cfg.tracking().idleCheckMs(),
+                                metrics, topics.detections()),
+                        Named.as("tracking"), TRACKS_STORE, IMAGES_STORE);
 
         KStream<String, PersonEvent> persons = outputs
                 .flatMapValues(o -> o instanceof TrackingOutput.Person p ? java.util.List.of(p.event())

@@ -15,6 +15,7 @@ import io.maskwatch.alerter.compliance.ComplianceCounts;
 import io.maskwatch.alerter.notify.NotificationConfig;
 import io.maskwatch.alerter.notify.SinkConfig;
 import io.maskwatch.alerter.tracking.CameraState;
+import io.maskwatch.alerter.tracking.TrackImages;
 import io.maskwatch.alerter.tracking.Tracker;
 import io.maskwatch.alerter.tracking.TrackingOutput;
 import io.maskwatch.common.config.CameraConfig;
@@ -148,16 +149,17 @@ class AlerterServiceIT {
     private static Expected reference(AlerterConfig cfg, List<DetectionEvent> all) {
         Tracker tracker = new Tracker(cfg.tracking(), new AlertPolicy(cfg.alerts().cooldownMs()), cfg.compliance().windowMs());
         Map<String, CameraState> states = new HashMap<>();
+        TrackImages images = TrackImages.inMemory();
         Set<String> alerts = new TreeSet<>();
         ComplianceCounts facility = ComplianceCounts.ZERO;
         List<TrackingOutput> outputs = new ArrayList<>();
         for (DetectionEvent e : all) {
-            Tracker.Step s = tracker.onDetection(states.get(e.cameraId()), e, 0);
+            Tracker.Step s = tracker.onDetection(states.get(e.cameraId()), e, 0, images);
             states.put(e.cameraId(), s.state());
             outputs.addAll(s.outputs());
         }
         for (CameraState st : states.values()) {
-            outputs.addAll(tracker.onIdle(st, Long.MAX_VALUE / 2, 0).outputs());
+            outputs.addAll(tracker.onIdle(st, Long.MAX_VALUE / 2, 0, images).outputs());
         }
         for (TrackingOutput o : outputs) {
             if (o instanceof TrackingOutput.AlertRaised a) {

@@ -57,7 +57,10 @@ class AlerterTopologyTest {
                 }
                 walk.add(frame(CAM, ts, face(100 + i * 40, 300, size, p, crop)));
             }
-            h.send(walk).send(empty(CAM, T0 + 20 * STEP, 4_000));
+            h.send(walk);
+            assertEquals(1, imagesKept(h), "the best face of the live track is kept");
+            h.send(empty(CAM, T0 + 20 * STEP, 4_000));
+            assertEquals(0, imagesKept(h), "and dropped when the track ends");
 
             assertEquals(1, h.persons(PersonEvent.Type.STARTED).size());
             List<PersonEvent> confirmed = h.persons(PersonEvent.Type.CONFIRMED);
@@ -89,6 +92,17 @@ class AlerterTopologyTest {
             assertEquals(0.0, w.compliance());
             assertEquals(T0 + 60_000, w.windowEndMs());
         }
+    }
+
+    private static int imagesKept(TopologyHarness h) {
+        int n = 0;
+        try (var it = h.driver.getKeyValueStore(AlerterTopology.IMAGES_STORE).all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     @Test

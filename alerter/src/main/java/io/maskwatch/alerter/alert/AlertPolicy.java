@@ -1,6 +1,5 @@
 package io.maskwatch.alerter.alert;
 
-import io.maskwatch.alerter.tracking.BestFace;
 import io.maskwatch.common.contract.Alert;
 import io.maskwatch.common.contract.Box;
 import io.maskwatch.common.contract.PersonStatus;
@@ -34,10 +33,10 @@ public final class AlertPolicy {
         return trackId + "-" + ordinal;
     }
 
+    /** @param box the box of the snapshot face */
     public Alert build(String cameraId, String trackId, int ordinal, long timestampMs, double confidence,
-                       int frameCount, Box currentBox, BestFace best) {
+                       int frameCount, Box box, byte[] faceJpeg, byte[] heatmapJpeg) {
         return new Alert(SchemaVersions.ALERT, alertId(trackId, ordinal), cameraId, trackId, timestampMs, confidence,
-                frameCount, best != null ? best.box() : currentBox,
-                best != null ? best.cropJpeg() : null, best != null ? best.heatmapJpeg() : null);
+                frameCount, box, faceJpeg, heatmapJpeg);
     }
 }

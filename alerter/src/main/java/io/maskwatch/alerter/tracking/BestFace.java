@@ -4,10 +4,10 @@ import io.maskwatch.common.contract.Box;
 
 /**
  * The face of a track that best shows the person unmasked: highest P(unmasked) x face area,
- * preferring faces that came with a crop. Its crop and heat map become the alert's snapshot.
+ * preferring faces that came with a crop. Its crop and heat map (in {@link TrackImages}) become
+ * the alert's snapshot.
  */
-public record BestFace(double score, long timestampMs, Box box, double unmaskedProbability,
-                       byte[] cropJpeg, byte[] heatmapJpeg) {
+public record BestFace(double score, long timestampMs, Box box, double unmaskedProbability, boolean hasCrop) {
 
     static double scoreOf(double unmaskedProbability, Box box) {
         return unmaskedProbability * box.area();
@@ -18,10 +18,8 @@ public record BestFace(double score, long timestampMs, Box box, double unmaskedP
         if (current == null) {
             return true;
         }
-        boolean candCrop = candidate.cropJpeg != null;
-        boolean curCrop = current.cropJpeg != null;
-        if (candCrop != curCrop) {
-            return candCrop;
+        if (candidate.hasCrop != current.hasCrop) {
+            return candidate.hasCrop;
         }
         return candidate.score > current.score;
     }

@@ -49,7 +49,7 @@ public final class Tracker {
      * @param state   the camera's state, null for a camera seen for the first time
      * @param wallNow wall-clock time of processing
      */
-    public Step onDetection(CameraState state, DetectionEvent ev, long wallNow) {
+    public Step onDetection(CameraState state, DetectionEvent ev, long wallNow, TrackImages images) {
         String camera = ev.cameraId();
         if (state == null) {
             state = CameraState.empty(camera);
@@ -77,16 +77,16 @@ public final class Tracker {
             }
             trackUsed[p.track] = true;
             faceUsed[p.face] = true;
-            tracks.set(p.track, observe(tracks.get(p.track), faces.get(p.face), ts, camera, out));
+            tracks.set(p.track, observe(tracks.get(p.track), faces.get(p.face), ts, camera, out, images));
         }
         // A face in an out-of-order frame only adds to existing tracks: it must not start a person in the past.
         if (!outOfOrder) {
             int n = 0;
             for (int j = 0; j < faces.size() && tracks.size() < MAX_TRACKS; j++) {
                 if (!faceUsed[j]) {
-                    Track t = newTrack(camera + "-" + ts + "-" + n++, faces.get(j), ts);
+                    Track t = newTrack(camera + "-" + ts + "-" + n++, faces.get(j), ts, images);
                     out.add(new TrackingOutput.Person(personEvent(camera, t, PersonEvent.Type.STARTED, ts)));
-                    tracks.add(observeStatus(t, unmaskedProbability(faces.get(j)), ts, camera, out));
+                    tracks.add(observeStatus(t, unmaskedProbability(faces.get(j)), ts, camera, out, images));
                 }
             }
         }
@@ -94,7 +94,7 @@ public final class Tracker {
         List<Track> alive = new ArrayList<>();
         for (Track t : tracks) {
             if (latest - t.lastSeenMs() > cfg.endAfterMs()) {
-                end(camera, t, latest, out);
+                end(camera, t, latest, out, images);
                 ended++;
             } else {
                 alive.add(t);
@@ -113,14 +113,14 @@ public final class Tracker {
      * wall-clock time, counted from {@code notBeforeWall} at the earliest (the task's start, so a
      * restarted alerter first catches up on the backlog).
      */
-    public Step onIdle(CameraState state, long wallNow, long notBeforeWall) {
+    public Step onIdle(CameraState state, long wallNow, long notBeforeWall, TrackImages images) {
         long quietSince = Math.max(state.lastArrivalWallMs(), notBeforeWall);
         if (state.tracks().isEmpty() || wallNow - quietSince < cfg.endAfterMs()) {
             return new Step(state, List.of(), null, 0);
         }
         List<TrackingOutput> out = new ArrayList<>();
         for (Track t : state.tracks()) {
-            end(state.cameraId(), t, t.lastSeenMs() + cfg.endAfterMs(), out);
+            end(state.cameraId(), t, t.lastSeenMs() + cfg.endAfterMs(), out, images);
         }
         return new Step(new CameraState(state.cameraId(), state.latestMs(), state.lastArrivalWallMs(), List.of(),
                 state.recentMs()), out, null, state.tracks().size());
@@ -160,17 +160,26 @@ public final class Tracker {
         return Math.min(1, f.probability(FaceLabel.NO_MASK) + f.probability(FaceLabel.INCORRECT));
     }
 
-    private Track newTrack(String id, Face f, long ts) {
+    private Track newTrack(String id, Face f, long ts, TrackImages images) {
         double p = unmaskedProbability(f);
-        BestFace best = new BestFace(BestFace.scoreOf(p, f.box()), ts, f.box(), p, f.cropJpeg(), f.heatmapJpeg());
+        BestFace best = new BestFace(BestFace.scoreOf(p, f.box()), ts, f.box(), p, f.cropJpeg() != null);
+        if (best.hasCrop()) {
+            images.put(id, new TrackImages.Images(f.cropJpeg(), f.heatmapJpeg()));
+        }
         return new Track(id, ts, ts, 1, f.box(), 0, 0, List.of(p), PersonStatus.UNCERTAIN, 0, 0, -1, best, null);
     }
 
-    private Track observe(Track t, Face f, long ts, String camera, List<TrackingOutput> out) {
+    private Track observe(Track t, Face f, long ts, String camera, List<TrackingOutput> out, TrackImages images) {
         double p = unmaskedProbability(f);
         List<Double> votes = Track.appendVote(t.votes(), p, cfg.voteWindow());
-        BestFace cand = new BestFace(BestFace.scoreOf(p, f.box()), ts, f.box(), p, f.cropJpeg(), f.heatmapJpeg());
-        BestFace best = BestFace.better(cand, t.best()) ? cand : t.best();
+        BestFace cand = new BestFace(BestFace.scoreOf(p, f.box()), ts, f.box(), p, f.cropJpeg() != null);
+        BestFace best = t.best();
+        if (BestFace.better(cand, best)) {
+            best = cand;
+            if (cand.hasCrop()) {
+                images.put(t.id(), new TrackImages.Images(f.cropJpeg(), f.heatmapJpeg()));
+            }
+        }
         Track next;
         if (ts > t.lastSeenMs()) {
             long dt = ts - t.lastSeenMs();
@@ -184,11 +193,12 @@ public final class Tracker {
             // Out-of-order face: its vote counts, but it does not move the track back in time.
             next = t.with(t.frameCount() + 1, t.lastSeenMs(), t.box(), t.vx(), t.vy(), votes, best);
         }
-        return observeStatus(next, p, ts, camera, out);
+        return observeStatus(next, p, ts, camera, out, images);
     }
 
     /** Re-votes the status and applies what follows from it: confirmation, compliance counts, alerts. */
-    private Track observeStatus(Track t, double faceP, long ts, String camera, List<TrackingOutput> out) {
+    private Track observeStatus(Track t, double faceP, long ts, String camera, List<TrackingOutput> out,
+                                TrackImages images) {
         double vote = t.vote();
         PersonStatus status = t.status();
         if (t.frameCount() >= cfg.minFrames()) {
@@ -211,8 +221,10 @@ public final class Tracker {
         }
         boolean unmaskedNow = vote >= cfg.voteThreshold() && faceP >= 0.5;
         if (alerts.due(t.status(), unmaskedNow, t.alerts(), t.lastAlertMs(), ts)) {
+            TrackImages.Images img = t.best() != null && t.best().hasCrop() ? images.get(t.id()) : null;
             out.add(new TrackingOutput.AlertRaised(alerts.build(camera, t.id(), t.alerts() + 1, ts, confidence,
-                    t.frameCount(), t.box(), t.best())));
+                    t.frameCount(), t.best() != null ? t.best().box() : t.box(),
+                    img == null ? null : img.cropJpeg(), img == null ? null : img.heatmapJpeg())));
             t = t.withAlert(ts);
         }
         return t;
@@ -233,7 +245,10 @@ public final class Tracker {
         return t;
     }
 
-    private void end(String camera, Track t, long eventTs, List<TrackingOutput> out) {
+    private void end(String camera, Track t, long eventTs, List<TrackingOutput> out, TrackImages images) {
+        if (t.best() != null && t.best().hasCrop()) {
+            images.remove(t.id());
+        }
         // A track that never reached min-frames is noise (a detector blip), not a person.
         if (t.counted() == null && t.frameCount() >= cfg.minFrames()) {
             long start = windowStart(t.lastSeenMs());

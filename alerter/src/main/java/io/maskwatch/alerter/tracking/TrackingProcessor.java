@@ -25,15 +25,19 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
     private static final Logger log = LoggerFactory.getLogger(TrackingProcessor.class);
     private final Tracker tracker;
     private final String storeName;
+    private final String imagesStoreName;
     private final long idleCheckMs;
     private final AlerterMetrics metrics;
     private final String topic;
     private ProcessorContext<String, TrackingOutput> context;
     private KeyValueStore<String, CameraState> store;
+    private TrackImages images;
     private long taskStartWall;
 
-    public TrackingProcessor(Tracker tracker, String storeName, long idleCheckMs, AlerterMetrics metrics, String topic) {
+    public TrackingProcessor(Tracker tracker, String storeName, String imagesStoreName, long idleCheckMs,
+                             AlerterMetrics metrics, String topic) {
         this.topic = topic;
+        this.imagesStoreName = imagesStoreName;
         this.tracker = tracker;
         this.storeName = storeName;
         this.idleCheckMs = idleCheckMs;
@@ -44,6 +48,23 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
     public void init(ProcessorContext<String, TrackingOutput> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        KeyValueStore<String, TrackImages.Images> imageStore = context.getStateStore(imagesStoreName);
+        this.images = new TrackImages() {
+            @Override
+            public Images get(String trackId) {
+                return imageStore.get(trackId);
+            }
+
+            @Override
+            public void put(String trackId, Images img) {
+                imageStore.put(trackId, img);
+            }
+
+            @Override
+            public void remove(String trackId) {
+                imageStore.delete(trackId);
+            }
+        };
         this.taskStartWall = context.currentSystemTimeMs();
         context.schedule(Duration.ofMillis(idleCheckMs), PunctuationType.WALL_CLOCK_TIME, this::endQuietCameras);
     }
@@ -67,7 +88,7 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
             metrics.detection(camera, "key_mismatch");
         }
         long wallNow = context.currentSystemTimeMs();
-        Tracker.Step step = tracker.onDetection(store.get(camera), ev, wallNow);
+        Tracker.Step step = tracker.onDetection(store.get(camera), ev, wallNow, images);
         if (step.drop() != null) {
             metrics.detection(camera, step.drop().name().toLowerCase());
             return;
@@ -82,7 +103,7 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
         try (KeyValueIterator<String, CameraState> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, CameraState> kv = it.next();
-                Tracker.Step step = tracker.onIdle(kv.value, wallNow, taskStartWall);
+                Tracker.Step step = tracker.onIdle(kv.value, wallNow, taskStartWall, images);
                 if (step.endedTracks() > 0) {
                     ended.add(KeyValue.pair(kv.key, step));
                 }
