@@ -143,6 +143,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             n = EventSerdes.notifications().deserialize(r.topic(), r.value());
         } catch (EventDecodingException e) {
             metrics.decodeError(r.topic());
+            metrics.notificationDlq("-").increment();
             toDlq(dlq, r, "undecodable notification: " + e.reason(), "-", 0);
             return;
         }

@@ -133,8 +133,8 @@ class NotificationDeliveryIT {
         try (NotificationDispatcher d = new NotificationDispatcher(cfg, kafka, "delivery-it", sinks, metrics, Clock.systemUTC())) {
             d.start();
             await("both notifications delivered to the webhook", () -> delivered.size() == 2);
-            await("4 DLQ records counted", () -> registry.find("maskwatch.alerter.notifications.dlq").counters().stream()
-                    .mapToDouble(c -> c.count()).sum() >= 4);
+            await("DLQ records counted", () -> registry.find("maskwatch.alerter.notifications.dlq").counters().stream()
+                    .mapToDouble(c -> c.count()).sum() >= 5);
             Thread.sleep(500);
         }
         assertEquals(1, delivered.get("n-a1").get(), "delivered exactly once after the 500s");
@@ -143,6 +143,7 @@ class NotificationDeliveryIT {
         assertEquals(2.0, registry.get("maskwatch.alerter.notifications").tags("sink", "ops", "result", "delivered").counter().count());
         assertEquals(3.0, registry.get("maskwatch.alerter.notifications").tags("sink", "chat", "result", "failed").counter().count());
         assertEquals(3.0, registry.get("maskwatch.alerter.notifications.dlq").tags("sink", "chat").counter().count());
+        assertEquals(1.0, registry.get("maskwatch.alerter.notifications.dlq").tags("sink", "-").counter().count());
         assertEquals(1.0, registry.get("maskwatch.alerter.decode.errors").tags("topic", kafka.topics().notifications()).counter().count());
 
         // The Slack-compatible payload: {"text": message + snapshot links}.
