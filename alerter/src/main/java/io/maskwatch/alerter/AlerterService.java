@@ -1,0 +1,236 @@
+package io.maskwatch.alerter;
+
+import io.maskwatch.alerter.api.AlertIndex;
+import io.maskwatch.alerter.api.AlerterApi;
+import io.maskwatch.alerter.api.TopicViews;
+import io.maskwatch.alerter.compliance.ComplianceView;
+import io.maskwatch.alerter.notify.NotificationDispatcher;
+import io.maskwatch.alerter.notify.Sink;
+import io.maskwatch.alerter.notify.SinkConfig;
+import io.maskwatch.alerter.notify.SnapshotLinks;
+import io.maskwatch.common.config.CameraConfig;
+import io.maskwatch.common.config.ConfigException;
+import io.maskwatch.common.config.KafkaSettings;
+import io.maskwatch.common.kafka.TopicSetup;
+import io.maskwatch.common.observability.HealthCheck;
+import io.maskwatch.common.observability.ServiceHttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alerter: the Kafka Streams topology ({@link AlerterTopology}), the notification delivery
+ * ({@link NotificationDispatcher}), and the API views fed from the output topics ({@link TopicViews}).
+ * Build it, optionally {@link #bind} it to the service's HTTP server (API, page, readiness), then
+ * {@link #start()}; {@link #close()} stops everything cleanly and may be called more than once.
+ */
+public final class AlerterService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AlerterService.class);
+
+    private final AlerterConfig cfg;
+    private final KafkaSettings kafka;
+    private final CameraNames names;
+    private final AlerterMetrics metrics;
+    private final Clock clock;
+    private final AlertIndex index;
+    private final ComplianceView view;
+    private final SnapshotLinks links;
+    private volatile String boundBaseUrl;
+    private volatile Consumer<Throwable> onFatal = e -> { };
+
+    private KafkaStreams streams;
+    private TopicViews views;
+    private NotificationDispatcher dispatcher;
+    private volatile boolean wasRunning;
+    private volatile String fatal;
+    private boolean started;
+    private boolean closed;
+
+    public AlerterService(AlerterConfig cfg, KafkaSettings kafka, List<CameraConfig> cameras, MeterRegistry registry) {
+        this(cfg, kafka, cameras, registry, Clock.systemUTC());
+    }
+
+    public AlerterService(AlerterConfig cfg, KafkaSettings kafka, List<CameraConfig> cameras, MeterRegistry registry,
+                          Clock clock) {
+        List<String> problems = new ArrayList<>();
+        cfg.problems().forEach(p -> problems.add("alerter." + p));
+        kafka.problems().forEach(p -> problems.add("kafka." + p));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        this.cfg = cfg;
+        this.kafka = kafka;
+        this.names = new CameraNames(cameras, cfg.cameraNames());
+        this.metrics = new AlerterMetrics(registry);
+        this.clock = clock;
+        this.index = new AlertIndex(cfg.alerts().apiMaxAlerts());
+        this.view = new ComplianceView(cfg.compliance(), clock, registry);
+        this.links = new SnapshotLinks(this::publicBaseUrl, cfg.apiToken());
+        metrics.decodeErrors(kafka.topics().detections());
+    }
+
+    /** Mounts the API and page on {@code http} and adds the readiness checks. Call before {@link #start()}. */
+    public AlerterService bind(ServiceHttpServer http) {
+        boundBaseUrl = reachableBaseUrl(http);
+        new AlerterApi(index, view, cfg.compliance(), names, links, cfg.apiToken(), clock).mount(http);
+        http.addCheck("alerter", readiness());
+        return this;
+    }
+
+    /** Called (once, on another thread) when the topology stops on an error it cannot recover from. */
+    public AlerterService onFatal(Consumer<Throwable> handler) {
+        this.onFatal = handler;
+        return this;
+    }
+
+    /** The server's URL with a wildcard address replaced by this host's name (links must work elsewhere). */
+    private String reachableBaseUrl(ServiceHttpServer http) {
+        String host = cfg.httpHost();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "localhost";
+            }
+            return "http://" + host + ":" + http.port();
+        }
+        return http.baseUrl();
+    }
+
+    public String publicBaseUrl() {
+        if (cfg.publicBaseUrl() != null) {
+            return cfg.publicBaseUrl();
+        }
+        return boundBaseUrl != null ? boundBaseUrl : "http://localhost:" + cfg.httpPort();
+    }
+
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        Path stateDir = Path.of(cfg.stateDir());
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new ConfigException("alerter.state-dir " + stateDir.toAbsolutePath() + " cannot be created ("
+                    + e.getMessage() + "); point it at a writable directory");
+        }
+        if (!Files.isWritable(stateDir)) {
+            throw new ConfigException("alerter.state-dir " + stateDir.toAbsolutePath() + " is not writable");
+        }
+        if (kafka.createTopics()) {
+            TopicSetup.ensureTopics(kafka);
+        }
+        streams = new KafkaStreams(AlerterTopology.build(cfg, kafka.topics(), names, links, metrics),
+                StreamsSettings.of(cfg, kafka, metrics));
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING && !wasRunning) {
+                wasRunning = true;
+                log.info("alerter topology running (application id {}, state in {})", cfg.applicationId(), stateDir);
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            fatal = e.toString();
+            log.error("alerter topology failed, shutting it down: {}", e.toString(), e);
+            Consumer<Throwable> h = onFatal;
+            Thread t = new Thread(() -> h.accept(e), "alerter-fatal");
+            t.setDaemon(true);
+            t.start();
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+
+        List<Sink> sinks = new ArrayList<>();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        for (SinkConfig s : cfg.notifications().namedSinks()) {
+            sinks.add(Sink.of(s, http));
+        }
+        dispatcher = new NotificationDispatcher(cfg.notifications(), kafka, cfg.applicationId() + "-notify", sinks,
+                metrics, clock);
+        dispatcher.start();
+
+        views = new TopicViews(kafka, index, view, cfg.alerts().apiHistoryMs(),
+                cfg.compliance().rollingMs() + cfg.compliance().windowMs(), metrics, clock,
+                cfg.applicationId() + "-views");
+        views.start();
+        log.info("alerter started: {} sink(s) {}, API and page at {}", sinks.size(),
+                sinks.stream().map(Sink::name).toList(), publicBaseUrl());
+        if (cfg.publicBaseUrl() == null && !sinks.isEmpty()) {
+            log.info("snapshot links in notifications use {}; set alerter.public-base-url if users reach the "
+                    + "alerter by another address", publicBaseUrl());
+        }
+    }
+
+    /** Ready when the topology runs (or rebalances after having run), delivery is alive and the API views caught up. */
+    public HealthCheck readiness() {
+        return () -> {
+            if (!started) {
+                return "not started";
+            }
+            if (fatal != null) {
+                return "topology failed: " + fatal;
+            }
+            KafkaStreams s = streams;
+            KafkaStreams.State st = s == null ? null : s.state();
+            if (st == null || !(st == KafkaStreams.State.RUNNING || (wasRunning && st == KafkaStreams.State.REBALANCING))) {
+                return "topology " + (st == null ? "not created" : st.name().toLowerCase());
+            }
+            String d = dispatcher == null ? "not started" : dispatcher.problem();
+            if (d != null) {
+                return d;
+            }
+            return views == null ? "views not started" : views.problem();
+        };
+    }
+
+    public KafkaStreams.State streamsState() {
+        return streams == null ? null : streams.state();
+    }
+
+    public AlertIndex alerts() {
+        return index;
+    }
+
+    public ComplianceView compliance() {
+        return view;
+    }
+
+    public SnapshotLinks links() {
+        return links;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        if (views != null) {
+            views.close();
+        }
+        if (streams != null) {
+            // Streams members do not leave the group on close: a replacement takes over after
+            // session.timeout.ms (see streams-properties), or at once with static membership.
+            if (!streams.close(Duration.ofSeconds(30))) {
+                log.warn("alerter topology did not stop within 30 s");
+            }
+        }
+        log.info("alerter stopped");
+    }
+}

@@ -1,0 +1,93 @@
+package io.maskwatch.alerter.notify;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One notification sink. Absent numbers take the defaults below.
+ *
+ * @param type             {@code webhook} (the Notification JSON), {@code slack} (incoming-webhook payload) or {@code log}
+ * @param name             label in metrics and logs (never the URL: webhook URLs are secrets); default type[-index]
+ * @param url              http(s) URL for webhook and slack
+ * @param headers          extra HTTP headers, e.g. Authorization: Bearer ${WEBHOOK_TOKEN}
+ * @param timeoutMs        per-request timeout (default 5000)
+ * @param maxRetries       retries after the first attempt before the notification goes to the DLQ (default 5)
+ * @param initialBackoffMs first retry delay, doubled per retry (default 500)
+ * @param maxBackoffMs     cap of the retry delay (default 30000)
+ */
+public record SinkConfig(
+        String type,
+        String name,
+        String url,
+        Map<String, String> headers,
+        Long timeoutMs,
+        Integer maxRetries,
+        Long initialBackoffMs,
+        Long maxBackoffMs) {
+
+    public static final List<String> TYPES = List.of("webhook", "slack", "log");
+
+    public SinkConfig {
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        timeoutMs = timeoutMs == null ? 5_000L : timeoutMs;
+        maxRetries = maxRetries == null ? 5 : maxRetries;
+        initialBackoffMs = initialBackoffMs == null ? 500L : initialBackoffMs;
+        maxBackoffMs = maxBackoffMs == null ? 30_000L : maxBackoffMs;
+    }
+
+    public static SinkConfig log() {
+        return new SinkConfig("log", "log", null, null, null, null, null, null);
+    }
+
+    public static SinkConfig http(String type, String name, String url) {
+        return new SinkConfig(type, name, url, null, null, null, null, null);
+    }
+
+    public SinkConfig withRetries(int retries, long initialBackoff, long maxBackoff) {
+        return new SinkConfig(type, name, url, headers, timeoutMs, retries, initialBackoff, maxBackoff);
+    }
+
+    /** Delay before retry number {@code retry} (1-based): initial * 2^(retry-1), capped. */
+    public long backoffMs(int retry) {
+        double d = initialBackoffMs * Math.pow(2, Math.max(0, retry - 1));
+        return (long) Math.min(d, maxBackoffMs);
+    }
+
+    /** Problems relative to this sink (the caller prefixes {@code notifications.sinks[i].}). */
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
+        if (type == null || !TYPES.contains(type)) {
+            out.add("type must be one of " + TYPES + ", got " + (type == null ? "nothing" : "'" + type + "'"));
+        }
+        if (name != null && !name.matches("[A-Za-z0-9._-]{1,64}")) {
+            out.add("name must be 1-64 letters, digits, '.', '_' or '-', got '" + name + "'");
+        }
+        if (("webhook".equals(type) || "slack".equals(type))) {
+            if (url == null || url.isBlank()) {
+                out.add("url is required for a " + type + " sink");
+            } else {
+                try {
+                    URI u = URI.create(url);
+                    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+                            || u.getHost() == null) {
+                        out.add("url must be an http:// or https:// URL with a host");
+                    }
+                } catch (IllegalArgumentException e) {
+                    out.add("url is not a valid URL"); // never echo it: it may hold a secret
+                }
+            }
+        }
+        if (timeoutMs < 100) {
+            out.add("timeout-ms must be >= 100, got " + timeoutMs);
+        }
+        if (maxRetries < 0 || maxRetries > 20) {
+            out.add("max-retries must be 0..20, got " + maxRetries);
+        }
+        if (initialBackoffMs < 1 || maxBackoffMs < initialBackoffMs) {
+            out.add("initial-backoff-ms must be >= 1 and <= max-backoff-ms, got " + initialBackoffMs + " / " + maxBackoffMs);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,155 @@
+package io.maskwatch.alerter.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.maskwatch.common.contract.Alert;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The API over real HTTP, with and without a token. */
+class AlerterApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<byte[]> get(String url, String bearer) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static JsonNode json(HttpResponse<byte[]> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    private static List<String> ids(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.get("alerts").forEach(a -> out.add(a.get("alert_id").asText()));
+        return out;
+    }
+
+    @Test
+    void openApiListsFiltersAndServesImages() throws Exception {
+        try (ApiFixture f = new ApiFixture(null)) {
+            Alert a1 = f.index.query(java.util.Set.of(), null, null, 10).get(2);
+            Alert a3 = f.index.query(java.util.Set.of(), null, null, 10).get(0);
+
+            HttpResponse<byte[]> all = get(f.url("/api/alerts"), null);
+            assertEquals(200, all.statusCode());
+            assertEquals("application/json", all.headers().firstValue("Content-Type").orElse(""));
+            JsonNode body = json(all);
+            assertEquals(3, body.get("count").asInt());
+            assertEquals(a3.alertId(), ids(body).get(0), "newest first");
+            JsonNode first = body.get("alerts").get(2);
+            assertEquals("Entrance A", first.get("camera_name").asText());
+            assertEquals("/api/alerts/" + a1.alertId() + "/face.jpg", first.get("face_url").asText());
+            assertTrue(body.get("alerts").get(0).get("heatmap_url").isNull(), "lobby alert has no heat map");
+
+            assertEquals(2, json(get(f.url("/api/alerts?camera=entrance-a"), null)).get("count").asInt());
+            assertEquals(3, json(get(f.url("/api/alerts?camera=entrance-a,lobby"), null)).get("count").asInt());
+            assertEquals(List.of(a1.alertId()),
+                    ids(json(get(f.url("/api/alerts?from=" + (ApiFixture.NOW - 60_000) + "&to=" + (ApiFixture.NOW - 30_000)), null))));
+            assertEquals(2, json(get(f.url("/api/alerts?from=" + java.time.Instant.ofEpochMilli(ApiFixture.NOW - 30_000)), null))
+                    .get("count").asInt(), "ISO-8601 times work too");
+            assertEquals(1, json(get(f.url("/api/alerts?limit=1"), null)).get("count").asInt());
+
+            HttpResponse<byte[]> bad = get(f.url("/api/alerts?limit=lots"), null);
+            assertEquals(400, bad.statusCode());
+            assertTrue(json(bad).get("error").asText().contains("limit"));
+            assertEquals(400, get(f.url("/api/alerts?from=yesterday"), null).statusCode());
+
+            JsonNode one = json(get(f.url("/api/alerts/" + a1.alertId()), null));
+            assertEquals(a1.trackId(), one.get("track_id").asText());
+            assertEquals(a1.frameCount(), one.get("frame_count").asInt());
+
+            HttpResponse<byte[]> face = get(f.url("/api/alerts/" + a1.alertId() + "/face.jpg"), null);
+            assertEquals(200, face.statusCode());
+            assertEquals("image/jpeg", face.headers().firstValue("Content-Type").orElse(""));
+            assertArrayEquals(a1.faceJpeg(), face.body());
+            assertArrayEquals(a1.heatmapJpeg(), get(f.url("/api/alerts/" + a1.alertId() + "/heatmap.jpg"), null).body());
+            assertEquals(404, get(f.url("/api/alerts/" + a3.alertId() + "/heatmap.jpg"), null).statusCode());
+            assertEquals(404, get(f.url("/api/alerts/nope-1"), null).statusCode());
+            assertEquals(404, get(f.url("/api/alerts/" + a1.alertId() + "/other.png"), null).statusCode());
+            assertEquals(404, get(f.url("/api/nothing"), null).statusCode());
+
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(f.url("/api/alerts")))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(405, post.statusCode());
+
+            HttpResponse<byte[]> page = get(f.url("/"), null);
+            assertEquals(200, page.statusCode());
+            assertTrue(new String(page.body()).contains("/api/alerts"));
+            assertEquals(404, get(f.url("/favicon.ico"), null).statusCode());
+        }
+    }
+
+    @Test
+    void complianceShowsRollingAndLatestWindows() throws Exception {
+        try (ApiFixture f = new ApiFixture(null)) {
+            JsonNode c = json(get(f.url("/api/compliance"), null));
+            assertEquals(900_000, c.get("rolling_ms").asLong());
+            JsonNode facility = c.get("facility");
+            assertEquals(7, facility.get("rolling").get("persons").asLong());
+            assertEquals(5.0 / 7, facility.get("rolling").get("compliance").asDouble(), 1e-9);
+            assertEquals(ApiFixture.NOW, facility.get("latest_window").get("window_start_ms").asLong());
+            JsonNode cams = c.get("cameras");
+            assertEquals(2, cams.size());
+            assertEquals("entrance-a", cams.get(0).get("camera_id").asText());
+            assertEquals("Entrance A", cams.get(0).get("camera_name").asText());
+            assertEquals(6, cams.get(0).get("rolling").get("persons").asLong());
+            assertEquals(1, cams.get(1).get("rolling").get("persons").asLong(), "the 40-minute-old lobby window is out");
+            assertEquals(1.0, cams.get(1).get("rolling").get("compliance").asDouble());
+
+            String metrics = new String(get(f.url("/metrics"), null).body());
+            assertTrue(metrics.contains("maskwatch_alerter_compliance_ratio{camera=\"_facility\",service=\"alerter\"} 0.714"), metrics);
+            assertTrue(metrics.contains("maskwatch_alerter_persons_recent{camera=\"entrance-a\",service=\"alerter\",status=\"unmasked\"} 2.0"),
+                    metrics);
+        }
+    }
+
+    @Test
+    void tokenProtectsTheApiButNotThePageOrMetrics() throws Exception {
+        try (ApiFixture f = new ApiFixture(ApiFixture.TOKEN)) {
+            Alert a1 = f.index.query(java.util.Set.of(), null, null, 10).get(2);
+            Alert a2 = f.index.query(java.util.Set.of(), null, null, 10).get(1);
+            HttpResponse<byte[]> none = get(f.url("/api/alerts"), null);
+            assertEquals(401, none.statusCode());
+            assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+            assertTrue(json(none).get("error").asText().contains("needs a token"));
+            assertEquals(401, get(f.url("/api/alerts"), "wrong-token-xxxxxxxx").statusCode());
+            assertEquals(401, get(f.url("/api/compliance"), null).statusCode());
+            assertEquals(401, get(f.url("/api/alerts/" + a1.alertId() + "/face.jpg"), null).statusCode());
+
+            assertEquals(200, get(f.url("/api/alerts"), ApiFixture.TOKEN).statusCode());
+            assertEquals(200, get(f.url("/api/compliance?token=" + ApiFixture.TOKEN), null).statusCode());
+            assertEquals(200, get(f.url("/api/alerts/" + a1.alertId() + "/face.jpg?token=" + ApiFixture.TOKEN), null).statusCode());
+
+            // Notification links: signed per alert, never the token itself.
+            String link = f.links.face(a1.alertId());
+            assertTrue(link.contains("?sig=") && !link.contains(ApiFixture.TOKEN), link);
+            HttpResponse<byte[]> signed = get(link, null);
+            assertEquals(200, signed.statusCode());
+            assertArrayEquals(a1.faceJpeg(), signed.body());
+            String sig = link.substring(link.indexOf("sig=") + 4);
+            assertEquals(401, get(f.url("/api/alerts/" + a2.alertId() + "/face.jpg?sig=" + sig), null).statusCode(),
+                    "a signature opens only its own alert");
+            assertEquals(401, get(f.url("/api/alerts/" + a1.alertId() + "?sig=" + sig), null).statusCode(),
+                    "signatures are for images only");
+
+            assertEquals(200, get(f.url("/"), null).statusCode());
+            assertEquals(200, get(f.url("/metrics"), null).statusCode());
+            assertNotNull(get(f.url("/health/live"), null));
+        }
+    }
+}
