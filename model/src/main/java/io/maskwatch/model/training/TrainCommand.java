@@ -131,6 +131,9 @@ public final class TrainCommand implements Command {
             Map<String, Object> result = new LinkedHashMap<>(e.toMap());
             result.put("split", split);
             result.put("sources", a.get("eval-sources", "all"));
+            if (a.has("grid")) {
+                result.put("cam_lower_half_share", camLowerHalfShare(classifier, images, samples));
+            }
             int runs = a.intValue("latency-runs", 0);
             if (runs > 0) {
                 result.put("latency", latency(classifier, images, runs));
@@ -155,6 +158,47 @@ public final class TrainCommand implements Command {
             }
         }
         return 0;
+    }
+
+    /**
+     * Where the heat maps sit: per true class, over correctly classified crops, the mean share of
+     * CAM mass in the lower half of the crop (0.5 = no preference; the mouth and a mask are below).
+     */
+    static Map<String, Object> camLowerHalfShare(MaskClassifier classifier, List<RgbImage> images,
+                                                 List<FaceDataset.Sample> samples) {
+        int k = classifier.classes().size();
+        double[] sum = new double[k];
+        int[] n = new int[k];
+        for (int start = 0; start < images.size(); start += 64) {
+            List<Classification> r = classifier.classify(images.subList(start, Math.min(images.size(), start + 64)), true);
+            for (int i = 0; i < r.size(); i++) {
+                int label = samples.get(start + i).label();
+                if (r.get(i).predicted() == label) {
+                    sum[label] += lowerHalfShare(r.get(i).cam());
+                    n[label]++;
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int c = 0; c < k; c++) {
+            out.put(classifier.classes().get(c), n[c] == 0 ? null : MaskTrainer.round(sum[c] / n[c]));
+        }
+        System.err.println("mean share of heat-map mass in the lower half of the face, by class: " + out);
+        return out;
+    }
+
+    /** Share of a map's mass in its lower half (rows at or below the middle; an odd middle row counts half). */
+    public static double lowerHalfShare(io.maskwatch.model.ClassActivationMap cam) {
+        double top = 0;
+        double bottom = 0;
+        for (int y = 0; y < cam.height(); y++) {
+            double weight = cam.height() % 2 == 1 && y == cam.height() / 2 ? 0.5 : (y < cam.height() / 2.0 ? 0 : 1);
+            for (int x = 0; x < cam.width(); x++) {
+                bottom += weight * cam.get(x, y);
+                top += (1 - weight) * cam.get(x, y);
+            }
+        }
+        return top + bottom == 0 ? 0.5 : bottom / (top + bottom);
     }
 
     private static float[][] logits(MaskClassifier classifier, List<RgbImage> batch) {
