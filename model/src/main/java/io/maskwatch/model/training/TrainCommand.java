@@ -23,7 +23,7 @@ public final class TrainCommand implements Command {
     private static final Set<String> VALUES = Set.of("data", "out", "name", "size", "width", "epochs", "batch", "lr",
             "weight-decay", "warmup", "samples-per-epoch", "val-fraction", "patience", "seed", "max-minutes",
             "sources", "classes", "threads", "eval-split", "eval-sources", "metrics-key", "record-into", "grid",
-            "grid-count", "latency-runs");
+            "grid-count", "latency-runs", "degrade");
     private static final Set<String> FLAGS = Set.of("resume", "evaluate-only", "skip-test", "help");
 
     @Override
@@ -64,8 +64,10 @@ public final class TrainCommand implements Command {
                   --metrics-key K         name of the metrics entry written to the metadata [test]
                   --record-into DIR       also write the metrics into DIR/mask-classifier.json (cross-source runs)
                   --grid FILE.png         write a heat-map grid of evaluated crops
-                  --grid-count N          crops in the grid [48]
+                  --grid-count N          crops in the grid [36]
                   --latency-runs N        also measure classify() latency at batch 1 and 16 [0 = skip]
+                  --degrade PX            shrink every crop to PX px (longer side) and back before classifying:
+                                          accuracy on small, soft faces (as from a distant camera)
                 """;
     }
 
@@ -126,11 +128,19 @@ public final class TrainCommand implements Command {
             }
             System.err.printf("evaluating %s on %d crops of %s/%s%n", classifier.modelId(), samples.size(), data, split);
             List<RgbImage> images = FaceDataset.decodeAll(samples, split);
+            if (a.has("degrade")) {
+                int side = a.intValue("degrade", 32);
+                images = images.stream().map(img -> degrade(img, side)).toList();
+                System.err.printf("every crop shrunk to %d px (longer side) and scaled back up%n", side);
+            }
             Evaluation e = Evaluation.run(batch -> logits(classifier, batch), images, samples, classifier.classes());
             System.out.print(e.describe());
             Map<String, Object> result = new LinkedHashMap<>(e.toMap());
             result.put("split", split);
             result.put("sources", a.get("eval-sources", "all"));
+            if (a.has("degrade")) {
+                result.put("degraded_to_px", a.intValue("degrade", 32));
+            }
             if (a.has("grid")) {
                 result.put("cam_lower_half_share", camLowerHalfShare(classifier, images, samples));
             }
@@ -154,7 +164,7 @@ public final class TrainCommand implements Command {
                 target.withMetrics(tm).write(other);
             }
             if (a.has("grid")) {
-                grid(classifier, samples, images, a.intValue("grid-count", 48), Path.of(a.get("grid")));
+                grid(classifier, samples, images, a.intValue("grid-count", 36), Path.of(a.get("grid")));
             }
         }
         return 0;
@@ -199,6 +209,17 @@ public final class TrainCommand implements Command {
             }
         }
         return top + bottom == 0 ? 0.5 : bottom / (top + bottom);
+    }
+
+    static RgbImage degrade(RgbImage img, int side) {
+        int longer = Math.max(img.width(), img.height());
+        if (side >= longer) {
+            return img;
+        }
+        int w = Math.max(1, img.width() * side / longer);
+        int h = Math.max(1, img.height() * side / longer);
+        return io.maskwatch.model.FacePreprocessor.resize(
+                io.maskwatch.model.FacePreprocessor.resize(img, w, h), img.width(), img.height());
     }
 
     private static float[][] logits(MaskClassifier classifier, List<RgbImage> batch) {
