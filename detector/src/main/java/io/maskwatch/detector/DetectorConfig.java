@@ -20,7 +20,8 @@ import java.util.Map;
  * @param res10Config       res10 SSD graph (opencv_face_detector.pbtxt), supplied by the user
  * @param yunetModel        YuNet ONNX file, supplied by the user
  * @param yunetMaxSide      YuNet runs on the frame scaled so its longer side is at most this (0 = full size)
- * @param faceScoreThreshold minimum face detector confidence
+ * @param faceScoreThreshold minimum face detector confidence; 0 = the backend's default
+ *                          (blazeface 0.5, res10 0.5, yunet 0.7)
  * @param minFaceSize       faces narrower than this (frame pixels) are dropped
  * @param tiling            extra detection passes over tiles of large frames (small faces)
  * @param modelsDir         mask classifier directory (mask-classifier.json + parameters)
@@ -91,7 +92,7 @@ public record DetectorConfig(
     }
 
     public static DetectorConfig defaults() {
-        return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", 640, 0.5, 16, Tiling.off(),
+        return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", 640, 0.0, 16, Tiling.off(),
                 DEFAULT_MODELS_DIR, 0.2, "no_mask", true, 128, 80, 1, 8, 5000, "maskwatch-detector", 8082);
     }
 
@@ -125,11 +126,26 @@ public record DetectorConfig(
                 cropMaxSize, jpegQuality, threads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
+    public DetectorConfig withMinFaceSize(int px) {
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
+                yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+                jpegQuality, threads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
     /** Merges user-supplied model paths (e.g. from the command line) over this config. */
     public DetectorConfig withModelFiles(String res10Pb, String res10Pbtxt, String yunet) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Pb, res10Pbtxt, yunet, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
                 jpegQuality, threads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
+    /** The face score threshold in effect: the configured one, or the backend's default. */
+    @JsonIgnore
+    public double effectiveFaceScoreThreshold() {
+        if (faceScoreThreshold > 0) {
+            return faceScoreThreshold;
+        }
+        return FaceBackends.YUNET.equals(backend) ? 0.7 : 0.5;
     }
 
     @JsonIgnore
@@ -165,8 +181,8 @@ public record DetectorConfig(
         if (backend == null || !FaceBackends.NAMES.contains(backend)) {
             out.add("backend '" + backend + "' is unknown; expected one of " + FaceBackends.NAMES);
         }
-        if (!(faceScoreThreshold > 0 && faceScoreThreshold < 1)) {
-            out.add("face-score-threshold must be between 0 and 1, got " + faceScoreThreshold);
+        if (!(faceScoreThreshold >= 0 && faceScoreThreshold < 1)) {
+            out.add("face-score-threshold must be in [0, 1) (0 = the backend's default), got " + faceScoreThreshold);
         }
         if (minFaceSize < 0) {
             out.add("min-face-size must be >= 0 pixels, got " + minFaceSize);

@@ -81,11 +81,25 @@ public final class BlazeFaceDecoder {
         return out;
     }
 
-    /** Maps normalized detections back to frame pixels through the letterbox, clamped to the frame. */
+    /**
+     * BlazeFace's square box spans brows to chin; res10, YuNet and the usual face-mask annotations
+     * span hairline to chin. Extending the top by 23% and narrowing the sides by 2.5% (means measured
+     * against YuNet on the clips in ../shared/videos, docs/DETECTOR.md) makes boxes, crops and
+     * IoU-based evaluation comparable across backends.
+     */
+    public static Box conventionalBox(Box b) {
+        double w = b.width(), h = b.height();
+        return new Box(b.x1() + 0.025 * w, b.y1() - 0.23 * h, b.x2() - 0.025 * w, b.y2());
+    }
+
+    /**
+     * Maps normalized detections back to frame pixels through the letterbox (after
+     * {@link #conventionalBox}), clamped to the frame.
+     */
     public static List<DetectedFace> toFrame(List<DetectedFace> normalized, Letterbox lb, int frameWidth, int frameHeight) {
         List<DetectedFace> out = new ArrayList<>(normalized.size());
         for (DetectedFace f : normalized) {
-            Box b = f.box();
+            Box b = conventionalBox(f.box());
             float[] lm = new float[f.landmarks().length];
             for (int i = 0; i + 1 < lm.length; i += 2) {
                 lm[i] = (float) lb.frameX(f.landmarks()[i]);

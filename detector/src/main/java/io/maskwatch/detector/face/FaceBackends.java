@@ -100,9 +100,9 @@ public final class FaceBackends {
         try {
             base = switch (c.backend()) {
                 case BLAZEFACE -> new BlazeFaceDetector(files.files().get(0),
-                        BlazeFaceDetector.inputSizeOf(files.files().get(0)), c.faceScoreThreshold());
-                case RES10 -> new Res10Detector(files.files().get(0), files.files().get(1), c.faceScoreThreshold());
-                case YUNET -> new YuNetDetector(files.files().get(0), c.faceScoreThreshold(), c.yunetMaxSide());
+                        BlazeFaceDetector.inputSizeOf(files.files().get(0)), c.effectiveFaceScoreThreshold());
+                case RES10 -> new Res10Detector(files.files().get(0), files.files().get(1), c.effectiveFaceScoreThreshold());
+                case YUNET -> new YuNetDetector(files.files().get(0), c.effectiveFaceScoreThreshold(), c.yunetMaxSide());
                 default -> throw new IllegalStateException("unreachable");
             };
         } catch (RuntimeException e) {

@@ -1,0 +1,106 @@
+package io.maskwatch.detector;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.maskwatch.detector.analyze.MediaInputs;
+import io.maskwatch.detector.eval.ClipVocSet;
+import io.maskwatch.detector.face.FaceBackends;
+import io.maskwatch.detector.frame.Jpeg;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/** Real media for tests: clips from ../shared (skipped when absent), model files, the classifier. */
+public final class TestMedia {
+    private static final Map<String, byte[]> CACHE = new ConcurrentHashMap<>();
+
+    private TestMedia() {
+    }
+
+    public static Path shared() {
+        Path p = ClipVocSet.sharedDir();
+        assumeTrue(Files.isDirectory(p.resolve("videos")), "../shared/videos not found at " + p
+                + " (set -Dmaskwatch.shared.dir or MASKWATCH_SHARED_DIR); skipping tests on real clips");
+        return p;
+    }
+
+    public static Path video(String clip) {
+        Path v = shared().resolve("videos").resolve(clip + ".mp4");
+        assumeTrue(Files.isRegularFile(v), v + " not found; skipping");
+        return v;
+    }
+
+    /** JPEG (q90) of frame {@code index} of a clip, cached across tests. */
+    public static byte[] jpeg(String clip, int index) {
+        return CACHE.computeIfAbsent(clip + "#" + index, k -> {
+            List<byte[]> out = new ArrayList<>();
+            try {
+                MediaInputs.readVideo(video(clip), 1, item -> {
+                    if (item.source().endsWith("#" + index)) {
+                        out.add(Jpeg.encode(item.image(), 90));
+                    }
+                    item.image().close();
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException(clip + " has no frame " + index);
+            }
+            return out.get(0);
+        });
+    }
+
+    public static Mat frame(String clip, int index) {
+        return Jpeg.decode(jpeg(clip, index));
+    }
+
+    public static Path res10Model() {
+        Path p = shared().resolve("models/opencv_face_detector_uint8.pb");
+        assumeTrue(Files.isRegularFile(p), p + " not found; skipping res10 tests");
+        return p;
+    }
+
+    public static Path res10Config() {
+        Path p = shared().resolve("models/opencv_face_detector.pbtxt");
+        assumeTrue(Files.isRegularFile(p), p + " not found; skipping res10 tests");
+        return p;
+    }
+
+    public static Path yunetModel() {
+        Path p = shared().resolve("models/face_detection_yunet_2026may.onnx");
+        assumeTrue(Files.isRegularFile(p), p + " not found; skipping YuNet tests");
+        return p;
+    }
+
+    /** Detector config for a backend with the files from ../shared; BlazeFace skips when not fetched. */
+    public static DetectorConfig config(String backend) {
+        DetectorConfig c = DetectorConfig.defaults().withBackend(backend);
+        switch (backend) {
+            case FaceBackends.BLAZEFACE -> {
+                Path cache = c.resolvedModelCache(System.getenv()).resolve("blazeface").resolve(FaceBackends.BLAZEFACE_FILE);
+                assumeTrue(Files.isRegularFile(cache), "BlazeFace model not in the models cache (" + cache
+                        + "); run scripts/fetch-models.sh to enable the BlazeFace tests");
+            }
+            case FaceBackends.RES10 -> c = c.withModelFiles(res10Model().toString(), res10Config().toString(), "");
+            case FaceBackends.YUNET -> c = c.withModelFiles("", "", yunetModel().toString());
+            default -> throw new IllegalArgumentException(backend);
+        }
+        return c;
+    }
+
+    /** The committed classifier directory (models/mask-classifier at the project root). */
+    public static Path classifierDir() {
+        String project = System.getProperty("maskwatch.project.dir", "..");
+        Path dir = Path.of(project).resolve(DetectorConfig.DEFAULT_MODELS_DIR);
+        assumeTrue(Files.isRegularFile(dir.resolve("mask-classifier.json")),
+                "no classifier at " + dir + "; skipping tests that classify");
+        return dir.toAbsolutePath();
+    }
+}
