@@ -1,0 +1,218 @@
+package io.maskwatch.model.training;
+
+import io.maskwatch.common.cli.Args;
+import io.maskwatch.common.cli.Command;
+import io.maskwatch.model.Classification;
+import io.maskwatch.model.MaskClassifier;
+import io.maskwatch.model.ModelMetadata;
+import io.maskwatch.model.RgbImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * {@code ./maskwatch train}: trains the mask classifier, or with {@code --evaluate-only} measures
+ * a trained one (test metrics, latency, heat-map grid) and records the results in its metadata.
+ */
+public final class TrainCommand implements Command {
+    private static final Set<String> VALUES = Set.of("data", "out", "name", "size", "width", "epochs", "batch", "lr",
+            "weight-decay", "warmup", "samples-per-epoch", "val-fraction", "patience", "seed", "max-minutes",
+            "sources", "classes", "threads", "eval-split", "eval-sources", "metrics-key", "record-into", "grid",
+            "grid-count", "latency-runs");
+    private static final Set<String> FLAGS = Set.of("resume", "evaluate-only", "skip-test", "help");
+
+    @Override
+    public String summary() {
+        return "trains the MobileNetV2 mask classifier (DJL, PyTorch CPU) or evaluates a trained one";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: ./maskwatch train --data DIR --out models/ [options]
+                       ./maskwatch train --evaluate-only --data DIR --out models/ [evaluation options]
+
+                Trains from <data>/train/<class>/ (class list = sorted folder names, or --classes), holds out a
+                validation split stratified by source set (MANIFEST.tsv source_set) and class, publishes the
+                best-validation weights and metadata to <out>/<name>/, then evaluates <data>/test/.
+                Progress and ETA go to stderr; checkpoints to <out>/.checkpoints/<name>/.
+
+                training options (defaults in brackets):
+                  --name NAME             model name and folder [mask-classifier]
+                  --size PX               input side [128]          --width W     MobileNetV2 width multiplier [0.5]
+                  --epochs N              planned epochs [15]       --batch N     crops per step [32]
+                  --lr LR                 peak Adam learning rate [0.002]   --weight-decay WD [0.00005]
+                  --warmup STEPS          linear warm-up steps [200]
+                  --samples-per-epoch N   class-balanced crops per epoch, 0 = size of the train split [0]
+                  --val-fraction F        validation share of each source/class group [0.06]
+                  --patience N            early-stopping patience in epochs [4]
+                  --seed N                seed of splits, sampling, augmentation, initialisation [42]
+                  --max-minutes M         do not start an epoch that would end after M minutes [0 = no limit]
+                  --sources A,B           train only on these source sets (cross-source experiments) [all]
+                  --classes A,B           class folders in logit order [sorted folder names]
+                  --threads N             PyTorch threads [engine default]
+                  --resume                continue from the last checkpoint
+                  --skip-test             do not evaluate the test split after training
+                evaluation (with --evaluate-only, or after training):
+                  --eval-split S          split folder to evaluate [test]
+                  --eval-sources A,B      only crops of these source sets [all]
+                  --metrics-key K         name of the metrics entry written to the metadata [test]
+                  --record-into DIR       also write the metrics into DIR/mask-classifier.json (cross-source runs)
+                  --grid FILE.png         write a heat-map grid of evaluated crops
+                  --grid-count N          crops in the grid [48]
+                  --latency-runs N        also measure classify() latency at batch 1 and 16 [0 = skip]
+                """;
+    }
+
+    @Override
+    public int run(List<String> argv) throws Exception {
+        Args a = Args.parse(argv, VALUES, FLAGS);
+        Path data = Path.of(a.required("data"));
+        Path out = Path.of(a.get("out", "models"));
+        String name = a.get("name", "mask-classifier");
+        int threads = a.intValue("threads", 0);
+        if (threads > 0) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        if (!a.has("evaluate-only")) {
+            List<String> classes = a.has("classes") ? List.of(a.get("classes").split(",")) : null;
+            TrainOptions o = new TrainOptions(data, out, name, a.intValue("size", 128),
+                    (float) a.doubleValue("width", 0.5), a.intValue("epochs", 15), a.intValue("batch", 32),
+                    (float) a.doubleValue("lr", 0.002), (float) a.doubleValue("weight-decay", 0.00005),
+                    a.intValue("warmup", 200), a.intValue("samples-per-epoch", 0), a.doubleValue("val-fraction", 0.06),
+                    a.intValue("patience", 4), a.intValue("seed", 42), a.has("resume"),
+                    a.doubleValue("max-minutes", 0), FaceDataset.parseSources(a.get("sources")), classes, threads);
+            validate(o);
+            new MaskTrainer(o).run();
+            if (a.has("skip-test")) {
+                return 0;
+            }
+        }
+        return evaluate(a, data, out.resolve(name));
+    }
+
+    private static void validate(TrainOptions o) {
+        if (o.inputSize() < 32 || o.inputSize() % 16 != 0) {
+            throw new Args.UsageException("--size must be a multiple of 16, at least 32 (got " + o.inputSize() + ")");
+        }
+        if (o.epochs() < 1 || o.batchSize() < 2) {
+            throw new Args.UsageException("--epochs must be >= 1 and --batch >= 2");
+        }
+        if (!(o.valFraction() > 0 && o.valFraction() < 0.5)) {
+            throw new Args.UsageException("--val-fraction must be between 0 and 0.5");
+        }
+        if (!(o.learningRate() > 0)) {
+            throw new Args.UsageException("--lr must be positive");
+        }
+    }
+
+    private static int evaluate(Args a, Path data, Path modelDir) throws Exception {
+        String split = a.get("eval-split", "test");
+        String key = a.get("metrics-key", "test");
+        try (MaskClassifier classifier = MaskClassifier.load(modelDir)) {
+            FaceDataset dataset = FaceDataset.open(data, classifier.classes());
+            List<FaceDataset.Sample> samples = dataset.samples(split, FaceDataset.parseSources(a.get("eval-sources")));
+            if (samples.isEmpty()) {
+                throw new Args.UsageException("no crops in " + data.resolve(split) + " for classes "
+                        + classifier.classes() + (a.has("eval-sources") ? " and sources " + a.get("eval-sources") : ""));
+            }
+            System.err.printf("evaluating %s on %d crops of %s/%s%n", classifier.modelId(), samples.size(), data, split);
+            List<RgbImage> images = FaceDataset.decodeAll(samples, split);
+            Evaluation e = Evaluation.run(batch -> logits(classifier, batch), images, samples, classifier.classes());
+            System.out.print(e.describe());
+            Map<String, Object> result = new LinkedHashMap<>(e.toMap());
+            result.put("split", split);
+            result.put("sources", a.get("eval-sources", "all"));
+            int runs = a.intValue("latency-runs", 0);
+            if (runs > 0) {
+                result.put("latency", latency(classifier, images, runs));
+            }
+            ModelMetadata m = classifier.metadata();
+            Map<String, Object> metrics = new LinkedHashMap<>(m.metrics());
+            metrics.put(key, result);
+            m.withMetrics(metrics).write(modelDir.resolve(ModelMetadata.FILE_NAME));
+            if (a.has("record-into")) {
+                Path other = Path.of(a.get("record-into")).resolve(ModelMetadata.FILE_NAME);
+                ModelMetadata target = ModelMetadata.read(other);
+                Map<String, Object> tm = new LinkedHashMap<>(target.metrics());
+                Map<String, Object> withModel = new LinkedHashMap<>(result);
+                withModel.put("model", classifier.modelId());
+                withModel.put("trained_on_sources", m.training().get("sources"));
+                withModel.put("epochs_run", m.training().get("epochs_run"));
+                tm.put(key, withModel);
+                target.withMetrics(tm).write(other);
+            }
+            if (a.has("grid")) {
+                grid(classifier, samples, images, a.intValue("grid-count", 48), Path.of(a.get("grid")));
+            }
+        }
+        return 0;
+    }
+
+    private static float[][] logits(MaskClassifier classifier, List<RgbImage> batch) {
+        List<Classification> r = classifier.classify(batch, false);
+        float[][] rows = new float[r.size()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = r.get(i).logits();
+        }
+        return rows;
+    }
+
+    /** Milliseconds per face at batch 1 and 16, median of the runs, after warm-up. */
+    static Map<String, Object> latency(MaskClassifier classifier, List<RgbImage> images, int runs) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int batch : new int[] {1, 16}) {
+            List<RgbImage> crops = images.subList(0, Math.min(batch, images.size()));
+            for (int i = 0; i < 5; i++) {
+                classifier.classify(crops, true);
+            }
+            double[] ms = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long t = System.nanoTime();
+                classifier.classify(crops, true);
+                ms[i] = (System.nanoTime() - t) / 1e6;
+            }
+            java.util.Arrays.sort(ms);
+            double median = ms[runs / 2];
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("batch_ms_median", MaskTrainer.round(median));
+            b.put("ms_per_face", MaskTrainer.round(median / crops.size()));
+            b.put("with_cam", true);
+            out.put("batch_" + batch, b);
+            System.err.printf("latency batch %d: %.2f ms per batch, %.2f ms per face (median of %d, with CAM)%n",
+                    crops.size(), median, median / crops.size(), runs);
+        }
+        out.put("machine", Runtime.getRuntime().availableProcessors() + " CPU cores visible to the JVM");
+        return out;
+    }
+
+    private static void grid(MaskClassifier classifier, List<FaceDataset.Sample> samples, List<RgbImage> images,
+                             int count, Path png) throws Exception {
+        // Half masked, half not (when both exist), picked with a fixed seed.
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            idx.add(i);
+        }
+        Collections.shuffle(idx, new Random(7));
+        List<RgbImage> crops = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        int perClass = Math.max(1, count / classifier.classes().size());
+        int[] taken = new int[classifier.classes().size()];
+        for (int i : idx) {
+            int l = samples.get(i).label();
+            if (taken[l] < perClass) {
+                taken[l]++;
+                crops.add(images.get(i));
+                labels.add(classifier.classes().get(l));
+            }
+        }
+        HeatmapGrid.write(classifier, crops, labels, 6, png);
+        System.err.println("heat-map grid written to " + png);
+    }
+}

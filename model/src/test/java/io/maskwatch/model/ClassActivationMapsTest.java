@@ -1,0 +1,55 @@
+package io.maskwatch.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+class ClassActivationMapsTest {
+
+    @Test
+    void meanOfEachClassMapPlusBiasIsThatClassLogit() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), MaskClassifier.ENGINE)) {
+            MaskNet net = new MaskNet(TestModels.TINY, 3);
+            net.initializeForTraining(m, 64);
+            // A non-zero bias, so the test would notice it being dropped.
+            net.classifierBias().set(new float[] {0.3f, -1.2f, 0.7f});
+            m.getEngine().setRandomSeed(5);
+            NDArray x = m.randomNormal(new Shape(4, 3, 64, 64));
+            NDList out = net.forwardWithFeatures(new ParameterStore(m, false), new NDList(x), false);
+            NDArray logits = out.get(0);
+            NDArray feats = out.get(1);
+            assertEquals(new Shape(4, 3), logits.getShape());
+            // Output stride 16: 64 px in, 4x4 features out.
+            assertEquals(4, feats.getShape().get(2));
+            assertEquals(4, feats.getShape().get(3));
+            NDArray cams = ClassActivationMaps.raw(feats, net.classifierWeight());
+            assertEquals(new Shape(4, 3, 4, 4), cams.getShape());
+            float[] meanPlusBias = cams.reshape(4, 3, 16).mean(new int[] {2}).add(net.classifierBias()).toFloatArray();
+            float[] expected = logits.toFloatArray();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], meanPlusBias[i], 1e-4 * Math.max(1, Math.abs(expected[i])), "logit " + i);
+            }
+            // forward() (used by training) returns the same logits as forwardWithFeatures().
+            assertArrayEquals(expected, net.forward(new ParameterStore(m, false), new NDList(x), false)
+                    .singletonOrThrow().toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void normalisationMapsToUnitRangeAndFlatMapsToZero() {
+        ClassActivationMap cam = ClassActivationMaps.normalised(2, 2, new float[] {-2, 0, 2, 6});
+        assertArrayEquals(new float[] {0, 0.25f, 0.5f, 1}, cam.values(), 1e-6f);
+        assertEquals(0.5f, cam.get(0, 1), 1e-6f);
+        ClassActivationMap flat = ClassActivationMaps.normalised(2, 1, new float[] {3, 3});
+        assertArrayEquals(new float[] {0, 0}, flat.values());
+        assertTrue(flat.width() == 2 && flat.height() == 1);
+    }
+}
