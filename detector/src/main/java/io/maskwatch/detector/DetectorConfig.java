@@ -25,7 +25,9 @@ import java.util.Map;
  * @param minFaceSize       faces narrower than this (frame pixels) are dropped
  * @param tiling            extra detection passes over tiles of large frames (small faces)
  * @param modelsDir         mask classifier directory (mask-classifier.json + parameters)
- * @param cropMargin        crop side = box side x (1 + 2 x margin), square, around the box centre
+ * @param cropMargin        crop side = longer box side x (1 + 2 x margin), square, around the box centre;
+ *                          default -0.1: slightly inside the hairline-to-chin box, like the tight training
+ *                          crops (measured best of -0.2..0.3, docs/DETECTOR.md)
  * @param heatmaps          which faces get a heat map: none, no_mask, all
  * @param crops             send a small face crop JPEG per face
  * @param cropMaxSize       longer side of crop and heat map JPEGs, pixels
@@ -92,8 +94,8 @@ public record DetectorConfig(
     }
 
     public static DetectorConfig defaults() {
-        return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", 640, 0.0, 16, Tiling.off(),
-                DEFAULT_MODELS_DIR, 0.2, "no_mask", true, 128, 80, 1, 8, 5000, "maskwatch-detector", 8082);
+        return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", 1280, 0.0, 16, Tiling.off(),
+                DEFAULT_MODELS_DIR, -0.1, "no_mask", true, 128, 80, 1, 8, 5000, "maskwatch-detector", 8082);
     }
 
     public DetectorConfig withBackend(String b) {
@@ -206,8 +208,8 @@ public record DetectorConfig(
         if (modelsDir == null || modelsDir.isBlank()) {
             out.add("models-dir must name the mask classifier directory, e.g. " + DEFAULT_MODELS_DIR);
         }
-        if (!(cropMargin >= 0 && cropMargin <= 1)) {
-            out.add("crop-margin must be in [0, 1], got " + cropMargin);
+        if (!(cropMargin >= -0.2 && cropMargin <= 1)) {
+            out.add("crop-margin must be in [-0.2, 1], got " + cropMargin);
         }
         try {
             if (heatmaps == null) {
