@@ -56,7 +56,7 @@ public final class AnalyzeCommand implements Command {
             System.err.println("maskwatch analyze: input " + input + " does not exist");
             return 2;
         }
-        MaskLabeller labeller = MaskLabeller.load(DetectorConfig.resolveHome(c.modelsDir()));
+        MaskLabeller labeller = MaskLabeller.load(c);
         try (FramePipeline pipeline = a.has("crops")
                 ? FramePipeline.forCrops(c, labeller)
                 : FramePipeline.create(c, env, labeller, null);

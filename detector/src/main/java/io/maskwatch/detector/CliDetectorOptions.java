@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  */
 public final class CliDetectorOptions {
     public static final Set<String> WITH_VALUE = Set.of("config", "detector", "models", "res10-model", "res10-config",
-            "yunet-model", "tile-size", "threads", "face-score-threshold", "min-face-size");
+            "yunet-model", "tile-size", "threads", "face-score-threshold", "min-face-size", "crop-margin", "yunet-max-side");
 
     public static final String USAGE = """
               --detector NAME          blazeface (default), res10 or yunet
@@ -29,6 +29,8 @@ public final class CliDetectorOptions {
               --threads N              inference threads (default 1)
               --face-score-threshold X minimum detector confidence (default: the backend's)
               --min-face-size N        drop faces narrower than N pixels (default 16)
+              --crop-margin X          classifier crop margin around the face box (default -0.1)
+              --yunet-max-side N       yunet: scale frames down to this longer side first (default 1280, 0 = never)
             """;
 
     private CliDetectorOptions() {
@@ -55,12 +57,20 @@ public final class CliDetectorOptions {
             int t = a.intValue("tile-size", 0);
             c = c.withTiling(t <= 0 ? Tiling.off() : Tiling.on(t));
         }
-        if (a.has("threads") || a.has("face-score-threshold") || a.has("min-face-size")) {
-            c = new DetectorConfig(c.backend(), c.modelCacheDir(), c.blazefaceModel(), c.res10Model(), c.res10Config(),
-                    c.yunetModel(), c.yunetMaxSide(), a.doubleValue("face-score-threshold", c.faceScoreThreshold()),
-                    a.intValue("min-face-size", c.minFaceSize()), c.tiling(), c.modelsDir(), c.cropMargin(),
-                    c.heatmaps(), c.crops(), c.cropMaxSize(), c.jpegQuality(), a.intValue("threads", c.threads()),
-                    c.pollBatchSize(), c.maxFrameAgeMs(), c.groupId(), c.httpPort());
+        if (a.has("threads")) {
+            c = c.with("threads", a.intValue("threads", 1));
+        }
+        if (a.has("face-score-threshold")) {
+            c = c.with("face-score-threshold", a.doubleValue("face-score-threshold", 0));
+        }
+        if (a.has("min-face-size")) {
+            c = c.with("min-face-size", a.intValue("min-face-size", 0));
+        }
+        if (a.has("crop-margin")) {
+            c = c.with("crop-margin", a.doubleValue("crop-margin", 0));
+        }
+        if (a.has("yunet-max-side")) {
+            c = c.with("yunet-max-side", a.intValue("yunet-max-side", 0));
         }
         List<String> problems = c.problems();
         if (!problems.isEmpty()) {

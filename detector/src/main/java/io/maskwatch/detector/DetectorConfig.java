@@ -33,6 +33,10 @@ import java.util.Map;
  * @param cropMaxSize       longer side of crop and heat map JPEGs, pixels
  * @param jpegQuality       quality of crop and heat map JPEGs, 1..100
  * @param threads           inference threads (frames of one poll are detected in parallel)
+ * @param opencvThreads     OpenCV's own worker threads (process-wide; 0 = OpenCV's default of one per core)
+ * @param classifierThreads PyTorch intra-op threads for the classifier (process-wide, set before the engine
+ *                          starts; 0 = PyTorch's default of one per core). 1 avoids oversubscription when
+ *                          detection threads or other processes share the cores (measured, docs/DETECTOR.md)
  * @param pollBatchSize     max records per poll (all faces of a poll are classified in one batch)
  * @param maxFrameAgeMs     frames captured longer ago than this are skipped (0 = never skip)
  * @param groupId           Kafka consumer group
@@ -56,6 +60,8 @@ public record DetectorConfig(
         int cropMaxSize,
         int jpegQuality,
         int threads,
+        int opencvThreads,
+        int classifierThreads,
         int pollBatchSize,
         long maxFrameAgeMs,
         String groupId,
@@ -95,50 +101,78 @@ public record DetectorConfig(
 
     public static DetectorConfig defaults() {
         return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", 1280, 0.0, 16, Tiling.off(),
-                DEFAULT_MODELS_DIR, -0.1, "no_mask", true, 128, 80, 1, 8, 5000, "maskwatch-detector", 8082);
+                DEFAULT_MODELS_DIR, -0.1, "no_mask", true, 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082);
     }
 
     public DetectorConfig withBackend(String b) {
         return new DetectorConfig(b, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
-                jpegQuality, threads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withModelsDir(String dir) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
                 yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, dir, cropMargin, heatmaps, crops, cropMaxSize,
-                jpegQuality, threads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withTiling(Tiling t) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
                 yunetMaxSide, faceScoreThreshold, minFaceSize, t, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
-                jpegQuality, threads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withImages(String heatmapPolicy, boolean withCrops) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
                 yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy, withCrops,
-                cropMaxSize, jpegQuality, threads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withService(int threads, int pollBatchSize, long maxFrameAgeMs, String groupId, int httpPort) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
                 yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops,
-                cropMaxSize, jpegQuality, threads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withMinFaceSize(int px) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
                 yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
-                jpegQuality, threads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     /** Merges user-supplied model paths (e.g. from the command line) over this config. */
     public DetectorConfig withModelFiles(String res10Pb, String res10Pbtxt, String yunet) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Pb, res10Pbtxt, yunet, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
-                jpegQuality, threads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper KEBAB =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.KEBAB_CASE)
+                    .build();
+
+    /**
+     * This config with some keys replaced, keys as in the YAML file ({@code "threads"},
+     * {@code "tiling"} with a map or {@link Tiling}); for command-line flags and tests.
+     */
+    public DetectorConfig with(Map<String, ?> overrides) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = KEBAB.valueToTree(this);
+        for (var e : overrides.entrySet()) {
+            if (!node.has(e.getKey())) {
+                throw new IllegalArgumentException("no detector key '" + e.getKey() + "'");
+            }
+            node.set(e.getKey(), KEBAB.valueToTree(e.getValue()));
+        }
+        try {
+            return KEBAB.treeToValue(node, DetectorConfig.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid detector override " + overrides + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public DetectorConfig with(String key, Object value) {
+        return with(Map.of(key, value));
     }
 
     /** The face score threshold in effect: the configured one, or the backend's default. */
@@ -227,6 +261,12 @@ public record DetectorConfig(
         }
         if (threads < 1 || threads > 64) {
             out.add("threads must be 1..64, got " + threads);
+        }
+        if (opencvThreads < 0 || opencvThreads > 64) {
+            out.add("opencv-threads must be 0..64 (0 = one per core), got " + opencvThreads);
+        }
+        if (classifierThreads < 0 || classifierThreads > 64) {
+            out.add("classifier-threads must be 0..64 (0 = one per core), got " + classifierThreads);
         }
         if (pollBatchSize < 1 || pollBatchSize > 1000) {
             out.add("poll-batch-size must be 1..1000, got " + pollBatchSize);

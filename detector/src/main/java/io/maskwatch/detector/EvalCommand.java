@@ -48,7 +48,7 @@ public final class EvalCommand implements Command {
         }
         Map<String, String> env = System.getenv();
         DetectorConfig c = CliDetectorOptions.from(a, env).withImages("none", false);
-        MaskLabeller labeller = MaskLabeller.load(DetectorConfig.resolveHome(c.modelsDir()));
+        MaskLabeller labeller = MaskLabeller.load(c);
         try (FramePipeline pipeline = FramePipeline.create(c, env, labeller, null)) {
             VocEvaluation.Report r = VocEvaluation.run(voc, pipeline, a.doubleValue("iou", 0.5),
                     a.doubleValue("min-size", 0), incorrect, 8, System.err);

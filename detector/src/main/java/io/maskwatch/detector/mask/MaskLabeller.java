@@ -44,6 +44,29 @@ public final class MaskLabeller implements AutoCloseable {
     }
 
     /**
+     * Sets the process-wide native thread counts of the config (PyTorch only before its engine
+     * starts, and only when not given with -Dai.djl.pytorch.num_threads) and loads the classifier
+     * from {@code detector.models-dir}.
+     */
+    public static MaskLabeller load(io.maskwatch.detector.DetectorConfig c) {
+        applyThreads(c);
+        return load(io.maskwatch.detector.DetectorConfig.resolveHome(c.modelsDir()));
+    }
+
+    /** Applies {@code opencv-threads} and {@code classifier-threads}. */
+    public static void applyThreads(io.maskwatch.detector.DetectorConfig c) {
+        if (c.classifierThreads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            // Several PyTorch threads per core contending with detection threads (or other pods) were
+            // 5-10x slower than one: OpenMP workers spin while waiting for a core.
+            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(c.classifierThreads()));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        if (c.opencvThreads() > 0) {
+            org.bytedeco.opencv.global.opencv_core.setNumThreads(c.opencvThreads());
+        }
+    }
+
+    /**
      * Loads the classifier from {@code modelDir}.
      *
      * @throws ConfigException naming detector.models-dir and what is wrong with it

@@ -104,7 +104,7 @@ public final class DetectorService implements AutoCloseable {
         }
         FaceBackends.check(config, env);
         long t0 = System.nanoTime();
-        MaskLabeller labeller = MaskLabeller.load(DetectorConfig.resolveHome(config.modelsDir()));
+        MaskLabeller labeller = MaskLabeller.load(config);
         try {
             pipeline = FramePipeline.create(config, env, labeller, metrics);
         } catch (RuntimeException e) {
