@@ -81,7 +81,8 @@ public final class TestMedia {
 
     /** Detector config for a backend with the files from ../shared; BlazeFace skips when not fetched. */
     public static DetectorConfig config(String backend) {
-        DetectorConfig c = DetectorConfig.defaults().withBackend(backend);
+        Path models = Path.of(System.getProperty("maskwatch.project.dir", "..")).resolve(DetectorConfig.DEFAULT_MODELS_DIR);
+        DetectorConfig c = DetectorConfig.defaults().withBackend(backend).withModelsDir(models.toAbsolutePath().toString());
         switch (backend) {
             case FaceBackends.BLAZEFACE -> {
                 Path cache = c.resolvedModelCache(System.getenv()).resolve("blazeface").resolve(FaceBackends.BLAZEFACE_FILE);
