@@ -24,6 +24,11 @@ public final class MediaInputs {
     public static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "m4v", "mov", "avi", "mkv", "webm", "mpg",
             "mpeg", "ts", "mjpeg", "mjpg", "flv", "wmv");
 
+    static {
+        // FFmpeg prints stream info for every file opened; keep stderr for real problems.
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
+    }
+
     private MediaInputs() {
     }
 
