@@ -23,6 +23,23 @@ public final class ClassActivationMaps {
         return weight.matMul(features.reshape(n, c, h * w)).reshape(n, weight.getShape().get(0), h, w);
     }
 
+    /**
+     * Class-contrastive maps: the raw maps with the mean over classes subtracted, i.e. computed
+     * with weights {@code W_k - mean_j W_j}. Softmax ignores anything common to all logits, and so
+     * do these maps: what remains is where the evidence for class k exceeds that for the others
+     * (with two classes: half the map of the logit difference). Plain CAMs of a two-class model
+     * are dominated by "this is a face" activation shared by both classes.
+     * {@code mean(out[n, k]) + bias[k] - mean(bias)} is {@code logit[n, k] - mean(logit[n])}.
+     *
+     * @param features (N, C, h, w)
+     * @param weight   (K, C)
+     * @return (N, K, h, w)
+     */
+    public static NDArray contrastive(NDArray features, NDArray weight) {
+        NDArray centred = weight.sub(weight.mean(new int[] {0}, true));
+        return raw(features, centred);
+    }
+
     /** Min-max normalises one raw map to [0, 1]; a flat map becomes all zeros. */
     public static ClassActivationMap normalised(int width, int height, float[] raw) {
         float min = Float.POSITIVE_INFINITY;

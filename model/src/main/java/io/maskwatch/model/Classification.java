@@ -6,7 +6,8 @@ package io.maskwatch.model;
  * @param probabilities softmax over {@link MaskClassifier#classes()}, same order
  * @param logits        raw scores, same order
  * @param predicted     index of the most probable class
- * @param cam           class activation map of the predicted class, or null when not requested
+ * @param cam           class activation map of the predicted class (class-contrastive, see
+ *                      {@link ClassActivationMaps#contrastive}), or null when not requested
  */
 public record Classification(float[] probabilities, float[] logits, int predicted, ClassActivationMap cam) {
     public Classification {

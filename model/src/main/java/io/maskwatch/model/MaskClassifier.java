@@ -18,7 +18,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The trained mask classifier, ready for inference: validated metadata, the shared
@@ -79,8 +81,21 @@ public final class MaskClassifier implements AutoCloseable {
         try {
             MaskNet net = new MaskNet(metadata.architecture(), metadata.classes().size());
             net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, metadata.inputSize(), metadata.inputSize()));
+            Map<String, Shape> expected = new LinkedHashMap<>();
+            net.getParameters().forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
             try (InputStream in = new BufferedInputStream(Files.newInputStream(weights))) {
                 net.loadParameters(manager, new DataInputStream(in));
+                if (in.read() != -1) {
+                    throw new IOException("the file has data after the last parameter");
+                }
+            }
+            // DJL replaces parameter arrays without comparing shapes; a mismatch must not load silently.
+            for (var p : net.getParameters()) {
+                Shape got = p.getValue().getArray().getShape();
+                if (!got.equals(expected.get(p.getKey()))) {
+                    throw new IOException("parameter " + p.getKey() + " has shape " + got + ", expected "
+                            + expected.get(p.getKey()));
+                }
             }
             return new MaskClassifier(metadata, manager, net);
         } catch (IOException | MalformedModelException | RuntimeException e) {
@@ -157,7 +172,7 @@ public final class MaskClassifier implements AutoCloseable {
                 NDArray feats = out.get(1);
                 h = (int) feats.getShape().get(2);
                 w = (int) feats.getShape().get(3);
-                cams = ClassActivationMaps.raw(feats, net.classifierWeight()).toFloatArray();
+                cams = ClassActivationMaps.contrastive(feats, net.classifierWeight()).toFloatArray();
             }
             List<Classification> results = new ArrayList<>(faceCrops.size());
             for (int n = 0; n < faceCrops.size(); n++) {

@@ -37,6 +37,14 @@ class ClassActivationMapsTest {
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], meanPlusBias[i], 1e-4 * Math.max(1, Math.abs(expected[i])), "logit " + i);
             }
+            // Contrastive maps: mean + centred bias == centred logit (what softmax depends on).
+            NDArray con = ClassActivationMaps.contrastive(feats, net.classifierWeight());
+            NDArray centredBias = net.classifierBias().sub(net.classifierBias().mean());
+            float[] conMean = con.reshape(4, 3, 16).mean(new int[] {2}).add(centredBias).toFloatArray();
+            float[] centredLogits = logits.sub(logits.mean(new int[] {1}, true)).toFloatArray();
+            for (int i = 0; i < centredLogits.length; i++) {
+                assertEquals(centredLogits[i], conMean[i], 1e-4 * Math.max(1, Math.abs(centredLogits[i])), "centred logit " + i);
+            }
             // forward() (used by training) returns the same logits as forwardWithFeatures().
             assertArrayEquals(expected, net.forward(new ParameterStore(m, false), new NDList(x), false)
                     .singletonOrThrow().toFloatArray(), 1e-5f);

@@ -75,6 +75,8 @@ public final class TrainCommand implements Command {
         Path data = Path.of(a.required("data"));
         Path out = Path.of(a.get("out", "models"));
         String name = a.get("name", "mask-classifier");
+        String waitPolicy = OpenMpSettings.preferPassiveWaiting();
+        System.err.println("OpenMP wait policy: " + waitPolicy);
         int threads = a.intValue("threads", 0);
         if (threads > 0) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
