@@ -75,18 +75,46 @@ public record DetectorConfig(
      * overlapping square tiles of {@code tileSize} frame pixels, so a face of F pixels reaches the
      * model at about F x input/tileSize pixels instead of F x input/frameSide.
      *
-     * @param enabled      run the tile passes
+     * @param mode         auto (default: on for the fixed-input backends blazeface and res10, off for
+     *                     yunet, which sees the frame at up to yunet-max-side pixels), on, off
      * @param tileSize     tile side in frame pixels
-     * @param overlap      fraction of a tile shared with its neighbour (must exceed the largest face / tile)
+     * @param overlap      fraction of a tile shared with its neighbour; faces larger than
+     *                     overlap x tileSize are left to the whole-frame pass
      * @param minFrameSide only frames whose longer side is at least this are tiled
      */
-    public record Tiling(boolean enabled, int tileSize, double overlap, int minFrameSide) {
-        public static Tiling off() {
-            return new Tiling(false, 640, 0.25, 960);
+    public record Tiling(String mode, int tileSize, double overlap, int minFrameSide) {
+        public static final List<String> MODES = List.of("auto", "on", "off");
+
+        public Tiling {
+            // YAML 1.1 reads an unquoted on/off as a boolean.
+            if ("false".equals(mode)) {
+                mode = "off";
+            } else if ("true".equals(mode)) {
+                mode = "on";
+            }
         }
 
+        /** Auto: on for HD frames with 512 px tiles (6 for 1280x720, plus the whole frame), frames >= 960 px. */
+        public static Tiling defaults() {
+            return new Tiling("auto", 512, 0.25, 960);
+        }
+
+        public static Tiling off() {
+            return new Tiling("off", 512, 0.25, 960);
+        }
+
+        /** On for every frame larger than a tile. */
         public static Tiling on(int tileSize) {
-            return new Tiling(true, tileSize, 0.25, 0);
+            return new Tiling("on", tileSize, 0.25, 0);
+        }
+
+        /** Whether tiles are used with {@code backend}. */
+        public boolean activeFor(String backend) {
+            return switch (mode == null ? "auto" : mode) {
+                case "on" -> true;
+                case "off" -> false;
+                default -> !FaceBackends.YUNET.equals(backend);
+            };
         }
     }
 
@@ -100,7 +128,7 @@ public record DetectorConfig(
     }
 
     public static DetectorConfig defaults() {
-        return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", 1280, 0.0, 16, Tiling.off(),
+        return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
                 DEFAULT_MODELS_DIR, -0.1, "no_mask", true, 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082);
     }
 
@@ -227,8 +255,11 @@ public record DetectorConfig(
             out.add("yunet-max-side must be 0 (full size) or a positive number of pixels, got " + yunetMaxSide);
         }
         if (tiling == null) {
-            out.add("tiling must be a mapping (enabled, tile-size, overlap, min-frame-side)");
+            out.add("tiling must be a mapping (mode, tile-size, overlap, min-frame-side)");
         } else {
+            if (!Tiling.MODES.contains(tiling.mode())) {
+                out.add("tiling.mode must be one of " + Tiling.MODES + ", got '" + tiling.mode() + "'");
+            }
             if (tiling.tileSize() < 64) {
                 out.add("tiling.tile-size must be >= 64 pixels, got " + tiling.tileSize());
             }

@@ -97,7 +97,7 @@ public final class DetectorBenchmark {
         DetectorConfig b = o.base();
         report.append(String.format(Locale.ROOT,
                 "detector benchmark: backend %s, tiling %s, heat maps %s, crops %s, batch %d, %d CPUs, %.0f s per run%n",
-                b.backend(), b.tiling().enabled() ? "on (" + b.tiling().tileSize() + " px tiles, frames >= "
+                b.backend(), b.tiling().activeFor(b.backend()) ? "on (" + b.tiling().tileSize() + " px tiles, frames >= "
                         + b.tiling().minFrameSide() + " px)" : "off", b.heatmaps(), b.crops() ? "on" : "off", o.batchSize(),
                 Runtime.getRuntime().availableProcessors(), o.seconds()));
         report.append(String.format(Locale.ROOT, "%-9s %7s %8s %8s %14s %14s %14s %14s%n", "frame", "threads", "frames/s",

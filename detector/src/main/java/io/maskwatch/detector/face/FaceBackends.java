@@ -110,7 +110,7 @@ public final class FaceBackends {
             throw new ConfigException("detector." + c.backend() + ": OpenCV cannot load " + files.files() + ": "
                     + firstLine(e.getMessage()) + " (is it the right, complete file?)");
         }
-        FaceDetector d = c.tiling().enabled() ? new TiledFaceDetector(base, c.tiling()) : base;
+        FaceDetector d = c.tiling().activeFor(c.backend()) ? new TiledFaceDetector(base, c.tiling()) : base;
         return c.minFaceSize() > 0 ? new MinSizeFilter(d, c.minFaceSize()) : d;
     }
 

@@ -11,13 +11,17 @@ import org.bytedeco.opencv.opencv_core.Rect;
  * square tiles, then merges. A detector with a fixed input (BlazeFace 256, res10 300) sees a face
  * of F frame pixels at F x input/tileSize pixels in a tile instead of F x input/frameSide.
  *
- * <p>A face cut by an inner tile border is dropped from that tile: with enough overlap it lies
- * wholly inside a neighbouring tile (or is found on the whole frame when it is large).
+ * <p>Tiles only add small faces: a tile face larger than the overlap (which a tile border may cut),
+ * one near an inner tile border (cut; with enough overlap it lies wholly inside a neighbouring
+ * tile), or one mostly inside a whole-frame face is dropped. Remaining tile faces and the
+ * whole-frame faces are merged by NMS.
  */
 public final class TiledFaceDetector implements FaceDetector {
-    /** Boxes closer than this to an inner tile edge count as cut. */
-    private static final double EDGE_PX = 2.0;
+    /** Boxes closer than this fraction of the tile to an inner tile edge count as cut. */
+    private static final double EDGE_FRACTION = 0.03;
     private static final double MERGE_IOU = 0.4;
+    /** A tile face mostly inside a whole-frame face (intersection / tile face area) is the same face. */
+    private static final double CONTAINED = 0.6;
 
     private final FaceDetector inner;
     private final Tiling tiling;
@@ -36,7 +40,7 @@ public final class TiledFaceDetector implements FaceDetector {
     public static List<Rect> tiles(int width, int height, Tiling t) {
         List<Rect> out = new ArrayList<>();
         int longer = Math.max(width, height);
-        if (!t.enabled() || longer < t.minFrameSide() || longer <= t.tileSize()) {
+        if (longer < t.minFrameSide() || longer <= t.tileSize()) {
             return out;
         }
         int[] xs = starts(width, t.tileSize(), t.overlap());
@@ -66,27 +70,41 @@ public final class TiledFaceDetector implements FaceDetector {
 
     @Override
     public List<DetectedFace> detect(Mat bgr) {
-        List<DetectedFace> all = new ArrayList<>(inner.detect(bgr));
+        List<DetectedFace> whole = inner.detect(bgr);
+        List<DetectedFace> all = new ArrayList<>(whole);
         int w = bgr.cols(), h = bgr.rows();
+        double maxFace = tiling.overlap() * tiling.tileSize();
         for (Rect r : tiles(w, h, tiling)) {
             try (Mat roi = new Mat(bgr, r)) {
                 for (DetectedFace f : inner.detect(roi)) {
-                    if (cutByInnerEdge(f, r, w, h)) {
+                    if (Math.max(f.box().width(), f.box().height()) > maxFace || cutByInnerEdge(f, r, w, h)) {
                         continue;
                     }
-                    all.add(f.shifted(r.x(), r.y()));
+                    DetectedFace shifted = f.shifted(r.x(), r.y());
+                    if (whole.stream().noneMatch(x -> containment(shifted.box(), x.box()) > CONTAINED)) {
+                        all.add(shifted);
+                    }
                 }
             }
         }
         return Nms.hard(all, MERGE_IOU);
     }
 
-    private static boolean cutByInnerEdge(DetectedFace f, Rect r, int w, int h) {
+    /** Whether a tile face touches an inner tile border (where the tile may have cut it). */
+    static boolean cutByInnerEdge(DetectedFace f, Rect r, int w, int h) {
         var b = f.box();
-        return (r.x() > 0 && b.x1() <= EDGE_PX)
-                || (r.y() > 0 && b.y1() <= EDGE_PX)
-                || (r.x() + r.width() < w && b.x2() >= r.width() - EDGE_PX)
-                || (r.y() + r.height() < h && b.y2() >= r.height() - EDGE_PX);
+        double edge = Math.max(2, EDGE_FRACTION * Math.max(r.width(), r.height()));
+        return (r.x() > 0 && b.x1() <= edge)
+                || (r.y() > 0 && b.y1() <= edge)
+                || (r.x() + r.width() < w && b.x2() >= r.width() - edge)
+                || (r.y() + r.height() < h && b.y2() >= r.height() - edge);
+    }
+
+    /** Area of {@code a} inside {@code b}, as a fraction of {@code a}. */
+    static double containment(io.maskwatch.common.contract.Box a, io.maskwatch.common.contract.Box b) {
+        double ix = Math.max(0, Math.min(a.x2(), b.x2()) - Math.max(a.x1(), b.x1()));
+        double iy = Math.max(0, Math.min(a.y2(), b.y2()) - Math.max(a.y1(), b.y1()));
+        return a.area() <= 0 ? 0 : ix * iy / a.area();
     }
 
     @Override

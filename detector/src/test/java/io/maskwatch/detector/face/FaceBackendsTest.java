@@ -90,9 +90,9 @@ class FaceBackendsTest {
 
     @Test
     void environmentOverridesNestedKeys() {
-        DetectorConfig c = MaskWatchConfig.parse("", Map.of("MASKWATCH_DETECTOR_TILING_ENABLED", "true",
+        DetectorConfig c = MaskWatchConfig.parse("", Map.of("MASKWATCH_DETECTOR_TILING_MODE", "off",
                 "MASKWATCH_DETECTOR_THREADS", "2"), "env").section("detector", DetectorConfig.class, DetectorConfig.defaults());
-        assertTrue(c.tiling().enabled());
+        assertTrue(!c.tiling().activeFor("blazeface"));
         assertTrue(c.threads() == 2);
     }
 }

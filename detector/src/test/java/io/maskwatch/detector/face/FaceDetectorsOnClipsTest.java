@@ -72,7 +72,7 @@ class FaceDetectorsOnClipsTest {
         DetectorConfig c = TestMedia.config(backend).withMinFaceSize(0);
         try (Mat src = TestMedia.frame("one-man-no-mask", 0); Mat big = SmallFaces.place(src, 1920, 1080, 0.14, 900, 500)) {
             Box truth = SmallFaces.transform(ONE_MAN.get(0), 0.14, 900, 500);
-            try (FaceDetector plain = FaceBackends.create(c, System.getenv());
+            try (FaceDetector plain = FaceBackends.create(c.withTiling(DetectorConfig.Tiling.off()), System.getenv());
                  FaceDetector tiled = FaceBackends.create(c.withTiling(DetectorConfig.Tiling.on(480)), System.getenv())) {
                 boolean plainFound = plain.detect(big).stream().anyMatch(f -> f.box().iou(truth) > 0.4);
                 List<DetectedFace> tiledFaces = tiled.detect(big);

@@ -24,8 +24,28 @@ class TiledFaceDetectorTest {
     @Test
     void smallFramesAreNotTiled() {
         assertTrue(TiledFaceDetector.tiles(640, 360, Tiling.on(640)).isEmpty());
-        assertTrue(TiledFaceDetector.tiles(1280, 720, new Tiling(false, 512, 0.25, 0)).isEmpty());
-        assertTrue(TiledFaceDetector.tiles(1280, 720, new Tiling(true, 512, 0.25, 1920)).isEmpty());
+        assertTrue(TiledFaceDetector.tiles(1280, 720, new Tiling("on", 512, 0.25, 1920)).isEmpty());
+        assertTrue(TiledFaceDetector.tiles(640, 360, Tiling.defaults()).isEmpty(), "auto tiles HD frames only");
+    }
+
+    @Test
+    void autoModeTilesTheFixedInputBackendsOnly() {
+        assertTrue(Tiling.defaults().activeFor("blazeface"));
+        assertTrue(Tiling.defaults().activeFor("res10"));
+        assertTrue(!Tiling.defaults().activeFor("yunet"));
+        assertTrue(!Tiling.off().activeFor("blazeface"));
+        assertTrue(Tiling.on(400).activeFor("yunet"));
+    }
+
+    @Test
+    void facesAtInnerTileBordersCountAsCut() {
+        Rect inner = new Rect(384, 208, 512, 512); // not at the frame's left/top edge
+        DetectedFace nearTop = new DetectedFace(new io.maskwatch.common.contract.Box(100, 6, 160, 80), 0.9f, null);
+        DetectedFace middle = new DetectedFace(new io.maskwatch.common.contract.Box(100, 100, 160, 180), 0.9f, null);
+        assertTrue(TiledFaceDetector.cutByInnerEdge(nearTop, inner, 1280, 720));
+        assertTrue(!TiledFaceDetector.cutByInnerEdge(middle, inner, 1280, 720));
+        Rect corner = new Rect(0, 0, 512, 512); // the frame's own edge does not cut faces
+        assertTrue(!TiledFaceDetector.cutByInnerEdge(nearTop, corner, 1280, 720));
     }
 
     @Test
