@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -151,8 +150,11 @@ public final class Analyzer {
             o.put("label", f.label().wireName());
             o.put("score", round4(f.score()));
             ObjectNode probs = o.putObject("probabilities");
-            for (Map.Entry<String, Double> e : f.probabilities().entrySet()) {
-                probs.put(e.getKey(), round4(e.getValue()));
+            for (io.maskwatch.common.contract.FaceLabel l : io.maskwatch.common.contract.FaceLabel.values()) {
+                Double p = f.probabilities().get(l.wireName());
+                if (p != null) {
+                    probs.put(l.wireName(), round4(p));
+                }
             }
             if (heatmapDir != null && f.heatmapJpeg() != null) {
                 String file = safeName(item.source()) + "_face" + i + ".jpg";
