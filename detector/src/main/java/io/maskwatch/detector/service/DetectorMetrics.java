@@ -68,10 +68,7 @@ public final class DetectorMetrics implements StageListener {
         batchSize.record(frames);
     }
 
-    public Counter dlqFailures() {
-        return registry.counter(PREFIX + "dlq.failures");
-    }
-
+    /** Batches replayed because a detection or dead letter was not acknowledged. */
     public Counter produceFailures() {
         return registry.counter(PREFIX + "produce.failures");
     }
