@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
  * score; a red frame marks a wrong prediction.
  */
 public final class HeatmapGrid {
-    private static final int TILE = 112;
+    private static final int TILE = 96;
     private static final int CAPTION = 16;
 
     private HeatmapGrid() {

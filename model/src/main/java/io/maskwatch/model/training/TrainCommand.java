@@ -23,7 +23,7 @@ public final class TrainCommand implements Command {
     private static final Set<String> VALUES = Set.of("data", "out", "name", "size", "width", "epochs", "batch", "lr",
             "weight-decay", "warmup", "samples-per-epoch", "val-fraction", "patience", "seed", "max-minutes",
             "sources", "classes", "threads", "eval-split", "eval-sources", "metrics-key", "record-into", "grid",
-            "grid-count", "latency-runs");
+            "grid-count", "latency-runs", "degrade");
     private static final Set<String> FLAGS = Set.of("resume", "evaluate-only", "skip-test", "help");
 
     @Override
@@ -64,8 +64,10 @@ public final class TrainCommand implements Command {
                   --metrics-key K         name of the metrics entry written to the metadata [test]
                   --record-into DIR       also write the metrics into DIR/mask-classifier.json (cross-source runs)
                   --grid FILE.png         write a heat-map grid of evaluated crops
-                  --grid-count N          crops in the grid [48]
+                  --grid-count N          crops in the grid [36]
                   --latency-runs N        also measure classify() latency at batch 1 and 16 [0 = skip]
+                  --degrade PX            shrink every crop to PX px (longer side) and back before classifying:
+                                          accuracy on small, soft faces (as from a distant camera)
                 """;
     }
 
@@ -126,11 +128,22 @@ public final class TrainCommand implements Command {
             }
             System.err.printf("evaluating %s on %d crops of %s/%s%n", classifier.modelId(), samples.size(), data, split);
             List<RgbImage> images = FaceDataset.decodeAll(samples, split);
+            if (a.has("degrade")) {
+                int side = a.intValue("degrade", 32);
+                images = images.stream().map(img -> degrade(img, side)).toList();
+                System.err.printf("every crop shrunk to %d px (longer side) and scaled back up%n", side);
+            }
             Evaluation e = Evaluation.run(batch -> logits(classifier, batch), images, samples, classifier.classes());
             System.out.print(e.describe());
             Map<String, Object> result = new LinkedHashMap<>(e.toMap());
             result.put("split", split);
             result.put("sources", a.get("eval-sources", "all"));
+            if (a.has("degrade")) {
+                result.put("degraded_to_px", a.intValue("degrade", 32));
+            }
+            if (a.has("grid")) {
+                result.put("cam_lower_half_share", camLowerHalfShare(classifier, images, samples));
+            }
             int runs = a.intValue("latency-runs", 0);
             if (runs > 0) {
                 result.put("latency", latency(classifier, images, runs));
@@ -151,10 +164,62 @@ public final class TrainCommand implements Command {
                 target.withMetrics(tm).write(other);
             }
             if (a.has("grid")) {
-                grid(classifier, samples, images, a.intValue("grid-count", 48), Path.of(a.get("grid")));
+                grid(classifier, samples, images, a.intValue("grid-count", 36), Path.of(a.get("grid")));
             }
         }
         return 0;
+    }
+
+    /**
+     * Where the heat maps sit: per true class, over correctly classified crops, the mean share of
+     * CAM mass in the lower half of the crop (0.5 = no preference; the mouth and a mask are below).
+     */
+    static Map<String, Object> camLowerHalfShare(MaskClassifier classifier, List<RgbImage> images,
+                                                 List<FaceDataset.Sample> samples) {
+        int k = classifier.classes().size();
+        double[] sum = new double[k];
+        int[] n = new int[k];
+        for (int start = 0; start < images.size(); start += 64) {
+            List<Classification> r = classifier.classify(images.subList(start, Math.min(images.size(), start + 64)), true);
+            for (int i = 0; i < r.size(); i++) {
+                int label = samples.get(start + i).label();
+                if (r.get(i).predicted() == label) {
+                    sum[label] += lowerHalfShare(r.get(i).cam());
+                    n[label]++;
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int c = 0; c < k; c++) {
+            out.put(classifier.classes().get(c), n[c] == 0 ? null : MaskTrainer.round(sum[c] / n[c]));
+        }
+        System.err.println("mean share of heat-map mass in the lower half of the face, by class: " + out);
+        return out;
+    }
+
+    /** Share of a map's mass in its lower half (rows at or below the middle; an odd middle row counts half). */
+    public static double lowerHalfShare(io.maskwatch.model.ClassActivationMap cam) {
+        double top = 0;
+        double bottom = 0;
+        for (int y = 0; y < cam.height(); y++) {
+            double weight = cam.height() % 2 == 1 && y == cam.height() / 2 ? 0.5 : (y < cam.height() / 2.0 ? 0 : 1);
+            for (int x = 0; x < cam.width(); x++) {
+                bottom += weight * cam.get(x, y);
+                top += (1 - weight) * cam.get(x, y);
+            }
+        }
+        return top + bottom == 0 ? 0.5 : bottom / (top + bottom);
+    }
+
+    static RgbImage degrade(RgbImage img, int side) {
+        int longer = Math.max(img.width(), img.height());
+        if (side >= longer) {
+            return img;
+        }
+        int w = Math.max(1, img.width() * side / longer);
+        int h = Math.max(1, img.height() * side / longer);
+        return io.maskwatch.model.FacePreprocessor.resize(
+                io.maskwatch.model.FacePreprocessor.resize(img, w, h), img.width(), img.height());
     }
 
     private static float[][] logits(MaskClassifier classifier, List<RgbImage> batch) {
