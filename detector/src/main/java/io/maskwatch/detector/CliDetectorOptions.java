@@ -29,7 +29,7 @@ public final class CliDetectorOptions {
               --threads N              inference threads (default 1)
               --face-score-threshold X minimum detector confidence (default: the backend's)
               --min-face-size N        drop faces narrower than N pixels (default 16)
-              --crop-margin X          classifier crop margin around the face box (default -0.1)
+              --crop-margin X          classifier crop margin around the face box (default 0)
               --yunet-max-side N       yunet: scale frames down to this longer side first (default 1280, 0 = never)
             """;
 

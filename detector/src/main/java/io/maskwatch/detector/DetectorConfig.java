@@ -26,8 +26,9 @@ import java.util.Map;
  * @param tiling            extra detection passes over tiles of large frames (small faces)
  * @param modelsDir         mask classifier directory (mask-classifier.json + parameters)
  * @param cropMargin        crop side = longer box side x (1 + 2 x margin), square, around the box centre;
- *                          default -0.1: slightly inside the hairline-to-chin box, like the tight training
- *                          crops (measured best of -0.2..0.3, docs/DETECTOR.md)
+ *                          default 0: the hairline-to-chin box, squared (the middle of the measured
+ *                          plateau -0.1..0.1; the training crops are tight, wider crops score worse,
+ *                          docs/DETECTOR.md)
  * @param heatmaps          which faces get a heat map: none, no_mask, all
  * @param crops             send a small face crop JPEG per face
  * @param cropMaxSize       longer side of crop and heat map JPEGs, pixels
@@ -129,7 +130,7 @@ public record DetectorConfig(
 
     public static DetectorConfig defaults() {
         return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
-                DEFAULT_MODELS_DIR, -0.1, "no_mask", true, 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082);
+                DEFAULT_MODELS_DIR, 0.0, "no_mask", true, 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082);
     }
 
     public DetectorConfig withBackend(String b) {
