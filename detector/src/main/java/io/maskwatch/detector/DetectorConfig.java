@@ -1,0 +1,317 @@
+package io.maskwatch.detector;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.maskwatch.common.config.ConfigSection;
+import io.maskwatch.detector.face.FaceBackends;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code detector} section.
+ *
+ * @param backend           face detector: blazeface (default), res10 or yunet
+ * @param modelCacheDir     where {@code scripts/fetch-models.sh} put the npm models; empty = env
+ *                          MASKWATCH_MODEL_CACHE, else ~/.cache/maskwatch/models
+ * @param blazefaceModel    explicit BlazeFace ONNX file; empty = {@code <model-cache-dir>/blazeface/face_detection_back_256x256_barracuda.onnx}
+ * @param res10Model        res10 SSD weights (opencv_face_detector_uint8.pb), supplied by the user
+ * @param res10Config       res10 SSD graph (opencv_face_detector.pbtxt), supplied by the user
+ * @param yunetModel        YuNet ONNX file, supplied by the user
+ * @param yunetMaxSide      YuNet runs on the frame scaled so its longer side is at most this (0 = full size)
+ * @param faceScoreThreshold minimum face detector confidence; 0 = the backend's default
+ *                          (blazeface 0.5, res10 0.5, yunet 0.7)
+ * @param minFaceSize       faces narrower than this (frame pixels) are dropped
+ * @param tiling            extra detection passes over tiles of large frames (small faces)
+ * @param modelsDir         mask classifier directory (mask-classifier.json + parameters)
+ * @param cropMargin        crop side = longer box side x (1 + 2 x margin), square, around the box centre;
+ *                          default 0: the hairline-to-chin box, squared (the middle of the measured
+ *                          plateau -0.1..0.1; the training crops are tight, wider crops score worse,
+ *                          docs/DETECTOR.md)
+ * @param heatmaps          which faces get a heat map: none, no_mask, all
+ * @param crops             send a small face crop JPEG per face
+ * @param cropMaxSize       longer side of crop and heat map JPEGs, pixels
+ * @param jpegQuality       quality of crop and heat map JPEGs, 1..100
+ * @param threads           inference threads (frames of one poll are detected in parallel)
+ * @param opencvThreads     OpenCV's own worker threads (process-wide; 0 = OpenCV's default of one per core)
+ * @param classifierThreads PyTorch intra-op threads for the classifier (process-wide, set before the engine
+ *                          starts; 0 = PyTorch's default of one per core). 1 avoids oversubscription when
+ *                          detection threads or other processes share the cores (measured, docs/DETECTOR.md)
+ * @param pollBatchSize     max records per poll (all faces of a poll are classified in one batch)
+ * @param maxFrameAgeMs     frames captured longer ago than this are skipped (0 = never skip)
+ * @param groupId           Kafka consumer group
+ * @param httpPort          /metrics and /health port (0 = any free port)
+ */
+public record DetectorConfig(
+        String backend,
+        String modelCacheDir,
+        String blazefaceModel,
+        String res10Model,
+        String res10Config,
+        String yunetModel,
+        int yunetMaxSide,
+        double faceScoreThreshold,
+        int minFaceSize,
+        Tiling tiling,
+        String modelsDir,
+        double cropMargin,
+        String heatmaps,
+        boolean crops,
+        int cropMaxSize,
+        int jpegQuality,
+        int threads,
+        int opencvThreads,
+        int classifierThreads,
+        int pollBatchSize,
+        long maxFrameAgeMs,
+        String groupId,
+        int httpPort) implements ConfigSection {
+
+    public static final String DEFAULT_BACKEND = "blazeface";
+    public static final String DEFAULT_MODELS_DIR = "models/mask-classifier";
+
+    /**
+     * Tiling for small faces in large frames: besides the whole frame, the detector runs on
+     * overlapping square tiles of {@code tileSize} frame pixels, so a face of F pixels reaches the
+     * model at about F x input/tileSize pixels instead of F x input/frameSide.
+     *
+     * @param mode         auto (default: on for the fixed-input backends blazeface and res10, off for
+     *                     yunet, which sees the frame at up to yunet-max-side pixels), on, off
+     * @param tileSize     tile side in frame pixels
+     * @param overlap      fraction of a tile shared with its neighbour; faces larger than
+     *                     overlap x tileSize are left to the whole-frame pass
+     * @param minFrameSide only frames whose longer side is at least this are tiled
+     */
+    public record Tiling(String mode, int tileSize, double overlap, int minFrameSide) {
+        public static final List<String> MODES = List.of("auto", "on", "off");
+
+        public Tiling {
+            // YAML 1.1 reads an unquoted on/off as a boolean.
+            if ("false".equals(mode)) {
+                mode = "off";
+            } else if ("true".equals(mode)) {
+                mode = "on";
+            }
+        }
+
+        /** Auto: on for HD frames with 512 px tiles (6 for 1280x720, plus the whole frame), frames >= 960 px. */
+        public static Tiling defaults() {
+            return new Tiling("auto", 512, 0.25, 960);
+        }
+
+        public static Tiling off() {
+            return new Tiling("off", 512, 0.25, 960);
+        }
+
+        /** On for every frame larger than a tile. */
+        public static Tiling on(int tileSize) {
+            return new Tiling("on", tileSize, 0.25, 0);
+        }
+
+        /** Whether tiles are used with {@code backend}. */
+        public boolean activeFor(String backend) {
+            return switch (mode == null ? "auto" : mode) {
+                case "on" -> true;
+                case "off" -> false;
+                default -> !FaceBackends.YUNET.equals(backend);
+            };
+        }
+    }
+
+    /** Which faces get a heat map. */
+    public enum HeatmapPolicy {
+        NONE, NO_MASK, ALL;
+
+        public static HeatmapPolicy parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    public static DetectorConfig defaults() {
+        return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
+                DEFAULT_MODELS_DIR, 0.0, "no_mask", true, 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082);
+    }
+
+    public DetectorConfig withBackend(String b) {
+        return new DetectorConfig(b, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, yunetMaxSide,
+                faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
+    public DetectorConfig withModelsDir(String dir) {
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
+                yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, dir, cropMargin, heatmaps, crops, cropMaxSize,
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
+    public DetectorConfig withTiling(Tiling t) {
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
+                yunetMaxSide, faceScoreThreshold, minFaceSize, t, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
+    public DetectorConfig withImages(String heatmapPolicy, boolean withCrops) {
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
+                yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy, withCrops,
+                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
+    public DetectorConfig withService(int threads, int pollBatchSize, long maxFrameAgeMs, String groupId, int httpPort) {
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
+                yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops,
+                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
+    public DetectorConfig withMinFaceSize(int px) {
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
+                yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
+    /** Merges user-supplied model paths (e.g. from the command line) over this config. */
+    public DetectorConfig withModelFiles(String res10Pb, String res10Pbtxt, String yunet) {
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Pb, res10Pbtxt, yunet, yunetMaxSide,
+                faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper KEBAB =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .propertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.KEBAB_CASE)
+                    .build();
+
+    /**
+     * This config with some keys replaced, keys as in the YAML file ({@code "threads"},
+     * {@code "tiling"} with a map or {@link Tiling}); for command-line flags and tests.
+     */
+    public DetectorConfig with(Map<String, ?> overrides) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = KEBAB.valueToTree(this);
+        for (var e : overrides.entrySet()) {
+            if (!node.has(e.getKey())) {
+                throw new IllegalArgumentException("no detector key '" + e.getKey() + "'");
+            }
+            node.set(e.getKey(), KEBAB.valueToTree(e.getValue()));
+        }
+        try {
+            return KEBAB.treeToValue(node, DetectorConfig.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid detector override " + overrides + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public DetectorConfig with(String key, Object value) {
+        return with(Map.of(key, value));
+    }
+
+    /** The face score threshold in effect: the configured one, or the backend's default. */
+    @JsonIgnore
+    public double effectiveFaceScoreThreshold() {
+        if (faceScoreThreshold > 0) {
+            return faceScoreThreshold;
+        }
+        return FaceBackends.YUNET.equals(backend) ? 0.7 : 0.5;
+    }
+
+    @JsonIgnore
+    public HeatmapPolicy heatmapPolicy() {
+        return HeatmapPolicy.parse(heatmaps);
+    }
+
+    /** The models cache: this config's key, else env MASKWATCH_MODEL_CACHE, else ~/.cache/maskwatch/models. */
+    public Path resolvedModelCache(Map<String, String> env) {
+        if (modelCacheDir != null && !modelCacheDir.isBlank()) {
+            return Path.of(modelCacheDir);
+        }
+        String fromEnv = env.get("MASKWATCH_MODEL_CACHE");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Path.of(fromEnv);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "maskwatch", "models");
+    }
+
+    /** Resolves a relative path against -Dmaskwatch.home (the launcher sets it), else the working directory. */
+    public static Path resolveHome(String path) {
+        Path p = Path.of(path);
+        if (p.isAbsolute()) {
+            return p;
+        }
+        String home = System.getProperty("maskwatch.home");
+        return home == null || home.isBlank() ? p.toAbsolutePath() : Path.of(home).resolve(p);
+    }
+
+    @Override
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
+        if (backend == null || !FaceBackends.NAMES.contains(backend)) {
+            out.add("backend '" + backend + "' is unknown; expected one of " + FaceBackends.NAMES);
+        }
+        if (!(faceScoreThreshold >= 0 && faceScoreThreshold < 1)) {
+            out.add("face-score-threshold must be in [0, 1) (0 = the backend's default), got " + faceScoreThreshold);
+        }
+        if (minFaceSize < 0) {
+            out.add("min-face-size must be >= 0 pixels, got " + minFaceSize);
+        }
+        if (yunetMaxSide < 0) {
+            out.add("yunet-max-side must be 0 (full size) or a positive number of pixels, got " + yunetMaxSide);
+        }
+        if (tiling == null) {
+            out.add("tiling must be a mapping (mode, tile-size, overlap, min-frame-side)");
+        } else {
+            if (!Tiling.MODES.contains(tiling.mode())) {
+                out.add("tiling.mode must be one of " + Tiling.MODES + ", got '" + tiling.mode() + "'");
+            }
+            if (tiling.tileSize() < 64) {
+                out.add("tiling.tile-size must be >= 64 pixels, got " + tiling.tileSize());
+            }
+            if (!(tiling.overlap() >= 0 && tiling.overlap() < 0.9)) {
+                out.add("tiling.overlap must be in [0, 0.9), got " + tiling.overlap());
+            }
+            if (tiling.minFrameSide() < 0) {
+                out.add("tiling.min-frame-side must be >= 0, got " + tiling.minFrameSide());
+            }
+        }
+        if (modelsDir == null || modelsDir.isBlank()) {
+            out.add("models-dir must name the mask classifier directory, e.g. " + DEFAULT_MODELS_DIR);
+        }
+        if (!(cropMargin >= -0.2 && cropMargin <= 1)) {
+            out.add("crop-margin must be in [-0.2, 1], got " + cropMargin);
+        }
+        try {
+            if (heatmaps == null) {
+                throw new IllegalArgumentException();
+            }
+            HeatmapPolicy.parse(heatmaps);
+        } catch (IllegalArgumentException e) {
+            out.add("heatmaps must be one of none, no_mask, all; got '" + heatmaps + "'");
+        }
+        if (cropMaxSize < 16 || cropMaxSize > 1024) {
+            out.add("crop-max-size must be 16..1024 pixels, got " + cropMaxSize);
+        }
+        if (jpegQuality < 1 || jpegQuality > 100) {
+            out.add("jpeg-quality must be 1..100, got " + jpegQuality);
+        }
+        if (threads < 1 || threads > 64) {
+            out.add("threads must be 1..64, got " + threads);
+        }
+        if (opencvThreads < 0 || opencvThreads > 64) {
+            out.add("opencv-threads must be 0..64 (0 = one per core), got " + opencvThreads);
+        }
+        if (classifierThreads < 0 || classifierThreads > 64) {
+            out.add("classifier-threads must be 0..64 (0 = one per core), got " + classifierThreads);
+        }
+        if (pollBatchSize < 1 || pollBatchSize > 1000) {
+            out.add("poll-batch-size must be 1..1000, got " + pollBatchSize);
+        }
+        if (maxFrameAgeMs < 0) {
+            out.add("max-frame-age-ms must be >= 0 (0 = never skip), got " + maxFrameAgeMs);
+        }
+        if (groupId == null || groupId.isBlank()) {
+            out.add("group-id must not be empty");
+        }
+        if (httpPort < 0 || httpPort > 65535) {
+            out.add("http-port must be 0..65535, got " + httpPort);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,199 @@
+package io.maskwatch.detector.analyze;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.maskwatch.common.contract.Face;
+import io.maskwatch.detector.analyze.MediaInputs.Item;
+import io.maskwatch.detector.pipeline.FramePipeline;
+import io.maskwatch.detector.pipeline.FrameResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Offline analysis: images, directories or videos through the pipeline into JSON lines, one
+ * object per image or video frame. Batches frames like the service does.
+ */
+public final class Analyzer {
+    private final FramePipeline pipeline;
+    private final boolean cropsMode;
+    private final Path heatmapDir;
+    private final int batchSize;
+    private final ObjectMapper json = new ObjectMapper();
+    private final PrintStream progress;
+
+    private final List<Item> batch = new ArrayList<>();
+    private Writer out;
+    private long frames;
+    private long faces;
+    private long errors;
+    private long started;
+    private long lastReport;
+
+    /**
+     * @param cropsMode  every input image is a face crop: no detection, one face per image
+     * @param heatmapDir when not null, a heat map JPEG per face is written there
+     * @param progress   where progress lines go (stderr), or null
+     */
+    public Analyzer(FramePipeline pipeline, boolean cropsMode, Path heatmapDir, int batchSize, PrintStream progress) {
+        this.pipeline = pipeline;
+        this.cropsMode = cropsMode;
+        this.heatmapDir = heatmapDir;
+        this.batchSize = Math.max(1, batchSize);
+        this.progress = progress;
+    }
+
+    /** Summary of a run. */
+    public record Summary(long frames, long faces, long errors, double seconds) {
+        @Override
+        public String toString() {
+            return String.format("%d frames, %d faces, %d unreadable, %.1f s (%.1f frames/s)", frames, faces, errors,
+                    seconds, seconds > 0 ? frames / seconds : 0);
+        }
+    }
+
+    public Summary run(Path input, Writer output, int videoEvery) throws IOException {
+        this.out = output;
+        started = System.nanoTime();
+        lastReport = started;
+        if (heatmapDir != null) {
+            Files.createDirectories(heatmapDir);
+        }
+        if (Files.isDirectory(input)) {
+            List<Path> files = MediaInputs.imagesIn(input);
+            if (files.isEmpty()) {
+                throw new IOException("no images (" + MediaInputs.IMAGE_EXTENSIONS + ") in " + input);
+            }
+            for (Path p : files) {
+                add(MediaInputs.readImage(p));
+            }
+        } else if (!Files.isRegularFile(input)) {
+            throw new IOException("input " + input + " does not exist");
+        } else if (MediaInputs.isVideo(input)) {
+            if (cropsMode) {
+                throw new IOException("--crops expects face crop images, not a video");
+            }
+            try {
+                MediaInputs.readVideo(input, videoEvery, this::add);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        } else {
+            add(MediaInputs.readImage(input));
+        }
+        flush();
+        output.flush();
+        return new Summary(frames, faces, errors, (System.nanoTime() - started) / 1e9);
+    }
+
+    private void add(Item item) {
+        batch.add(item);
+        if (batch.size() >= batchSize) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Item> readable = batch.stream().filter(i -> i.image() != null).toList();
+        List<Mat> mats = readable.stream().map(Item::image).toList();
+        List<FrameResult> results = cropsMode ? pipeline.classifyCrops(mats) : pipeline.processDecoded(mats);
+        int k = 0;
+        try {
+            for (Item item : batch) {
+                if (item.image() == null) {
+                    errors++;
+                    ObjectNode line = json.createObjectNode().put("source", item.source()).put("error", item.error());
+                    writeLine(line);
+                    continue;
+                }
+                writeLine(toJson(item, results.get(k++)));
+                frames++;
+            }
+        } finally {
+            readable.forEach(i -> i.image().close());
+            batch.clear();
+        }
+        long now = System.nanoTime();
+        if (progress != null && now - lastReport > 2_000_000_000L) {
+            double s = (now - started) / 1e9;
+            progress.printf("analyze: %d frames, %d faces, %.1f frames/s%n", frames, faces, frames / s);
+            lastReport = now;
+        }
+    }
+
+    private ObjectNode toJson(Item item, FrameResult r) {
+        ObjectNode line = json.createObjectNode();
+        line.put("source", item.source());
+        if (item.timestampMs() >= 0) {
+            line.put("timestamp_ms", item.timestampMs());
+        }
+        line.put("width", r.width());
+        line.put("height", r.height());
+        ArrayNode arr = line.putArray("faces");
+        int i = 0;
+        for (Face f : r.faces()) {
+            faces++;
+            ObjectNode o = arr.addObject();
+            ArrayNode box = o.putArray("box");
+            box.add(round(f.box().x1())).add(round(f.box().y1())).add(round(f.box().x2())).add(round(f.box().y2()));
+            o.put("face_score", round4(f.faceScore()));
+            o.put("label", f.label().wireName());
+            o.put("score", round4(f.score()));
+            ObjectNode probs = o.putObject("probabilities");
+            for (io.maskwatch.common.contract.FaceLabel l : io.maskwatch.common.contract.FaceLabel.values()) {
+                Double p = f.probabilities().get(l.wireName());
+                if (p != null) {
+                    probs.put(l.wireName(), round4(p));
+                }
+            }
+            if (heatmapDir != null && f.heatmapJpeg() != null) {
+                String file = safeName(item.source()) + "_face" + i + ".jpg";
+                try {
+                    Files.write(heatmapDir.resolve(file), f.heatmapJpeg());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write heat map " + heatmapDir.resolve(file), e);
+                }
+                o.put("heatmap", file);
+            }
+            i++;
+        }
+        return line;
+    }
+
+    private void writeLine(ObjectNode line) {
+        try {
+            out.write(json.writeValueAsString(line));
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write output: " + e.getMessage(), e);
+        }
+    }
+
+    static String safeName(String source) {
+        String s = source;
+        int dot = s.lastIndexOf('.');
+        int hash = s.lastIndexOf('#');
+        if (dot > 0 && (hash < 0 || dot < hash)) {
+            s = s.substring(0, dot) + (hash > 0 ? "_f" + s.substring(hash + 1) : "");
+        }
+        return s.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round4(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}

@@ -1,0 +1,270 @@
+package io.maskwatch.detector.pipeline;
+
+import io.maskwatch.common.contract.Face;
+import io.maskwatch.common.contract.FaceLabel;
+import io.maskwatch.detector.DetectorConfig;
+import io.maskwatch.detector.DetectorConfig.HeatmapPolicy;
+import io.maskwatch.detector.face.DetectedFace;
+import io.maskwatch.detector.face.FaceBackends;
+import io.maskwatch.detector.face.FaceDetector;
+import io.maskwatch.detector.frame.FrameDecodingException;
+import io.maskwatch.detector.frame.Jpeg;
+import io.maskwatch.detector.heatmap.HeatmapRenderer;
+import io.maskwatch.detector.mask.FaceCropper;
+import io.maskwatch.detector.mask.MaskLabeller;
+import io.maskwatch.detector.mask.MaskLabeller.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Frames to labelled faces: decode, detect (frames in parallel on {@code threads} detectors),
+ * crop, classify every face of the batch in one call, render crop and heat map JPEGs.
+ * Used by the service, {@code analyze}, {@code eval} and the benchmark.
+ *
+ * <p>Not for concurrent {@code process} calls: one caller (the consumer loop) feeds it batches.
+ */
+public final class FramePipeline implements AutoCloseable {
+    private final DetectorConfig config;
+    private final List<FaceDetector> detectors;
+    private final BlockingQueue<FaceDetector> idle;
+    private final MaskLabeller labeller;
+    private final ExecutorService pool;
+    private final FaceCropper cropper;
+    private final HeatmapRenderer renderer;
+    private final HeatmapPolicy heatmapPolicy;
+    private final StageListener listener;
+    private boolean closed;
+
+    /**
+     * @param labeller owned: closed with the pipeline
+     */
+    public FramePipeline(DetectorConfig config, List<FaceDetector> detectors, MaskLabeller labeller,
+                         StageListener listener) {
+        this.config = config;
+        this.detectors = List.copyOf(detectors);
+        this.idle = new ArrayBlockingQueue<>(Math.max(1, detectors.size()), false, detectors);
+        this.labeller = labeller;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = detectors.size() <= 1 ? null : Executors.newFixedThreadPool(detectors.size(), r -> {
+            Thread t = new Thread(r, "detector-inference-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.cropper = new FaceCropper(config.cropMargin());
+        this.renderer = HeatmapRenderer.defaults(config.jpegQuality());
+        this.heatmapPolicy = config.heatmapPolicy();
+        this.listener = listener == null ? StageListener.NONE : listener;
+    }
+
+    /** A pipeline with {@code config.threads()} detectors of the configured backend. */
+    public static FramePipeline create(DetectorConfig config, Map<String, String> env, MaskLabeller labeller,
+                                       StageListener listener) {
+        FaceBackends.check(config, env);
+        List<FaceDetector> ds = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.threads(); i++) {
+                ds.add(FaceBackends.create(config, env));
+            }
+        } catch (RuntimeException e) {
+            ds.forEach(FaceDetector::close);
+            throw e;
+        }
+        return new FramePipeline(config, ds, labeller, listener);
+    }
+
+    /** A pipeline that only classifies whole images ({@link #classifyCrops}); it has no face detector. */
+    public static FramePipeline forCrops(DetectorConfig config, MaskLabeller labeller) {
+        return new FramePipeline(config, List.of(), labeller, null);
+    }
+
+    public String detectorName() {
+        return detectors.isEmpty() ? "none" : detectors.get(0).name();
+    }
+
+    public String modelId() {
+        return labeller.modelId();
+    }
+
+    /** Encoded frames (JPEG) in, one result per frame; undecodable frames get an error result. */
+    public List<FrameResult> processEncoded(List<byte[]> frames) {
+        List<Callable<Detected>> tasks = new ArrayList<>(frames.size());
+        for (byte[] jpeg : frames) {
+            tasks.add(() -> {
+                long t0 = System.nanoTime();
+                Mat m;
+                try {
+                    m = Jpeg.decode(jpeg);
+                } catch (FrameDecodingException e) {
+                    return new Detected(null, List.of(), e.getMessage(), true);
+                }
+                listener.record(Stage.DECODE, System.nanoTime() - t0, 1);
+                return detect(m, true);
+            });
+        }
+        return finish(runAll(tasks));
+    }
+
+    /** Decoded BGR frames in (left open for the caller), one result per frame. */
+    public List<FrameResult> processDecoded(List<Mat> frames) {
+        List<Callable<Detected>> tasks = new ArrayList<>(frames.size());
+        for (Mat m : frames) {
+            tasks.add(() -> detect(m, false));
+        }
+        return finish(runAll(tasks));
+    }
+
+    /** Classifies whole images as faces (for inputs that are already face crops); no detection. */
+    public List<FrameResult> classifyCrops(List<Mat> crops) {
+        List<Detected> ds = new ArrayList<>();
+        for (Mat c : crops) {
+            ds.add(new Detected(c, List.of(new DetectedFace(new io.maskwatch.common.contract.Box(0, 0, c.cols(), c.rows()),
+                    1f, null)), null, false));
+        }
+        return finish(ds, true);
+    }
+
+    private record Detected(Mat frame, List<DetectedFace> faces, String error, boolean ownsFrame) {
+    }
+
+    private Detected detect(Mat frame, boolean owns) throws InterruptedException {
+        if (detectors.isEmpty()) {
+            throw new IllegalStateException("this pipeline has no face detector (crops only)");
+        }
+        FaceDetector d = idle.take();
+        try {
+            long t0 = System.nanoTime();
+            List<DetectedFace> faces = d.detect(frame);
+            listener.record(Stage.DETECT, System.nanoTime() - t0, 1);
+            return new Detected(frame, faces, null, owns);
+        } finally {
+            idle.put(d);
+        }
+    }
+
+    private List<FrameResult> finish(List<Detected> detected) {
+        return finish(detected, false);
+    }
+
+    private List<FrameResult> finish(List<Detected> detected, boolean wholeImageCrops) {
+        List<Mat> crops = new ArrayList<>();
+        try {
+            for (Detected d : detected) {
+                for (DetectedFace f : d.faces()) {
+                    crops.add(wholeImageCrops ? d.frame() : cropper.crop(d.frame(), f.box()));
+                }
+            }
+            List<Verdict> verdicts = List.of();
+            if (!crops.isEmpty()) {
+                long t0 = System.nanoTime();
+                verdicts = labeller.classify(crops, heatmapPolicy != HeatmapPolicy.NONE);
+                listener.record(Stage.CLASSIFY, System.nanoTime() - t0, crops.size());
+            }
+            // Crop and heat map JPEGs, faces in parallel.
+            List<Callable<Face>> imageTasks = new ArrayList<>(crops.size());
+            int k = 0;
+            for (Detected d : detected) {
+                for (DetectedFace f : d.faces()) {
+                    Mat crop = crops.get(k);
+                    Verdict v = verdicts.get(k++);
+                    imageTasks.add(() -> face(f, crop, v));
+                }
+            }
+            long t0 = System.nanoTime();
+            List<Face> faces = runAll(imageTasks);
+            if (!imageTasks.isEmpty() && (config.crops() || heatmapPolicy != HeatmapPolicy.NONE)) {
+                listener.record(Stage.HEATMAP, System.nanoTime() - t0, imageTasks.size());
+            }
+            List<FrameResult> out = new ArrayList<>(detected.size());
+            k = 0;
+            for (Detected d : detected) {
+                if (d.error() != null) {
+                    out.add(FrameResult.failed(d.error()));
+                    continue;
+                }
+                List<Face> mine = faces.subList(k, k + d.faces().size());
+                k += d.faces().size();
+                out.add(new FrameResult(d.frame().cols(), d.frame().rows(), mine, null));
+            }
+            return out;
+        } finally {
+            if (!wholeImageCrops) {
+                crops.forEach(Mat::close);
+            }
+            for (Detected d : detected) {
+                if (d.ownsFrame() && d.frame() != null) {
+                    d.frame().close();
+                }
+            }
+        }
+    }
+
+    private Face face(DetectedFace f, Mat crop, Verdict v) {
+        boolean heat = switch (heatmapPolicy) {
+            case NONE -> false;
+            case ALL -> true;
+            case NO_MASK -> v.label() != FaceLabel.MASK;
+        } && v.cam() != null;
+        byte[] cropJpeg = null, heatJpeg = null;
+        if (config.crops() || heat) {
+            try (Mat small = FaceCropper.fitWithin(crop, config.cropMaxSize())) {
+                if (config.crops()) {
+                    cropJpeg = io.maskwatch.detector.frame.Jpeg.encode(small, config.jpegQuality());
+                }
+                if (heat) {
+                    heatJpeg = renderer.renderJpeg(small, v.cam(), v.camWidth(), v.camHeight());
+                }
+            }
+        }
+        return new Face(f.box(), f.score(), v.label(), v.score(), v.probabilities(), cropJpeg, heatJpeg);
+    }
+
+    private <T> List<T> runAll(List<Callable<T>> tasks) {
+        List<T> out = new ArrayList<>(tasks.size());
+        try {
+            if (pool == null || tasks.size() <= 1) {
+                for (Callable<T> t : tasks) {
+                    out.add(t.call());
+                }
+                return out;
+            }
+            List<Future<T>> fs = pool.invokeAll(tasks);
+            for (Future<T> f : fs) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        detectors.forEach(FaceDetector::close);
+        labeller.close();
+    }
+}

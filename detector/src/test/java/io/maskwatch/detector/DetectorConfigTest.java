@@ -1,0 +1,43 @@
+package io.maskwatch.detector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.maskwatch.common.config.MaskWatchConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DetectorConfigTest {
+    @Test
+    void exampleConfigBindsToTheDefaults() {
+        Path example = Path.of(System.getProperty("maskwatch.project.dir", "..")).resolve("config/maskwatch.example.yaml");
+        DetectorConfig c = MaskWatchConfig.load(example, Map.of()).section("detector", DetectorConfig.class,
+                DetectorConfig.defaults());
+        assertEquals(DetectorConfig.defaults(), c, "the example documents the defaults");
+    }
+
+    @Test
+    void unquotedOffInYamlTurnsTilingOff() {
+        DetectorConfig c = MaskWatchConfig.parse("detector:\n  tiling:\n    mode: off\n", Map.of(), "t")
+                .section("detector", DetectorConfig.class, DetectorConfig.defaults());
+        assertEquals("off", c.tiling().mode());
+        assertTrue(!c.tiling().activeFor("blazeface"));
+    }
+
+    @Test
+    void overridesUseTheFileKeys() {
+        DetectorConfig c = DetectorConfig.defaults().with(Map.of("threads", 3, "heatmaps", "all"));
+        assertEquals(3, c.threads());
+        assertEquals(DetectorConfig.HeatmapPolicy.ALL, c.heatmapPolicy());
+        assertThrows(IllegalArgumentException.class, () -> DetectorConfig.defaults().with("no-such-key", 1));
+    }
+
+    @Test
+    void backendDefaultThresholds() {
+        assertEquals(0.5, DetectorConfig.defaults().effectiveFaceScoreThreshold());
+        assertEquals(0.7, DetectorConfig.defaults().withBackend("yunet").effectiveFaceScoreThreshold());
+        assertEquals(0.6, DetectorConfig.defaults().with("face-score-threshold", 0.6).effectiveFaceScoreThreshold());
+    }
+}

@@ -1,0 +1,98 @@
+package io.maskwatch.detector.face;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.maskwatch.common.config.ConfigException;
+import io.maskwatch.common.config.MaskWatchConfig;
+import io.maskwatch.detector.DetectorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Missing or wrong model files and unknown backends are clear start-up errors. */
+class FaceBackendsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void unknownBackendNamesTheKeyAndTheChoices() {
+        ConfigException e = assertThrows(ConfigException.class, () -> MaskWatchConfig.parse(
+                "detector:\n  backend: haar\n", Map.of(), "test.yaml").section("detector", DetectorConfig.class,
+                DetectorConfig.defaults()));
+        assertTrue(e.getMessage().contains("detector.backend 'haar' is unknown"), e.getMessage());
+        assertTrue(e.getMessage().contains("blazeface, res10, yunet"), e.getMessage());
+    }
+
+    @Test
+    void missingBlazeFaceModelSaysHowToFetchIt() {
+        DetectorConfig c = DetectorConfig.defaults();
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> FaceBackends.check(c, Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
+        assertTrue(e.getMessage().contains(tmp.resolve("blazeface").resolve(FaceBackends.BLAZEFACE_FILE).toString()),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+        assertTrue(e.getMessage().contains("scripts/fetch-models.sh"), e.getMessage());
+    }
+
+    @Test
+    void res10WithoutPathsNamesBothKeys() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> FaceBackends.check(DetectorConfig.defaults().withBackend("res10"), Map.of()));
+        assertTrue(e.getMessage().contains("detector.res10-model is not set"), e.getMessage());
+        assertTrue(e.getMessage().contains("detector.res10-config is not set"), e.getMessage());
+    }
+
+    @Test
+    void wrongFileForYuNetIsRejectedBeforeOpenCvSeesIt() throws Exception {
+        Path fake = tmp.resolve("yunet.onnx");
+        Files.write(fake, new byte[4096]); // zeros: not a protobuf
+        ConfigException e = assertThrows(ConfigException.class, () -> FaceBackends.check(
+                DetectorConfig.defaults().withBackend("yunet").withModelFiles("", "", fake.toString()), Map.of()));
+        assertTrue(e.getMessage().contains("detector.yunet-model: " + fake), e.getMessage());
+        assertTrue(e.getMessage().contains("not an ONNX model"), e.getMessage());
+    }
+
+    @Test
+    void truncatedBlazeFaceDownloadIsReported() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("blazeface"));
+        Files.write(dir.resolve(FaceBackends.BLAZEFACE_FILE), new byte[] {8, 3});
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> FaceBackends.check(DetectorConfig.defaults(), Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
+        assertTrue(e.getMessage().contains("too small"), e.getMessage());
+    }
+
+    @Test
+    void corruptOnnxWithTheRightFirstByteFailsInOpenCvWithTheKeyNamed() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("blazeface"));
+        byte[] junk = new byte[8192];
+        junk[0] = 8;
+        for (int i = 1; i < junk.length; i++) {
+            junk[i] = (byte) (i * 31);
+        }
+        Files.write(dir.resolve(FaceBackends.BLAZEFACE_FILE), junk);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> FaceBackends.create(DetectorConfig.defaults(), Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
+        assertTrue(e.getMessage().contains("OpenCV cannot load"), e.getMessage());
+    }
+
+    @Test
+    void badValuesAreReportedTogetherWithTheirKeys() {
+        ConfigException e = assertThrows(ConfigException.class, () -> MaskWatchConfig.parse(
+                "detector:\n  threads: 0\n  heatmaps: some\n  tiling:\n    tile-size: 10\n", Map.of(), "t.yaml")
+                .section("detector", DetectorConfig.class, DetectorConfig.defaults()));
+        assertTrue(e.getMessage().contains("detector.threads must be 1..64, got 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("detector.heatmaps must be one of none, no_mask, all"), e.getMessage());
+        assertTrue(e.getMessage().contains("detector.tiling.tile-size must be >= 64"), e.getMessage());
+    }
+
+    @Test
+    void environmentOverridesNestedKeys() {
+        DetectorConfig c = MaskWatchConfig.parse("", Map.of("MASKWATCH_DETECTOR_TILING_MODE", "off",
+                "MASKWATCH_DETECTOR_THREADS", "2"), "env").section("detector", DetectorConfig.class, DetectorConfig.defaults());
+        assertTrue(!c.tiling().activeFor("blazeface"));
+        assertTrue(c.threads() == 2);
+    }
+}

@@ -1,0 +1,79 @@
+package io.maskwatch.detector.face;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.maskwatch.common.contract.Box;
+import io.maskwatch.detector.DetectorConfig;
+import io.maskwatch.detector.TestMedia;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Each backend on real frames of ../shared/videos (hand-checked boxes from clips-ground-truth.tsv). */
+class FaceDetectorsOnClipsTest {
+    /** one-man-no-mask frames 0, 100, 200: his face (hand-checked, hairline-to-chin). */
+    private static final Map<Integer, Box> ONE_MAN = Map.of(
+            0, new Box(504, 80, 776, 454), 100, new Box(476, 34, 805, 499), 200, new Box(464, 15, 805, 473));
+
+    @ParameterizedTest
+    @ValueSource(strings = {"blazeface", "res10", "yunet"})
+    void findsTheOneManInEveryFrameWithTheBoxInFramePixels(String backend) {
+        DetectorConfig c = TestMedia.config(backend);
+        try (FaceDetector d = FaceBackends.create(c, System.getenv())) {
+            for (var e : ONE_MAN.entrySet()) {
+                try (Mat frame = TestMedia.frame("one-man-no-mask", e.getKey())) {
+                    List<DetectedFace> faces = d.detect(frame);
+                    assertEquals(1, faces.size(), backend + " frame " + e.getKey() + ": " + faces);
+                    double iou = faces.get(0).box().iou(e.getValue());
+                    assertTrue(iou > 0.6, backend + " frame " + e.getKey() + ": box " + faces.get(0).box()
+                            + " vs hand-checked " + e.getValue() + " IoU " + iou);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"blazeface", "res10", "yunet"})
+    void findsTheFourUnmaskedPeople(String backend) {
+        try (FaceDetector d = FaceBackends.create(TestMedia.config(backend), System.getenv());
+             Mat frame = TestMedia.frame("four-people-masks-on-off", 0)) {
+            List<DetectedFace> faces = d.detect(frame);
+            TestMedia.assertFourPeople(faces.stream().map(DetectedFace::box).toList());
+            for (DetectedFace f : faces) {
+                assertTrue(f.box().x1() >= 0 && f.box().y1() >= 0 && f.box().x2() <= 960 && f.box().y2() <= 506);
+                assertTrue(f.score() > 0 && f.score() <= 1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"blazeface", "res10", "yunet"})
+    void findsNoFaceInAFrameWithoutOne(String backend) {
+        // putting-on-mask frame 125: a hand holding a mask close to the camera
+        try (FaceDetector d = FaceBackends.create(TestMedia.config(backend), System.getenv());
+             Mat frame = TestMedia.frame("putting-on-mask", 125)) {
+            assertEquals(List.of(), d.detect(frame));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"blazeface", "res10"})
+    void tilingFindsAFaceTooSmallForTheWholeFramePass(String backend) {
+        // The man's frame shrunk to 14% in a 1920x1080 frame: his face becomes ~38 px wide.
+        DetectorConfig c = TestMedia.config(backend).withMinFaceSize(0);
+        try (Mat src = TestMedia.frame("one-man-no-mask", 0); Mat big = SmallFaces.place(src, 1920, 1080, 0.14, 900, 500)) {
+            Box truth = SmallFaces.transform(ONE_MAN.get(0), 0.14, 900, 500);
+            try (FaceDetector plain = FaceBackends.create(c.withTiling(DetectorConfig.Tiling.off()), System.getenv());
+                 FaceDetector tiled = FaceBackends.create(c.withTiling(DetectorConfig.Tiling.on(480)), System.getenv())) {
+                boolean plainFound = plain.detect(big).stream().anyMatch(f -> f.box().iou(truth) > 0.4);
+                List<DetectedFace> tiledFaces = tiled.detect(big);
+                boolean tiledFound = tiledFaces.stream().anyMatch(f -> f.box().iou(truth) > 0.4);
+                assertTrue(tiledFound, backend + " with tiles should find the " + truth.width() + " px face; got " + tiledFaces);
+                assertTrue(!plainFound, backend + " whole-frame pass unexpectedly found the small face; the test needs a smaller face");
+            }
+        }
+    }
+}

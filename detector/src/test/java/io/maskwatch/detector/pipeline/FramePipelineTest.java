@@ -1,0 +1,118 @@
+package io.maskwatch.detector.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.maskwatch.common.contract.Face;
+import io.maskwatch.common.contract.FaceLabel;
+import io.maskwatch.detector.DetectorConfig;
+import io.maskwatch.detector.TestMedia;
+import io.maskwatch.detector.frame.Jpeg;
+import io.maskwatch.detector.mask.MaskLabeller;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+
+/** The whole pipeline on real frames with the committed classifier. */
+class FramePipelineTest {
+    private record Timing(Stage stage, int items) {
+    }
+
+    private static FramePipeline pipeline(DetectorConfig c, List<Timing> timings) {
+        return FramePipeline.create(c, System.getenv(), MaskLabeller.load(TestMedia.classifierDir()),
+                (stage, nanos, items) -> timings.add(new Timing(stage, items)));
+    }
+
+    private static long count(List<FrameResult> rs, FaceLabel l) {
+        return rs.stream().flatMap(r -> r.faces().stream()).filter(f -> f.label() == l).count();
+    }
+
+    @Test
+    void labelsFacesAndRendersImagesByPolicyInOneClassifierCallPerBatch() {
+        List<Timing> timings = new CopyOnWriteArrayList<>();
+        DetectorConfig c = TestMedia.config("blazeface");
+        TestMedia.classifierDir();
+        List<byte[]> batch = new ArrayList<>();
+        for (int i : new int[] {0, 100, 200}) {
+            batch.add(TestMedia.jpeg("one-man-no-mask", i));
+        }
+        for (int i : new int[] {0, 100, 200}) {
+            batch.add(TestMedia.jpeg("one-person-mask", i));
+        }
+        batch.add("garbage".getBytes());
+        try (FramePipeline p = pipeline(c, timings)) {
+            List<FrameResult> rs = p.processEncoded(batch);
+            assertEquals(7, rs.size());
+            assertTrue(rs.get(6).error().startsWith("not a JPEG"), rs.get(6).error());
+            for (int i = 0; i < 6; i++) {
+                assertTrue(rs.get(i).ok());
+                assertEquals(1, rs.get(i).faces().size(), "frame " + i + ": " + rs.get(i).faces());
+            }
+            assertEquals(1280, rs.get(0).width());
+            assertEquals(404, rs.get(3).height());
+            // the unmasked man is no_mask, the masked person mask, in most frames
+            assertTrue(count(rs.subList(0, 3), FaceLabel.NO_MASK) >= 2, "man: " + rs.subList(0, 3));
+            assertTrue(count(rs.subList(3, 6), FaceLabel.MASK) >= 2, "masked person: " + rs.subList(3, 6));
+            for (FrameResult r : rs.subList(0, 6)) {
+                Face f = r.faces().get(0);
+                assertEquals(1.0, f.probabilities().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-4);
+                assertEquals(f.probability(f.label()), f.score(), 1e-6);
+                assertNotNull(f.cropJpeg(), "crops are on by default");
+                try (Mat crop = Jpeg.decode(f.cropJpeg())) {
+                    assertTrue(crop.cols() <= c.cropMaxSize() && crop.cols() == crop.rows());
+                }
+                // heat maps only for faces not wearing a mask (default policy no_mask)
+                assertEquals(f.label() != FaceLabel.MASK, f.heatmapJpeg() != null, f.label() + " heat map");
+            }
+        }
+        List<Timing> classify = timings.stream().filter(t -> t.stage() == Stage.CLASSIFY).toList();
+        assertEquals(List.of(new Timing(Stage.CLASSIFY, 6)), classify, "one classifier call for all 6 faces");
+        assertEquals(6, timings.stream().filter(t -> t.stage() == Stage.DETECT).count());
+        assertEquals(6, timings.stream().filter(t -> t.stage() == Stage.DECODE).count());
+    }
+
+    @Test
+    void twoThreadsGiveTheSameFacesAsOne() {
+        DetectorConfig one = TestMedia.config("blazeface").withImages("all", false);
+        DetectorConfig two = one.withService(2, 8, 0, "g", 0);
+        List<byte[]> batch = List.of(TestMedia.jpeg("four-people-masks-on-off", 0),
+                TestMedia.jpeg("four-people-masks-on-off", 300), TestMedia.jpeg("one-man-no-mask", 50),
+                TestMedia.jpeg("putting-on-mask", 125));
+        List<FrameResult> a, b;
+        try (FramePipeline p = pipeline(one, new ArrayList<>())) {
+            a = p.processEncoded(batch);
+        }
+        try (FramePipeline p = pipeline(two, new ArrayList<>())) {
+            b = p.processEncoded(batch);
+        }
+        TestMedia.assertFourPeople(a.get(0).faces().stream().map(Face::box).toList());
+        assertEquals(0, a.get(3).faces().size(), "no face in the close-up of a mask");
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).faces().size(), b.get(i).faces().size());
+            for (int k = 0; k < a.get(i).faces().size(); k++) {
+                Face fa = a.get(i).faces().get(k), fb = b.get(i).faces().get(k);
+                assertEquals(fa.box(), fb.box());
+                assertEquals(fa.label(), fb.label());
+                assertNotNull(fa.heatmapJpeg(), "policy all: every face has a heat map");
+                assertNull(fa.cropJpeg(), "crops off");
+            }
+        }
+    }
+
+    @Test
+    void cropsModeClassifiesWholeImages() throws Exception {
+        try (FramePipeline p = FramePipeline.forCrops(DetectorConfig.defaults().withImages("none", false),
+                MaskLabeller.load(TestMedia.classifierDir()));
+             Mat m = Jpeg.decode(TestMedia.jpeg("one-man-no-mask", 0))) {
+            List<FrameResult> rs = p.classifyCrops(List.of(m));
+            Face f = rs.get(0).faces().get(0);
+            assertEquals(0, f.box().x1());
+            assertEquals(1280, f.box().x2());
+            assertEquals("none", p.detectorName());
+        }
+    }
+}
