@@ -50,6 +50,7 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition hasFrames = lock.newCondition();
     private final AtomicLong inFlightBytes = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger inFlightFrames = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong failuresSinceLog = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running;
@@ -173,6 +174,7 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
 
     private void send(Slot slot, EncodedFrame frame) {
         int size = frame.jpeg().length;
+        inFlightFrames.incrementAndGet();
         inFlightBytes.addAndGet(size);
         AtomicBoolean done = new AtomicBoolean();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null,
@@ -190,6 +192,7 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
             return;
         }
         permits.release();
+        inFlightFrames.decrementAndGet();
         inFlightBytes.addAndGet(-frame.jpeg().length);
         long now = System.nanoTime();
         if (error == null) {
@@ -220,7 +223,8 @@ public final class FramePublisher implements FrameSink, AutoCloseable {
         for (Slot s : order) {
             queued += s.queue().size();
         }
-        return queued + (maxInFlight - permits.availablePermits());
+        // Not the permits: the idle dispatcher holds one while it waits for the next frame.
+        return queued + inFlightFrames.get();
     }
 
     /** JPEG bytes waiting in queues or in flight. */
