@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * The whole pipeline on the real embedded broker with the real models on the clips in
  * ../shared/videos: ingest -> detector -> alerter, as {@code ./maskwatch demo} runs it.
  */
-class DemoEndToEndIT {
-    static Path video(String name) {
+public class DemoEndToEndIT {
+    public static Path video(String name) {
         String shared = System.getProperty("maskwatch.shared.dir", System.getenv().getOrDefault("MASKWATCH_SHARED_DIR", "../shared"));
         Path p = Path.of(shared, "videos", name);
         assumeTrue(Files.isRegularFile(p), "skipped: " + p + " not found (../shared/videos is not available here)");

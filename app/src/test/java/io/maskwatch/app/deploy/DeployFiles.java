@@ -36,11 +36,6 @@ final class DeployFiles {
      * the services, and the integrator replaces this list by binding them
      * (TODO after merge: config.section("detector", DetectorConfig.class, DetectorConfig.defaults()), ...).
      */
-    static final Map<String, Set<String>> SECTION_KEYS_TO_VERIFY = Map.of(
-            "ingest", Set.of("http-port", "worker-index", "worker-count"),
-            "detector", Set.of("http-port", "backend", "threads", "models-dir", "model-cache-dir", "heatmaps",
-                    "max-frame-age-ms"),
-            "alerter", Set.of("http-port", "state-dir", "api-token", "public-base-url"));
 
     private DeployFiles() {
     }
@@ -227,12 +222,28 @@ final class DeployFiles {
     }
 
     /** Binds what can be bound on this branch; returns the service's own section as written. */
-    static ObjectNode bindConfig(String yaml, Map<String, String> env, String origin, String service) {
+    /**
+     * Binds the file and environment exactly as the service does at start-up (its own config
+     * record, with validation) and returns the HTTP port it will serve on.
+     */
+    static int bindConfig(String yaml, Map<String, String> env, String origin, String service) {
         MaskWatchConfig config = MaskWatchConfig.parse(yaml, env, origin);
         config.kafka();
         config.cameras();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> section = config.section(service, Map.class, null);
-        return JSON.valueToTree(section == null ? Map.of() : section);
+        return switch (service) {
+            case "ingest" -> config.section("ingest", io.maskwatch.ingest.IngestSettings.class,
+                    io.maskwatch.ingest.IngestSettings.defaults()).httpPort();
+            case "detector" -> config.section("detector", io.maskwatch.detector.DetectorConfig.class,
+                    io.maskwatch.detector.DetectorConfig.defaults()).httpPort();
+            case "alerter" -> config.section("alerter", io.maskwatch.alerter.AlerterConfig.class,
+                    io.maskwatch.alerter.AlerterConfig.defaults()).httpPort();
+            default -> throw new IllegalArgumentException("unknown service " + service);
+        };
+    }
+
+    /** The alerter's Kafka Streams state directory as the service would resolve it. */
+    static String alerterStateDir(String yaml, Map<String, String> env, String origin) {
+        return MaskWatchConfig.parse(yaml, env, origin).section("alerter", io.maskwatch.alerter.AlerterConfig.class,
+                io.maskwatch.alerter.AlerterConfig.defaults()).stateDir();
     }
 }

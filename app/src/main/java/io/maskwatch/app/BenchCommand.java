@@ -1,0 +1,84 @@
+package io.maskwatch.app;
+
+import io.maskwatch.app.bench.PipelineBenchmark;
+import io.maskwatch.alerter.bench.AlerterBench;
+import io.maskwatch.common.cli.Args;
+import io.maskwatch.common.cli.Command;
+import io.maskwatch.detector.bench.DetectorBenchmark;
+import io.maskwatch.ingest.bench.IngestBenchmark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** {@code ./maskwatch bench}: the benchmarks behind docs/BENCHMARKS.md, as Markdown on stdout. */
+public final class BenchCommand implements Command {
+    @Override
+    public String summary() {
+        return "benchmarks: detector alone, whole pipeline, ingest, alerter (Markdown report)";
+    }
+
+    @Override
+    public String usage() {
+        return """
+                usage: ./maskwatch bench [--what detector,pipeline,ingest,alerter] [--seconds S] [--out FILE]
+                                         [--cameras 1,2,3,4,6,8] [--threads N] [--clip FILE]
+
+                  --what      which benchmarks (default detector,pipeline)
+                  --seconds   measuring time per configuration (default 20)
+                  --cameras   camera counts the pipeline benchmark tries, ascending (default 1,2,3,4,6,8)
+                  --threads   detector inference threads in the pipeline benchmark (default 1)
+                  --clip      720p clip for ingest/pipeline (default ../shared/videos/one-man-no-mask.mp4)
+                  --out       also append the report to FILE
+                Progress goes to stderr. The machine matters: say which one next to the numbers.
+                """;
+    }
+
+    @Override
+    public int run(List<String> argv) throws Exception {
+        Args args = Args.parse(argv, Set.of("what", "seconds", "out", "cameras", "threads", "clip"), Set.of());
+        List<String> what = Arrays.asList(args.get("what", "detector,pipeline").split(","));
+        int seconds = args.intValue("seconds", 20);
+        Path clip = args.has("clip") ? Path.of(args.get("clip")) : IngestBenchmark.defaultClip();
+        StringBuilder report = new StringBuilder("## MaskWatch benchmark, " + Instant.now() + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version") + "\n\n");
+        for (String w : what) {
+            switch (w.trim()) {
+                case "detector" -> report.append("### Detector alone\n\n```\n")
+                        .append(DetectorBenchmark.run(List.of("--seconds", String.valueOf(seconds)))).append("```\n\n");
+                case "pipeline" -> {
+                    List<Integer> counts = new ArrayList<>();
+                    for (String c : args.get("cameras", "1,2,3,4,6,8").split(",")) {
+                        counts.add(Integer.parseInt(c.trim()));
+                    }
+                    report.append("### Whole pipeline (embedded broker, one JVM)\n\n").append(PipelineBenchmark.run(
+                            new PipelineBenchmark.Options(clip, counts, Duration.ofSeconds(15),
+                                    Duration.ofSeconds(seconds), args.intValue("threads", 1), 2.0), System.err))
+                            .append('\n');
+                }
+                case "ingest" -> report.append("### Ingest\n\n").append(IngestBenchmark.run(clip, List.of(1, 4, 16),
+                        Duration.ofSeconds(seconds), 960, System.err)).append('\n');
+                case "alerter" -> {
+                    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                    AlerterBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), seconds);
+                    report.append("### Alerter\n\n```\n").append(buf.toString(StandardCharsets.UTF_8)).append("```\n\n");
+                }
+                default -> throw new Args.UsageException("unknown benchmark '" + w + "'");
+            }
+        }
+        System.out.println(report);
+        if (args.has("out")) {
+            Files.writeString(Path.of(args.get("out")), report, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,216 @@
+package io.maskwatch.app.bench;
+
+import io.maskwatch.app.demo.DemoRun;
+import io.maskwatch.common.config.CameraConfig;
+import io.maskwatch.common.config.KafkaSettings;
+import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.DetectionEvent;
+import io.maskwatch.common.kafka.ClientConfigs;
+import io.maskwatch.common.serde.EventSerdes;
+import io.maskwatch.detector.DetectorConfig;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The whole pipeline on the embedded broker with N simulated cameras (one clip, looped, at the
+ * camera's real pace, sampled at 2 fps): the largest N sustained without a growing detector lag,
+ * and capture-to-detection / capture-to-alert latency percentiles at a fraction of that N.
+ */
+public final class PipelineBenchmark {
+    /**
+     * @param clip      a looping file camera (720p clip)
+     * @param counts    camera counts to try, ascending
+     * @param warmup    per run, before measuring
+     * @param measure   per run
+     * @param threads   detector inference threads
+     */
+    public record Options(Path clip, List<Integer> counts, Duration warmup, Duration measure, int threads,
+                          double fps) {
+    }
+
+    /** One measured configuration. */
+    public record Run(int cameras, double offeredFps, double detectedFps, double lagGrowthPerSecond, long lagAtEnd,
+                      Percentiles captureToDetection, Percentiles captureToAlert, long heapUsedMb, long rssMb) {
+        boolean sustained() {
+            // Not falling behind: lag may wobble by a poll batch, but must not trend upwards.
+            return lagGrowthPerSecond < 0.25 && lagAtEnd <= Math.max(8, 2L * cameras);
+        }
+    }
+
+    public record Percentiles(int count, double p50, double p95, double p99) {
+        static Percentiles of(List<Double> ms) {
+            if (ms.isEmpty()) {
+                return new Percentiles(0, Double.NaN, Double.NaN, Double.NaN);
+            }
+            List<Double> s = new ArrayList<>(ms);
+            Collections.sort(s);
+            return new Percentiles(s.size(), at(s, 0.50), at(s, 0.95), at(s, 0.99));
+        }
+
+        private static double at(List<Double> sorted, double q) {
+            return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+        }
+
+        @Override
+        public String toString() {
+            return count == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f / %.0f / %.0f ms (n=%d)", p50, p95, p99, count);
+        }
+    }
+
+    private PipelineBenchmark() {
+    }
+
+    public static String run(Options o, PrintStream progress) throws Exception {
+        List<Run> runs = new ArrayList<>();
+        int maxSustained = 0;
+        for (int n : o.counts()) {
+            progress.printf(Locale.ROOT, "pipeline benchmark: %d camera(s) at %.0f fps ...%n", n, o.fps());
+            Run r = measure(o, n, progress);
+            runs.add(r);
+            progress.println("  " + describe(r));
+            if (!r.sustained()) {
+                break;
+            }
+            maxSustained = n;
+        }
+        List<Run> latency = new ArrayList<>();
+        if (maxSustained > 0) {
+            for (double share : new double[] {0.5, 0.9}) {
+                int n = Math.max(1, (int) Math.round(share * maxSustained));
+                progress.printf(Locale.ROOT, "pipeline benchmark: latency at %.0f%% of %d = %d camera(s) ...%n",
+                        share * 100, maxSustained, n);
+                latency.add(measure(o, n, progress));
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "pipeline benchmark: %s, %.0f fps per camera, detector threads %d, "
+                        + "%d CPUs, warm-up %d s, measure %d s per run%n%n", o.clip().getFileName(), o.fps(), o.threads(),
+                Runtime.getRuntime().availableProcessors(), o.warmup().toSeconds(), o.measure().toSeconds()));
+        sb.append("| cameras | offered fps | detected fps | lag growth (frames/s) | lag at end | sustained | "
+                + "capture->detection p50/p95/p99 | capture->alert p50/p95/p99 | heap used | RSS |\n");
+        sb.append("|---:|---:|---:|---:|---:|:---:|---|---|---:|---:|\n");
+        for (Run r : runs) {
+            sb.append(row(r));
+        }
+        sb.append(String.format(Locale.ROOT, "%nlargest sustained camera count: %d%n", maxSustained));
+        if (!latency.isEmpty()) {
+            sb.append("\nlatency at 50% and 90% of that count:\n\n");
+            sb.append("| cameras | offered fps | detected fps | lag growth (frames/s) | lag at end | sustained | "
+                    + "capture->detection p50/p95/p99 | capture->alert p50/p95/p99 | heap used | RSS |\n");
+            sb.append("|---:|---:|---:|---:|---:|:---:|---|---|---:|---:|\n");
+            latency.forEach(r -> sb.append(row(r)));
+        }
+        return sb.toString();
+    }
+
+    private static String row(Run r) {
+        return String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.2f | %d | %s | %s | %s | %d MB | %d MB |%n",
+                r.cameras(), r.offeredFps(), r.detectedFps(), r.lagGrowthPerSecond(), r.lagAtEnd(),
+                r.sustained() ? "yes" : "no", r.captureToDetection(), r.captureToAlert(), r.heapUsedMb(), r.rssMb());
+    }
+
+    private static String describe(Run r) {
+        return String.format(Locale.ROOT, "%d cameras: detected %.1f of %.1f fps, lag growth %.2f/s, lag %d, %s",
+                r.cameras(), r.detectedFps(), r.offeredFps(), r.lagGrowthPerSecond(), r.lagAtEnd(),
+                r.sustained() ? "sustained" : "falling behind");
+    }
+
+    static Run measure(Options o, int n, PrintStream progress) throws Exception {
+        List<CameraConfig> cameras = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            cameras.add(new CameraConfig("bench-" + i, "Bench " + i, o.clip().toString(), o.fps(), 1280, 85, true,
+                    "tcp", true));
+        }
+        Map<String, String> env = Map.of(
+                "MASKWATCH_DETECTOR_THREADS", String.valueOf(o.threads()),
+                // A person who stays is re-alerted every 5 s, so alert latency has samples.
+                "MASKWATCH_ALERTER_ALERTS_COOLDOWN_MS", "5000",
+                "MASKWATCH_DETECTOR_MAX_FRAME_AGE_MS", "0");
+        try (DemoRun run = new DemoRun(new DemoRun.Options(cameras, null, 0, null, env))) {
+            run.start(s -> { });
+            KafkaSettings kafka = run.kafka();
+            String group = DetectorConfig.defaults().groupId();
+            Thread.sleep(o.warmup().toMillis());
+            try (LiveReader reader = new LiveReader(kafka)) {
+                long lag0 = run.lag(group, kafka.topics().frames());
+                long t0 = System.nanoTime();
+                reader.collectFor(o.measure());
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long lag1 = run.lag(group, kafka.topics().frames());
+                Runtime rt = Runtime.getRuntime();
+                long heap = (rt.totalMemory() - rt.freeMemory()) >> 20;
+                return new Run(n, n * o.fps(), reader.detections / seconds, (lag1 - lag0) / seconds, lag1,
+                        Percentiles.of(reader.toDetection), Percentiles.of(reader.toAlert), heap, rssMb());
+            }
+        }
+    }
+
+    static long rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+                }
+            }
+        } catch (Exception ignored) {
+            // not Linux
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+    }
+
+    /** Reads detections and alerts as they are committed and measures how old their frames are. */
+    private static final class LiveReader implements AutoCloseable {
+        final KafkaConsumer<String, byte[]> consumer;
+        final KafkaSettings kafka;
+        final List<Double> toDetection = new ArrayList<>();
+        final List<Double> toAlert = new ArrayList<>();
+        long detections;
+
+        LiveReader(KafkaSettings kafka) {
+            this.kafka = kafka;
+            Properties p = ClientConfigs.consumer(kafka, "bench", "bench-reader");
+            p.remove("group.id");
+            consumer = new KafkaConsumer<>(p);
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String topic : List.of(kafka.topics().detections(), kafka.topics().alerts())) {
+                consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+            }
+            consumer.assign(parts);
+            consumer.seekToEnd(parts);
+            parts.forEach(consumer::position);
+        }
+
+        void collectFor(Duration d) {
+            long end = System.nanoTime() + d.toNanos();
+            while (System.nanoTime() < end) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    long now = System.currentTimeMillis();
+                    if (r.topic().equals(kafka.topics().detections())) {
+                        DetectionEvent e = EventSerdes.detections().deserialize(r.topic(), r.value());
+                        detections++;
+                        toDetection.add((double) (e.processedTimestampMs() - e.captureTimestampMs()));
+                    } else {
+                        Alert a = EventSerdes.alerts().deserialize(r.topic(), r.value());
+                        toAlert.add((double) (now - a.timestampMs()));
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}
