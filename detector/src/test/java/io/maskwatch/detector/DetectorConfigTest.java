@@ -35,6 +35,15 @@ class DetectorConfigTest {
     }
 
     @Test
+    void detectorCommandRejectsAnUnknownBackendBeforeStarting(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path cfg = tmp.resolve("c.yaml");
+        java.nio.file.Files.writeString(cfg, "detector:\n  backend: haar\n  http-port: 0\n");
+        io.maskwatch.common.config.ConfigException e = assertThrows(io.maskwatch.common.config.ConfigException.class,
+                () -> new DetectorCommand().run(java.util.List.of("--config", cfg.toString())));
+        assertTrue(e.getMessage().contains("detector.backend 'haar' is unknown"), e.getMessage());
+    }
+
+    @Test
     void backendDefaultThresholds() {
         assertEquals(0.5, DetectorConfig.defaults().effectiveFaceScoreThreshold());
         assertEquals(0.7, DetectorConfig.defaults().withBackend("yunet").effectiveFaceScoreThreshold());

@@ -103,7 +103,6 @@ public final class ClipVocSet {
                 throw new IOException("clip " + video + " is missing");
             }
             Map<Integer, List<Labelled>> rows = gt.getOrDefault(clip, Map.of());
-            int[] n = {0};
             MediaInputs.readVideo(video, STRIDE, item -> {
                 int index = Integer.parseInt(item.source().substring(item.source().lastIndexOf('#') + 1));
                 if ((index / STRIDE) % keepEvery == 0) {
@@ -111,7 +110,6 @@ public final class ClipVocSet {
                 } else {
                     item.image().close();
                 }
-                n[0]++;
             });
         }
         return out;

@@ -102,7 +102,7 @@ public final class MaskLabeller implements AutoCloseable {
         for (Classification c : results) {
             Map<String, Double> probs = new LinkedHashMap<>();
             for (int i = 0; i < labels.size(); i++) {
-                probs.put(labels.get(i).wireName(), (double) c.probabilities()[i]);
+                probs.put(labels.get(i).wireName(), Double.valueOf(c.probabilities()[i]));
             }
             var cam = c.cam();
             out.add(new Verdict(labels.get(c.predicted()), c.probabilities()[c.predicted()], probs,

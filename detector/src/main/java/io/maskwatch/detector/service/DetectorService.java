@@ -175,7 +175,7 @@ public final class DetectorService implements AutoCloseable {
             log.error("detector: consumer loop stopped", e);
         } finally {
             try {
-                consumer.close(Duration.ofSeconds(10));
+                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
             } catch (RuntimeException e) {
                 log.warn("detector: closing consumer: {}", e.toString());
             }
