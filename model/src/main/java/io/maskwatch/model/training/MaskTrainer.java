@@ -43,7 +43,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -133,7 +132,6 @@ public final class MaskTrainer {
                     loadParams(net, trainer.getManager(), o.checkpointDir().resolve("last.params"));
                 }
                 Augmenter augmenter = new Augmenter(Augmenter.Settings.DEFAULT);
-                Random sampler = new Random(o.seed());
                 double lastEpochSeconds = 0;
                 for (int epoch = state.epochsDone() + 1; epoch <= o.epochs(); epoch++) {
                     double elapsedMin = (System.nanoTime() - runStart) / 60e9;
@@ -317,7 +315,7 @@ public final class MaskTrainer {
         training.put("val_fraction", o.valFraction());
         training.put("patience", o.patience());
         training.put("seed", o.seed());
-        training.put("sources", o.sources().isEmpty() ? "all" : new TreeMap<>(Map.of("only", o.sources())));
+        training.put("sources", o.sources().isEmpty() ? "all" : String.join(",", new java.util.TreeSet<>(o.sources())));
         training.put("train_crops_by_source", FaceDataset.countBySource(split.train()));
         training.put("validation_crops_by_source", FaceDataset.countBySource(split.validation()));
         training.put("augmentation", Augmenter.Settings.DEFAULT.toString());

@@ -74,6 +74,16 @@ public final class TrainCommand implements Command {
     @Override
     public int run(List<String> argv) throws Exception {
         Args a = Args.parse(argv, VALUES, FLAGS);
+        try {
+            return run(a);
+        } catch (io.maskwatch.model.ModelLoadException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            // User-fixable problems (missing model or data, bad class list): the message says what to do.
+            System.err.println("maskwatch train: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int run(Args a) throws Exception {
         Path data = Path.of(a.required("data"));
         Path out = Path.of(a.get("out", "models"));
         String name = a.get("name", "mask-classifier");
