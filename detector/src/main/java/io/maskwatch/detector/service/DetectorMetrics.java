@@ -35,7 +35,7 @@ public final class DetectorMetrics implements StageListener {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
         batchSize = DistributionSummary.builder(PREFIX + "batch.size")
-                .description("Frames processed per poll batch").baseUnit("frames").register(registry);
+                .description("Frames processed per poll batch").register(registry);
         classifyBatch = DistributionSummary.builder(PREFIX + "classify.batch.faces")
                 .description("Faces per classifier call (all faces of a poll batch)").baseUnit("faces").register(registry);
     }
