@@ -60,6 +60,8 @@ public final class SampleClipBuilder {
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Path tmp = out.resolveSibling(out.getFileName() + ".part.avi");
+        // FFmpeg prints encoder chatter on stderr at its default level; the demo's terminal is for alerts.
+        org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
         int masked = 0;
         int bare = 0;
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(tmp.toFile(), width, height, 0);
@@ -67,7 +69,7 @@ public final class SampleClipBuilder {
             rec.setFormat("avi");
             rec.setVideoCodec(avcodec.AV_CODEC_ID_MJPEG); // LGPL FFmpeg has no H.264 encoder; MJPEG is exact and cheap to decode
             rec.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P);
-            rec.setVideoQuality(2);
+            rec.setVideoBitrate(12_000_000);
             rec.setFrameRate(fps);
             rec.start();
             int index = 0;
