@@ -137,7 +137,7 @@ public final class PipelineBenchmark {
                 // A person who stays is re-alerted every 5 s, so alert latency has samples.
                 "MASKWATCH_ALERTER_ALERTS_COOLDOWN_MS", "5000",
                 "MASKWATCH_DETECTOR_MAX_FRAME_AGE_MS", "0");
-        try (DemoRun run = new DemoRun(new DemoRun.Options(cameras, null, 0, null, env))) {
+        try (DemoRun run = new DemoRun(new DemoRun.Options(cameras, null, 0, null, env)).printAlerts(false)) {
             run.start(s -> { });
             KafkaSettings kafka = run.kafka();
             String group = DetectorConfig.defaults().groupId();

@@ -72,10 +72,17 @@ public final class DemoRun implements AutoCloseable {
     private final Map<String, PrometheusMeterRegistry> registries = new LinkedHashMap<>();
     private AlertPrinter printer;
     private boolean deleteDataDir;
+    private boolean printAlerts = true;
     private Path dataDir;
 
     public DemoRun(Options options) {
         this.options = options;
+    }
+
+    /** Whether alerts are logged to the terminal as they happen (the demo's live view); on by default. */
+    public DemoRun printAlerts(boolean on) {
+        this.printAlerts = on;
+        return this;
     }
 
     public synchronized DemoRun start(Consumer<String> progress) throws IOException {
@@ -117,9 +124,11 @@ public final class DemoRun implements AutoCloseable {
         http.values().forEach(ServiceHttpServer::start);
         alerter.start();
         detector.start();
-        printer = new AlertPrinter(kafka, alertUrlBase());
-        toClose.add(printer);
-        printer.start();
+        if (printAlerts) {
+            printer = new AlertPrinter(kafka, alertUrlBase());
+            toClose.add(printer);
+            printer.start();
+        }
         progress.accept("starting ingest for " + options.cameras().size() + " camera(s) ...");
         ingest.start();
         return this;
