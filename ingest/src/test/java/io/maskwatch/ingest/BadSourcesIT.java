@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.maskwatch.common.config.KafkaSettings;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
-import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.ingest.testing.ChildJvm;
 import io.maskwatch.ingest.testing.FrameCollector;
 import io.maskwatch.ingest.testing.IngestMain;
@@ -26,9 +23,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.maskwatch.common.kafka.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,22 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BadSourcesIT {
     private static final String PASSWORD = "Pw-9xQ7-mask";
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaSettings kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.defaults().withBootstrapServers(broker.bootstrapServers());
-        TopicSetup.ensureTopics(kafka);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void badCamerasFailClearlyWithoutLeakingTheirPasswordOrStoppingOthers(@TempDir Path tmp) throws Exception {
@@ -64,7 +47,7 @@ class BadSourcesIT {
         int closedPort = freePort();
         int httpPort = freePort();
         try (MjpegServer mjpeg = new MjpegServer(320, 240, 10, "cam", PASSWORD);
-             FrameCollector collector = new FrameCollector(kafka)) {
+             FrameCollector collector = new FrameCollector(KAFKA.kafka())) {
             String yaml = """
                     kafka:
                       bootstrap-servers: %s
@@ -88,7 +71,7 @@ class BadSourcesIT {
                         url: %s
                       - id: corrupt-mjpeg
                         url: %s
-                    """.formatted(broker.bootstrapServers(), httpPort, clip, mjpeg.url("/video.mjpg", "cam",
+                    """.formatted(KAFKA.bootstrapServers(), httpPort, clip, mjpeg.url("/video.mjpg", "cam",
                     "${CAM_PASSWORD}"), closedPort, notVideo, mjpeg.url("/garbage.mjpg", "cam", "${CAM_PASSWORD}"));
             Path config = tmp.resolve("maskwatch.yaml");
             Files.writeString(config, yaml);

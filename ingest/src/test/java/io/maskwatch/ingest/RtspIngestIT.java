@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maskwatch.common.config.CameraConfig;
-import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.FrameMetadata;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
-import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.observability.Metrics;
 import io.maskwatch.common.observability.ServiceHttpServer;
 import io.maskwatch.ingest.testing.FrameCollector;
@@ -28,37 +25,23 @@ import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.maskwatch.common.kafka.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RTSP cameras (GStreamer's RTSP server, TCP and UDP) into a real Kafka broker, through crashes and stalls. */
 class RtspIngestIT {
     private static final String PASSWORD = "rtsp-Secret-81";
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaSettings kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.defaults().withBootstrapServers(broker.bootstrapServers());
-        TopicSetup.ensureTopics(kafka);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void framesArriveAtTheConfiguredRateAndSurviveServerCrashAndStall(@TempDir Path tmp) throws Exception {
         Path clip = TestMedia.sharedClip("one-person-mask.mp4").orElse(null); // 720x404 H.264, 25 fps
         int maxWidth = 640;
         try (RtspServer rtsp = RtspServer.start(tmp, clip, "viewer", PASSWORD);
-             FrameCollector collector = new FrameCollector(kafka)) {
+             FrameCollector collector = new FrameCollector(KAFKA.kafka())) {
             List<CameraConfig> cameras = List.of(
                     new CameraConfig("dock-tcp", "Dock (TCP)", rtsp.url("viewer", PASSWORD), 2, maxWidth, 80, true,
                             "tcp", false),
@@ -67,7 +50,7 @@ class RtspIngestIT {
             IngestSettings settings = IngestSettings.defaults().withHttpPort(0).withReconnect(200, 2000, 2000);
             PrometheusMeterRegistry registry = Metrics.newRegistry("ingest");
             long startMs = System.currentTimeMillis();
-            try (IngestService service = new IngestService(settings, cameras, kafka, registry);
+            try (IngestService service = new IngestService(settings, cameras, KAFKA.kafka(), registry);
                  ServiceHttpServer http = new ServiceHttpServer("ingest", "127.0.0.1", 0, registry)) {
                 http.addCheck("kafka", service.readiness());
                 service.start();

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maskwatch.common.config.CameraConfig;
-import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.FrameMetadata;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
-import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.observability.Metrics;
 import io.maskwatch.ingest.camera.CameraWorker;
 import io.maskwatch.ingest.testing.FrameCollector;
@@ -26,36 +23,22 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.maskwatch.common.kafka.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Local files (looping, at native rate or not) and MJPEG over HTTP into a real broker. */
 class SourcesIT {
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaSettings kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-        kafka = KafkaSettings.defaults().withBootstrapServers(broker.bootstrapServers());
-        TopicSetup.ensureTopics(kafka);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @Test
     void filesPlayAtTheirNativeRateLoopOrEndAndMjpegStreams(@TempDir Path tmp) throws Exception {
         // a 2 s, 25 fps clip: short enough to see it loop and end within the test
         Path clip = TestMedia.generateClip(tmp, "two-seconds.mp4", 320, 240, 25, 2);
         try (MjpegServer mjpeg = new MjpegServer(320, 240, 10, null, null);
-             FrameCollector collector = new FrameCollector(kafka)) {
+             FrameCollector collector = new FrameCollector(KAFKA.kafka())) {
             List<CameraConfig> cameras = List.of(
                     new CameraConfig("file-loop", null, clip.toString(), 5, 0, 85, true, "tcp", true),
                     new CameraConfig("file-once", null, "file://" + clip, 5, 0, 85, true, "tcp", false),
@@ -63,7 +46,7 @@ class SourcesIT {
                             "tcp", false));
             PrometheusMeterRegistry registry = Metrics.newRegistry("ingest");
             IngestSettings settings = IngestSettings.defaults().withHttpPort(0).withReconnect(200, 2000, 3000);
-            try (IngestService service = new IngestService(settings, cameras, kafka, registry)) {
+            try (IngestService service = new IngestService(settings, cameras, KAFKA.kafka(), registry)) {
                 service.start();
                 assertTrue(collector.await("file-loop", 2, Duration.ofSeconds(60)), "file camera: "
                         + service.cameraStatuses());
@@ -116,11 +99,11 @@ class SourcesIT {
     @Test
     void filesCanBeReadFasterThanRealTime(@TempDir Path tmp) throws Exception {
         Path clip = TestMedia.generateClip(tmp, "fast.mp4", 160, 120, 25, 2);
-        try (FrameCollector collector = new FrameCollector(kafka)) {
+        try (FrameCollector collector = new FrameCollector(KAFKA.kafka())) {
             List<CameraConfig> cameras = List.of(
                     new CameraConfig("file-fast", null, clip.toString(), 5, 0, 85, true, "tcp", true));
             IngestSettings settings = IngestSettings.defaults().withHttpPort(0).withFileRealtime(false);
-            try (IngestService service = new IngestService(settings, cameras, kafka, Metrics.newRegistry("ingest"))) {
+            try (IngestService service = new IngestService(settings, cameras, KAFKA.kafka(), Metrics.newRegistry("ingest"))) {
                 service.start();
                 // sampled by the file's own timeline: 10 frames per 2 s loop, loops as fast as decoding goes
                 assertTrue(collector.await("file-fast", 60, Duration.ofSeconds(30)),
