@@ -11,13 +11,6 @@ final class EmbeddedDirs {
     }
 
     static void delete(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a temp dir
-        }
+        io.maskwatch.common.io.Directories.deleteRecursively(dir);
     }
 }

@@ -191,9 +191,7 @@ public final class AlerterBench {
                 }
             }
         } finally {
-            try (var walk = Files.walk(state)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            io.maskwatch.common.io.Directories.deleteRecursively(state);
         }
     }
 

@@ -41,10 +41,8 @@ class AlerterPageIT {
         }
     }
 
-    private static void deleteQuietly(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+    private static void deleteQuietly(Path dir) {
+        io.maskwatch.common.io.Directories.deleteRecursively(dir);
     }
 
     private static List<String> rows(String dom) {

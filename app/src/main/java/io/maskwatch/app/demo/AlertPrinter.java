@@ -2,7 +2,6 @@ package io.maskwatch.app.demo;
 
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Alert;
-import io.maskwatch.common.kafka.ClientConfigs;
 import io.maskwatch.common.serde.EventSerdes;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -29,9 +27,7 @@ final class AlertPrinter implements AutoCloseable {
     private volatile boolean running = true;
 
     AlertPrinter(KafkaSettings kafka, String urlBase) {
-        Properties p = ClientConfigs.consumer(kafka, "maskwatch-demo-printer", "maskwatch-demo-printer");
-        p.remove("group.id");
-        this.consumer = new KafkaConsumer<>(p);
+        this.consumer = TopicReader.groupless(kafka);
         this.topic = kafka.topics().alerts();
         this.urlBase = urlBase;
         this.thread = new Thread(this::loop, "demo-alert-printer");
@@ -39,8 +35,7 @@ final class AlertPrinter implements AutoCloseable {
     }
 
     void start() {
-        List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).toList();
+        List<TopicPartition> parts = TopicReader.partitions(consumer, topic);
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
         thread.start();

@@ -6,6 +6,7 @@ import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.config.MaskWatchConfig;
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.io.Directories;
 import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.EventDecodingException;
 import io.maskwatch.common.contract.PersonEvent;
@@ -71,6 +72,8 @@ public final class DemoRun implements AutoCloseable {
     private final Map<String, ServiceHttpServer> http = new LinkedHashMap<>();
     private final Map<String, PrometheusMeterRegistry> registries = new LinkedHashMap<>();
     private AlertPrinter printer;
+    /** One admin client for the lag checks (drain polls them several times a second). */
+    private Admin admin;
     private boolean deleteDataDir;
     private boolean printAlerts = true;
     private Path dataDir;
@@ -106,6 +109,8 @@ public final class DemoRun implements AutoCloseable {
         alerterConfig = config.section("alerter", AlerterConfig.class, AlerterConfig.defaults());
         IngestSettings ingestSettings = config.section("ingest", IngestSettings.class, IngestSettings.defaults());
         TopicSetup.ensureTopics(kafka);
+        admin = Admin.create(kafka.clientConfig());
+        toClose.add(admin);
 
         progress.accept("starting the alerter (Kafka Streams) ...");
         alerter = new AlerterService(alerterConfig, kafka, options.cameras(), registry("alerter"));
@@ -208,7 +213,7 @@ public final class DemoRun implements AutoCloseable {
 
     /** Records not yet processed by a consumer group on a topic (end offsets minus committed). */
     public long lag(String group, String topic) {
-        try (Admin admin = Admin.create(kafka.clientConfig())) {
+        try {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
             var parts = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
@@ -284,15 +289,7 @@ public final class DemoRun implements AutoCloseable {
         }
         toClose.clear();
         if (deleteDataDir && dataDir != null) {
-            deleteRecursively(dataDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.warn("could not remove {}: {}", dir, e.getMessage());
+            Directories.deleteRecursively(dataDir);
         }
     }
 }

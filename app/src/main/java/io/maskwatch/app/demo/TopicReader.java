@@ -17,11 +17,8 @@ final class TopicReader {
     }
 
     static List<ConsumerRecord<String, byte[]>> readAll(KafkaSettings kafka, String topic) {
-        Properties p = ClientConfigs.consumer(kafka, "maskwatch-demo-reader", "maskwatch-demo-reader");
-        p.remove("group.id");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+        try (KafkaConsumer<String, byte[]> consumer = groupless(kafka)) {
+            List<TopicPartition> parts = partitions(consumer, topic);
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -37,12 +34,20 @@ final class TopicReader {
 
     /** Sum of end offsets: the number of records ever written (non-transactional topics). */
     static long endOffsetSum(KafkaSettings kafka, String topic) {
-        Properties p = ClientConfigs.consumer(kafka, "maskwatch-demo-reader", "maskwatch-demo-reader");
-        p.remove("group.id");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            return consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        try (KafkaConsumer<String, byte[]> consumer = groupless(kafka)) {
+            return consumer.endOffsets(partitions(consumer, topic)).values().stream().mapToLong(Long::longValue).sum();
         }
+    }
+
+    /** A read_committed consumer without a group: it assigns partitions itself and commits nothing. */
+    static KafkaConsumer<String, byte[]> groupless(KafkaSettings kafka) {
+        Properties p = ClientConfigs.consumer(kafka, "unused", "maskwatch-demo-reader");
+        p.remove("group.id");
+        return new KafkaConsumer<>(p);
+    }
+
+    static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, String topic) {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                .map(i -> new TopicPartition(topic, i.partition())).toList();
     }
 }

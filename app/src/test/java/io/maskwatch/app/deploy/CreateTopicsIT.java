@@ -63,11 +63,7 @@ class CreateTopicsIT {
             assertTrue(again.getValue().contains("WARNING maskwatch.frames has 3 partitions, fewer than PARTITIONS=6"),
                     again.getValue());
         } finally {
-            try (Stream<Path> s = Files.walk(kafkaHome)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            io.maskwatch.common.io.Directories.deleteRecursively(kafkaHome);
         }
     }
 

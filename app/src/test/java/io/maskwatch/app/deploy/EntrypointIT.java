@@ -26,11 +26,7 @@ class EntrypointIT {
             runHelp(home);
         } finally {
             // the lib/ entries are links into app/target: delete the links, never their targets
-            try (Stream<Path> s = Files.walk(home)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            io.maskwatch.common.io.Directories.deleteRecursively(home);
         }
     }
 

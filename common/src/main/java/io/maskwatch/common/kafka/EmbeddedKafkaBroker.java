@@ -1,5 +1,6 @@
 package io.maskwatch.common.kafka;
 
+import io.maskwatch.common.io.Directories;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -7,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -135,7 +135,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.awaitShutdown();
         } finally {
             if (deleteOnClose) {
-                deleteRecursively(logDir);
+                Directories.deleteRecursively(logDir);
             }
         }
         log.info("embedded Kafka broker stopped");
@@ -147,23 +147,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    log.warn("could not delete {}: {}", f, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            log.warn("could not clean {}: {}", dir, e.getMessage());
         }
     }
 }
