@@ -127,6 +127,15 @@ public final class ImageNetWeights {
         return new Loaded(weights.length, classes, headW != null);
     }
 
+    /**
+     * Zeroes the dense head: a new head for fine-tuning starts at uniform probabilities (loss ln K)
+     * instead of random logits of several units on the large ReLU6 features; gradients still flow.
+     */
+    public static void zeroHead(MaskNet net) {
+        Weights.assign(net.classifier().getParameters().get("weight"), new float[(int) net.classifierWeight().size()]);
+        Weights.assign(net.classifier().getParameters().get("bias"), new float[net.numClasses()]);
+    }
+
     private static TfliteModel.Operator logitsOperator(TfliteModel m, List<TfliteModel.Operator> convOps, int bodyConvs) {
         if (convOps.size() > bodyConvs) {
             return convOps.get(bodyConvs);
