@@ -4,6 +4,7 @@ import io.maskwatch.common.cli.Args;
 import io.maskwatch.common.cli.Command;
 import io.maskwatch.model.Classification;
 import io.maskwatch.model.MaskClassifier;
+import io.maskwatch.model.MaskNet;
 import io.maskwatch.model.ModelMetadata;
 import io.maskwatch.model.RgbImage;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public final class TrainCommand implements Command {
             "weight-decay", "warmup", "samples-per-epoch", "val-fraction", "patience", "seed", "max-minutes",
             "sources", "classes", "threads", "eval-split", "eval-sources", "metrics-key", "record-into", "grid",
             "grid-count", "latency-runs", "degrade", "init", "body-lr-factor", "output-stride");
-    private static final Set<String> FLAGS = Set.of("resume", "evaluate-only", "skip-test", "help");
+    private static final Set<String> FLAGS = Set.of("resume", "evaluate-only", "skip-test", "help", "speed");
 
     @Override
     public String summary() {
@@ -36,6 +37,9 @@ public final class TrainCommand implements Command {
         return """
                 usage: ./maskwatch train --data DIR [--data DIR2 ...] --out models/ [options]
                        ./maskwatch train --evaluate-only --data DIR --out models/ [evaluation options]
+                       ./maskwatch train --speed [--init imagenet] --width W --size PX[,PX...] [--classes A,B,C]
+                                         [--threads N] [--latency-runs N]
+                         (inference ms per face at batch 1 and 16 of an untrained model of that shape; no data)
 
                 Trains from <data>/train/<class>/ of every --data root, merged (a root may lack a class or the
                 test/ split; class list = sorted union of folder names, or --classes), holds out a
@@ -92,6 +96,9 @@ public final class TrainCommand implements Command {
     }
 
     private int run(Args a) throws Exception {
+        if (a.has("speed")) {
+            return speed(a);
+        }
         a.required("data");
         List<Path> data = a.all("data").stream().map(Path::of).toList();
         Path out = Path.of(a.get("out", "models"));
@@ -121,6 +128,27 @@ public final class TrainCommand implements Command {
             }
         }
         return evaluate(a, data, out.resolve(name));
+    }
+
+    private static int speed(Args a) throws Exception {
+        OpenMpSettings.preferPassiveWaiting();
+        int threads = a.intValue("threads", 0);
+        if (threads > 0) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Path init = initFile(a);
+        float width = (float) a.doubleValue("width", 0.5);
+        int classes = a.has("classes") ? a.get("classes").split(",").length : 2;
+        Map<String, Object> all = new LinkedHashMap<>();
+        for (String side : a.get("size", "128").split(",")) {
+            int size = Integer.parseInt(side.trim());
+            MaskNet.Spec spec = init != null ? MaskTrainer.imagenetSpec(width, a.intValue("output-stride", 16))
+                    : new MaskNet.Spec(MaskNet.Spec.MOBILENET_V2, width, MaskNet.Spec.DEFAULT.strides());
+            all.put(size + "px", SpeedCheck.measure(spec, size, classes, init, a.intValue("latency-runs", 20)));
+        }
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(all));
+        return 0;
     }
 
     /** {@code --init imagenet} or {@code --init imagenet=FILE}, resolved against the working directory. */
