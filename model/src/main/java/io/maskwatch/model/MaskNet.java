@@ -15,13 +15,16 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
+import io.maskwatch.model.net.TfMobileNetV2;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The mask classifier network: DJL's MobileNetV2 body as a feature block, then global average
- * pooling and one dense layer. Keeping the head this simple makes the class activation map exact:
+ * The mask classifier network: a MobileNetV2 body as a feature block, then global average
+ * pooling and one dense layer. Two body families: {@code mobilenet_v2} (DJL's MobileNetV2, trained
+ * from scratch) and {@code mobilenet_v2_tf} ({@link TfMobileNetV2}, TensorFlow's exact layout, which
+ * takes the ImageNet weights of the TFLite file, see {@link io.maskwatch.model.net.ImageNetWeights}). Keeping the head this simple makes the class activation map exact:
  * for class k, {@code CAM_k(y, x) = W_k . F(:, y, x)}, and {@code mean(CAM_k) + b_k} is the logit.
  * {@link #forwardWithFeatures} returns the logits and the feature map of the same forward pass.
  */
@@ -32,13 +35,13 @@ public final class MaskNet extends AbstractBlock {
 
     private final Spec spec;
     private final int numClasses;
-    private final SequentialBlock features;
+    private final Block features;
     private final Linear classifier;
 
     /**
      * Network shape as recorded in the model metadata.
      *
-     * @param family  always {@code mobilenet_v2}
+     * @param family  {@code mobilenet_v2} (DJL body) or {@code mobilenet_v2_tf} (TF layout, ImageNet-initialisable)
      * @param width   width multiplier applied to every stage's channels (last 1x1 conv kept at 1280 up to 1.0)
      * @param strides DJL builder strides: first conv, seven bottleneck stages, last conv. The default
      *                MobileNetV2 has output stride 32 (4x4 features at 128 px); {@link #DEFAULT} sets the
@@ -46,12 +49,17 @@ public final class MaskNet extends AbstractBlock {
      */
     public record Spec(String family, float width, int[] strides) {
         public static final String MOBILENET_V2 = "mobilenet_v2";
+        public static final String MOBILENET_V2_TF = "mobilenet_v2_tf";
         public static final Spec DEFAULT = new Spec(MOBILENET_V2, 1.0f, new int[] {2, 1, 2, 2, 2, 1, 1, 1, 1});
 
         public List<String> problems() {
             List<String> p = new ArrayList<>();
-            if (!MOBILENET_V2.equals(family)) {
-                p.add("architecture.family must be '" + MOBILENET_V2 + "', got '" + family + "'");
+            if (!MOBILENET_V2.equals(family) && !MOBILENET_V2_TF.equals(family)) {
+                p.add("architecture.family must be '" + MOBILENET_V2 + "' or '" + MOBILENET_V2_TF + "', got '"
+                        + family + "'");
+            }
+            if (MOBILENET_V2_TF.equals(family) && strides != null && strides.length == 9 && strides[8] != 1) {
+                p.add("architecture.strides: the last value (1x1 conv) must be 1 for " + MOBILENET_V2_TF);
             }
             if (!(width >= 0.1f && width <= 2f)) {
                 p.add("architecture.width must be in [0.1, 2], got " + width);
@@ -93,6 +101,15 @@ public final class MaskNet extends AbstractBlock {
         }
         this.spec = spec;
         this.numClasses = numClasses;
+        if (Spec.MOBILENET_V2_TF.equals(spec.family())) {
+            this.features = addChildBlock("features", new TfMobileNetV2(spec.filters(), spec.strides()));
+        } else {
+            this.features = addChildBlock("features", djlBody(spec, numClasses));
+        }
+        this.classifier = addChildBlock("classifier", Linear.builder().setUnits(numClasses).build());
+    }
+
+    private static SequentialBlock djlBody(Spec spec, int numClasses) {
         Block body = MobileNetV2.builder()
                 .optFilters(spec.filters())
                 .optStrides(spec.strides())
@@ -107,8 +124,7 @@ public final class MaskNet extends AbstractBlock {
         for (int i = 0; i < 9; i++) {
             f.add(children.get(i).getValue());
         }
-        this.features = addChildBlock("features", f);
-        this.classifier = addChildBlock("classifier", Linear.builder().setUnits(numClasses).build());
+        return f;
     }
 
     /** He-style initialisation for training from scratch. */
@@ -120,6 +136,16 @@ public final class MaskNet extends AbstractBlock {
 
     public Spec spec() {
         return spec;
+    }
+
+    /** The feature body: a {@link TfMobileNetV2} for {@code mobilenet_v2_tf}, DJL blocks otherwise. */
+    public Block features() {
+        return features;
+    }
+
+    /** The dense head (global-average-pooled features to logits). */
+    public Linear classifier() {
+        return classifier;
     }
 
     public int numClasses() {

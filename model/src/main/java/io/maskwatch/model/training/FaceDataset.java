@@ -20,9 +20,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A face-crop dataset laid out as {@code <root>/<split>/<class>/<file>}, with an optional
- * {@code MANIFEST.tsv} (split, label, file, source_set, ...) naming each crop's source set.
- * The class list is the sorted set of class folder names (or given explicitly), never fixed indexes.
+ * A face-crop dataset: one or more roots laid out as {@code <root>/<split>/<class>/<file>}, each with
+ * an optional {@code MANIFEST.tsv} (split, label, file, source_set, ...) naming each crop's source
+ * set. Roots are merged: a root may lack a class or a split. The class list is the sorted union of
+ * class folder names (or given explicitly), never fixed indexes. Crops of a root without a manifest
+ * entry get the source {@code unknown} (one root) or the root's folder name (several roots).
  */
 public final class FaceDataset {
     public static final String UNKNOWN_SOURCE = "unknown";
@@ -31,51 +33,77 @@ public final class FaceDataset {
     public record Sample(Path file, int label, String source) {
     }
 
-    private final Path root;
-    private final List<String> classes;
-    private final Map<String, String> sourceByFile;
-    private final String manifestSha256;
+    /** One data root: its folder, manifest sources and the manifest's SHA-256 (or "unknown"). */
+    private record Root(Path dir, Map<String, String> sourceByFile, String manifestSha256, String defaultSource) {
+    }
 
-    private FaceDataset(Path root, List<String> classes, Map<String, String> sourceByFile, String manifestSha256) {
-        this.root = root;
+    private final List<Root> roots;
+    private final List<String> classes;
+
+    private FaceDataset(List<Root> roots, List<String> classes) {
+        this.roots = List.copyOf(roots);
         this.classes = List.copyOf(classes);
-        this.sourceByFile = sourceByFile;
-        this.manifestSha256 = manifestSha256;
+    }
+
+    /** Opens one dataset root; see {@link #open(List, List)}. */
+    public static FaceDataset open(Path root, List<String> classes) throws IOException {
+        return open(List.of(root), classes);
     }
 
     /**
-     * Opens a dataset root.
+     * Opens and merges dataset roots.
      *
-     * @param classes class folder names in logit order, or null to use the sorted folders of {@code train/}
+     * @param classes class folder names in logit order, or null for the sorted union of the
+     *                {@code train/} class folders of all roots
      * @throws IllegalArgumentException saying what is missing
      */
-    public static FaceDataset open(Path root, List<String> classes) throws IOException {
-        if (!Files.isDirectory(root.resolve("train"))) {
-            throw new IllegalArgumentException("dataset " + root + " has no train/ folder; expected "
-                    + "<data>/{train,test}/<class>/*.jpg (e.g. ../shared/datasets/face-masks)");
+    public static FaceDataset open(List<Path> roots, List<String> classes) throws IOException {
+        if (roots.isEmpty()) {
+            throw new IllegalArgumentException("no dataset given; use --data DIR (e.g. ../shared/datasets/face-masks)");
         }
-        List<String> found;
-        try (Stream<Path> s = Files.list(root.resolve("train"))) {
-            found = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        if (new java.util.HashSet<>(roots.stream().map(p -> p.toAbsolutePath().normalize()).toList()).size() != roots.size()) {
+            throw new IllegalArgumentException("the same dataset root is given twice: " + roots);
         }
-        List<String> cls = classes == null ? found : classes;
+        java.util.TreeSet<String> found = new java.util.TreeSet<>();
+        List<Root> opened = new ArrayList<>();
+        for (Path root : roots) {
+            if (!Files.isDirectory(root.resolve("train")) && !Files.isDirectory(root.resolve("test"))) {
+                throw new IllegalArgumentException("dataset " + root + " has neither a train/ nor a test/ folder; expected "
+                        + "<data>/{train,test}/<class>/*.jpg (e.g. ../shared/datasets/face-masks)");
+            }
+            for (String split : List.of("train", "test")) {
+                if (Files.isDirectory(root.resolve(split)) && (split.equals("train") || classes != null)) {
+                    try (Stream<Path> s = Files.list(root.resolve(split))) {
+                        s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).forEach(found::add);
+                    }
+                }
+            }
+            opened.add(openRoot(root, roots.size() == 1 ? UNKNOWN_SOURCE
+                    : String.valueOf(root.toAbsolutePath().normalize().getFileName())));
+        }
+        List<String> cls = classes == null ? List.copyOf(found) : classes;
         for (String c : cls) {
             if (!found.contains(c)) {
-                throw new IllegalArgumentException("class '" + c + "' has no folder " + root.resolve("train").resolve(c)
+                throw new IllegalArgumentException("class '" + c + "' has no folder " + roots.stream()
+                        .map(r -> r.resolve("train").resolve(c).toString()).collect(Collectors.joining(" or "))
                         + "; found " + found);
             }
         }
         if (cls.size() < 2) {
-            throw new IllegalArgumentException("need at least two class folders under " + root.resolve("train")
-                    + ", found " + found);
+            throw new IllegalArgumentException("need at least two class folders under " + roots.stream()
+                    .map(r -> r.resolve("train").toString()).collect(Collectors.joining(", ")) + ", found " + found);
         }
+        return new FaceDataset(opened, cls);
+    }
+
+    private static Root openRoot(Path root, String defaultSource) throws IOException {
         Map<String, String> sources = new HashMap<>();
         Path manifest = root.resolve("MANIFEST.tsv");
         String sha = "unknown";
         if (Files.isRegularFile(manifest)) {
             sha = MaskClassifier.sha256(manifest);
             List<String> lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
-            List<String> header = List.of(lines.get(0).split("\t"));
+            List<String> header = lines.isEmpty() ? List.of() : List.of(lines.get(0).split("\t"));
             int fileCol = header.indexOf("file");
             int srcCol = header.indexOf("source_set");
             if (fileCol < 0 || srcCol < 0) {
@@ -88,19 +116,54 @@ public final class FaceDataset {
                 }
             }
         }
-        return new FaceDataset(root, cls, sources, sha);
+        return new Root(root, sources, sha, defaultSource);
     }
 
+    /** The first root (the only one for a single-root dataset). */
     public Path root() {
-        return root;
+        return roots.get(0).dir();
+    }
+
+    public List<Path> roots() {
+        return roots.stream().map(Root::dir).toList();
     }
 
     public List<String> classes() {
         return classes;
     }
 
+    /**
+     * SHA-256 of the manifest of a single root ("unknown" without one); for several roots, the
+     * SHA-256 of their "path TAB manifest-sha" lines, so any change of data or roots changes it.
+     */
     public String manifestSha256() {
-        return manifestSha256;
+        if (roots.size() == 1) {
+            return roots.get(0).manifestSha256();
+        }
+        String lines = roots.stream().map(r -> r.dir() + "\t" + r.manifestSha256() + "\n").collect(Collectors.joining());
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(lines.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Per root: path, manifest SHA-256 and crops per class of a split (for the model metadata). */
+    public List<Map<String, Object>> describeRoots(String split) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Root r : roots) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", r.dir().toString());
+            m.put("manifest_sha256", r.manifestSha256());
+            Map<String, Long> counts = new LinkedHashMap<>();
+            for (Sample smp : samples(r, split, Set.of())) {
+                counts.merge(classes.get(smp.label()), 1L, Long::sum);
+            }
+            m.put(split + "_crops_by_class", counts);
+            out.add(m);
+        }
+        return out;
     }
 
     /**
@@ -109,6 +172,15 @@ public final class FaceDataset {
      * @param sources source-set names to keep, or empty for all
      */
     public List<Sample> samples(String split, Collection<String> sources) throws IOException {
+        List<Sample> out = new ArrayList<>();
+        for (Root r : roots) {
+            out.addAll(samples(r, split, sources));
+        }
+        return out;
+    }
+
+    private List<Sample> samples(Root r, String split, Collection<String> sources) throws IOException {
+        Path root = r.dir();
         List<Sample> out = new ArrayList<>();
         for (int label = 0; label < classes.size(); label++) {
             Path dir = root.resolve(split).resolve(classes.get(label));
@@ -121,7 +193,7 @@ public final class FaceDataset {
             }
             for (Path p : files) {
                 String rel = root.relativize(p).toString().replace('\\', '/');
-                String source = sourceByFile.getOrDefault(rel, UNKNOWN_SOURCE);
+                String source = r.sourceByFile().getOrDefault(rel, r.defaultSource());
                 if (sources.isEmpty() || sources.contains(source)) {
                     out.add(new Sample(p, label, source));
                 }

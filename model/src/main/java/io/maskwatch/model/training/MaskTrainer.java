@@ -14,6 +14,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
+import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
 import ai.djl.util.Pair;
@@ -26,6 +27,8 @@ import io.maskwatch.model.MaskClassifier;
 import io.maskwatch.model.MaskNet;
 import io.maskwatch.model.ModelMetadata;
 import io.maskwatch.model.RgbImage;
+import io.maskwatch.model.net.ImageNetWeights;
+import io.maskwatch.model.net.TfMobileNetV2;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -39,6 +42,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +52,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Trains {@link MaskNet} from scratch with DJL's Trainer: class-balanced epochs of augmented
+ * Trains {@link MaskNet} with DJL's Trainer, from scratch (DJL's MobileNetV2) or from the ImageNet
+ * MobileNetV2 of a TFLite file ({@code --init imagenet}: TF layout, ImageNet weights, batch norm
+ * calibrated on training crops, a new zero-initialised head, the body at a lower learning rate): class-balanced epochs of augmented
  * crops, Adam with linear warm-up and cosine decay, validation after every epoch, early stopping,
  * and a checkpoint per epoch that {@code --resume} continues from (weights, step and schedule;
  * Adam's moment estimates restart). The best-validation weights are published with their metadata.
@@ -79,8 +86,16 @@ public final class MaskTrainer {
         FaceDataset dataset = FaceDataset.open(o.data(), o.classes());
         List<FaceDataset.Sample> all = dataset.samples("train", o.sources());
         if (all.isEmpty()) {
-            throw new IllegalArgumentException("no training crops under " + o.data().resolve("train")
-                    + (o.sources().isEmpty() ? "" : " from source sets " + o.sources()));
+            throw new IllegalArgumentException("no training crops under " + o.data().stream().map(d -> d.resolve("train")
+                    .toString()).toList() + (o.sources().isEmpty() ? "" : " from source sets " + o.sources()));
+        }
+        int[] perClass = new int[dataset.classes().size()];
+        all.forEach(smp -> perClass[smp.label()]++);
+        for (int c = 0; c < perClass.length; c++) {
+            if (perClass[c] == 0) {
+                throw new IllegalArgumentException("class '" + dataset.classes().get(c) + "' has no training crops in "
+                        + o.data() + "; add <root>/train/" + dataset.classes().get(c) + "/ or leave it out of --classes");
+            }
         }
         FaceDataset.Split split = FaceDataset.splitValidation(all, o.valFraction(), o.seed());
         System.err.printf("training %s: classes %s, %d train crops %s, %d validation crops %s%n", o.name(),
@@ -89,9 +104,11 @@ public final class MaskTrainer {
         List<RgbImage> trainImages = FaceDataset.decodeAll(split.train(), "train");
         List<RgbImage> valImages = FaceDataset.decodeAll(split.validation(), "validation");
 
-        FacePreprocessor pre = new FacePreprocessor(o.inputSize(), FacePreprocessor.IMAGENET_MEAN,
-                FacePreprocessor.IMAGENET_STD);
-        MaskNet.Spec spec = new MaskNet.Spec(MaskNet.Spec.MOBILENET_V2, o.width(), MaskNet.Spec.DEFAULT.strides());
+        boolean imagenet = o.init() != null;
+        FacePreprocessor pre = imagenet ? new FacePreprocessor(o.inputSize(), ImageNetWeights.MEAN, ImageNetWeights.STD)
+                : new FacePreprocessor(o.inputSize(), FacePreprocessor.IMAGENET_MEAN, FacePreprocessor.IMAGENET_STD);
+        MaskNet.Spec spec = imagenet ? imagenetSpec(o.width(), o.outputStride())
+                : new MaskNet.Spec(MaskNet.Spec.MOBILENET_V2, o.width(), MaskNet.Spec.DEFAULT.strides());
         MaskNet net = new MaskNet(spec, dataset.classes().size());
         int perEpoch = o.samplesPerEpoch() > 0 ? o.samplesPerEpoch() : split.train().size();
         int stepsPerEpoch = Math.max(1, perEpoch / o.batchSize());
@@ -117,13 +134,24 @@ public final class MaskTrainer {
         // DJL counts updates from 0 in every process; the offset keeps the schedule going across --resume.
         this.schedule = warm;
         Adam adam = Adam.builder().optLearningRateTracker((Tracker) n -> warm.getNewValue(n + stepOffset)).optWeightDecays(o.weightDecay()).build();
+        Optimizer optimizer = adam;
+        if (imagenet) {
+            Adam bodyAdam = Adam.builder().optLearningRateTracker((Tracker) n -> warm.getNewValue(n + stepOffset)
+                    * o.bodyLrFactor()).optWeightDecays(o.weightDecay()).build();
+            Set<String> bodyIds = new HashSet<>();
+            net.features().getParameters().forEach(p -> bodyIds.add(p.getValue().getId()));
+            optimizer = new BodyHeadOptimizer(bodyIds, bodyAdam, adam);
+        }
 
         ai.djl.engine.Engine.getEngine(MaskClassifier.ENGINE).setRandomSeed((int) o.seed());
         double imagesPerSecond = 0;
         try (Model model = Model.newInstance(o.name(), Device.cpu(), MaskClassifier.ENGINE)) {
             model.setBlock(net);
+            if (imagenet && !o.resume()) {
+                startFromImageNet(net, model.getNDManager(), pre, trainImages, split.train());
+            }
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(adam)
+                    .optOptimizer(optimizer)
                     .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
                             XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
             try (Trainer trainer = model.newTrainer(config)) {
@@ -187,6 +215,46 @@ public final class MaskTrainer {
         }
         ModelMetadata metadata = publish(dataset, spec, state, imagesPerSecond, split);
         return new Result(metadata, o.modelDir(), state, imagesPerSecond);
+    }
+
+    /** Images of a class-balanced sample used to calibrate batch norm before fine-tuning. */
+    static final int BN_CALIBRATION_IMAGES = 96;
+
+    /** The TF-layout MobileNetV2 at width {@code width}; output stride 16 keeps the 160-channel stage at stride 1. */
+    public static MaskNet.Spec imagenetSpec(float width, int outputStride) {
+        int[] strides = TfMobileNetV2.TF_STRIDES.clone();
+        if (outputStride == 16) {
+            strides[6] = 1;
+        } else if (outputStride != 32) {
+            throw new IllegalArgumentException("--output-stride must be 16 or 32, got " + outputStride);
+        }
+        return new MaskNet.Spec(MaskNet.Spec.MOBILENET_V2_TF, width, strides);
+    }
+
+    /**
+     * Initialises the net (random head), loads the ImageNet body and sets its batch norms to the
+     * statistics of a class-balanced sample of un-augmented training crops, keeping the ImageNet
+     * function (see {@link TfMobileNetV2#calibrateBatchNorm}).
+     */
+    private void startFromImageNet(MaskNet net, NDManager manager, FacePreprocessor pre, List<RgbImage> images,
+                                   List<FaceDataset.Sample> samples) {
+        long t = System.nanoTime();
+        net.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        net.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 3, o.inputSize(), o.inputSize()));
+        ImageNetWeights.Loaded loaded = ImageNetWeights.load(o.init(), net, false);
+        ImageNetWeights.zeroHead(net);
+        int[] order = epochOrder(samples, net.numClasses(), Math.min(BN_CALIBRATION_IMAGES, samples.size()),
+                new Random(o.seed()));
+        List<RgbImage> calib = new ArrayList<>();
+        for (int i : order) {
+            calib.add(images.get(i));
+        }
+        try (NDManager m = manager.newSubManager()) {
+            ((TfMobileNetV2) net.features()).calibrateBatchNorm(m, pre.toBatch(m, calib));
+        }
+        System.err.printf("ImageNet start: %d convolutions from %s, batch norm calibrated on %d crops (%.1f s)%n",
+                loaded.convolutions(), o.init(), calib.size(), (System.nanoTime() - t) / 1e9);
     }
 
     /** Class-balanced sample of the training split for one epoch, shuffled. */
@@ -311,6 +379,16 @@ public final class MaskTrainer {
         training.put("samples_per_epoch", o.samplesPerEpoch());
         training.put("optimizer", "Adam, L2 weight decay " + o.weightDecay());
         training.put("learning_rate", o.learningRate());
+        if (o.init() != null) {
+            training.put("init", "imagenet=" + o.init());
+            training.put("init_sha256", MaskClassifier.sha256(o.init()));
+            training.put("body_learning_rate_factor", o.bodyLrFactor());
+            training.put("batch_norm_calibration", "identity-folded ImageNet batch norm set to the statistics of "
+                    + BN_CALIBRATION_IMAGES + " class-balanced training crops, same function");
+        } else {
+            training.put("init", "scratch");
+        }
+        training.put("data_roots", dataset.describeRoots("train"));
         training.put("schedule", "linear warm-up " + o.warmupSteps() + " steps, cosine to 1% of peak");
         training.put("val_fraction", o.valFraction());
         training.put("patience", o.patience());
@@ -327,8 +405,10 @@ public final class MaskTrainer {
                 .findFirst().orElseThrow();
         metrics.put("validation", Map.of("accuracy", best.get("val_accuracy"), "loss", best.get("val_loss"),
                 "accuracy_by_source", best.get("val_accuracy_by_source")));
+        FacePreprocessor pre = o.init() != null ? new FacePreprocessor(o.inputSize(), ImageNetWeights.MEAN, ImageNetWeights.STD)
+                : new FacePreprocessor(o.inputSize(), FacePreprocessor.IMAGENET_MEAN, FacePreprocessor.IMAGENET_STD);
         ModelMetadata metadata = new ModelMetadata(ModelMetadata.FORMAT_VERSION, o.name(), spec, dataset.classes(),
-                o.inputSize(), FacePreprocessor.IMAGENET_MEAN, FacePreprocessor.IMAGENET_STD, weightsFile, sha,
+                o.inputSize(), pre.mean(), pre.std(), weightsFile, sha,
                 dataset.manifestSha256(), Instant.now().toString(), training, metrics);
         metadata.write(dir.resolve(ModelMetadata.FILE_NAME));
         System.err.printf("published %s (best epoch %d, validation accuracy %.4f) to %s%n", o.name(),

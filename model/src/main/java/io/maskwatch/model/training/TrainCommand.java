@@ -4,6 +4,7 @@ import io.maskwatch.common.cli.Args;
 import io.maskwatch.common.cli.Command;
 import io.maskwatch.model.Classification;
 import io.maskwatch.model.MaskClassifier;
+import io.maskwatch.model.MaskNet;
 import io.maskwatch.model.ModelMetadata;
 import io.maskwatch.model.RgbImage;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ public final class TrainCommand implements Command {
     private static final Set<String> VALUES = Set.of("data", "out", "name", "size", "width", "epochs", "batch", "lr",
             "weight-decay", "warmup", "samples-per-epoch", "val-fraction", "patience", "seed", "max-minutes",
             "sources", "classes", "threads", "eval-split", "eval-sources", "metrics-key", "record-into", "grid",
-            "grid-count", "latency-runs", "degrade");
-    private static final Set<String> FLAGS = Set.of("resume", "evaluate-only", "skip-test", "help");
+            "grid-count", "latency-runs", "degrade", "init", "body-lr-factor", "output-stride");
+    private static final Set<String> FLAGS = Set.of("resume", "evaluate-only", "skip-test", "help", "speed");
 
     @Override
     public String summary() {
@@ -34,10 +35,14 @@ public final class TrainCommand implements Command {
     @Override
     public String usage() {
         return """
-                usage: ./maskwatch train --data DIR --out models/ [options]
+                usage: ./maskwatch train --data DIR [--data DIR2 ...] --out models/ [options]
                        ./maskwatch train --evaluate-only --data DIR --out models/ [evaluation options]
+                       ./maskwatch train --speed [--init imagenet] --width W --size PX[,PX...] [--classes A,B,C]
+                                         [--threads N] [--latency-runs N]
+                         (inference ms per face at batch 1 and 16 of an untrained model of that shape; no data)
 
-                Trains from <data>/train/<class>/ (class list = sorted folder names, or --classes), holds out a
+                Trains from <data>/train/<class>/ of every --data root, merged (a root may lack a class or the
+                test/ split; class list = sorted union of folder names, or --classes), holds out a
                 validation split stratified by source set (MANIFEST.tsv source_set) and class, publishes the
                 best-validation weights and metadata to <out>/<name>/, then evaluates <data>/test/.
                 Progress and ETA go to stderr; checkpoints to <out>/.checkpoints/<name>/.
@@ -45,8 +50,15 @@ public final class TrainCommand implements Command {
                 training options (defaults in brackets):
                   --name NAME             model name and folder [mask-classifier]
                   --size PX               input side [128]          --width W     MobileNetV2 width multiplier [0.5]
+                  --init imagenet[=FILE]  start from the ImageNet MobileNetV2 (TF layout) of the TFLite file
+                                          [../shared/models/imagenet-mobilenetv2/mobilenet_v2_1.0_224_quant.tflite];
+                                          needs --width 1.0; new zero-initialised head; batch norm calibrated on
+                                          training crops; input scaled to [-1, 1] [default: from scratch]
+                  --body-lr-factor F      with --init: body learning rate = F x head learning rate [0.1]
+                  --output-stride S       with --init: 16 (160-channel stage at stride 1: 8x8 heat map at 128 px)
+                                          or 32 (TF's strides) [16]
                   --epochs N              planned epochs [15]       --batch N     crops per step [32]
-                  --lr LR                 peak Adam learning rate [0.002]   --weight-decay WD [0.00005]
+                  --lr LR                 peak Adam learning rate [0.002; 0.001 with --init]   --weight-decay WD [0.00005]
                   --warmup STEPS          linear warm-up steps [200]
                   --samples-per-epoch N   class-balanced crops per epoch, 0 = size of the train split [0]
                   --val-fraction F        validation share of each source/class group [0.06]
@@ -84,7 +96,11 @@ public final class TrainCommand implements Command {
     }
 
     private int run(Args a) throws Exception {
-        Path data = Path.of(a.required("data"));
+        if (a.has("speed")) {
+            return speed(a);
+        }
+        a.required("data");
+        List<Path> data = a.all("data").stream().map(Path::of).toList();
         Path out = Path.of(a.get("out", "models"));
         String name = a.get("name", "mask-classifier");
         String waitPolicy = OpenMpSettings.preferPassiveWaiting();
@@ -95,13 +111,16 @@ public final class TrainCommand implements Command {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
         if (!a.has("evaluate-only")) {
-            List<String> classes = a.has("classes") ? List.of(a.get("classes").split(",")) : null;
+            List<String> classes = a.has("classes")
+                    ? java.util.Arrays.stream(a.get("classes").split(",")).map(String::trim).toList() : null;
+            Path init = initFile(a);
             TrainOptions o = new TrainOptions(data, out, name, a.intValue("size", 128),
                     (float) a.doubleValue("width", 0.5), a.intValue("epochs", 15), a.intValue("batch", 32),
-                    (float) a.doubleValue("lr", 0.002), (float) a.doubleValue("weight-decay", 0.00005),
+                    (float) a.doubleValue("lr", init != null ? 0.001 : 0.002), (float) a.doubleValue("weight-decay", 0.00005),
                     a.intValue("warmup", 200), a.intValue("samples-per-epoch", 0), a.doubleValue("val-fraction", 0.06),
                     a.intValue("patience", 4), a.intValue("seed", 42), a.has("resume"),
-                    a.doubleValue("max-minutes", 0), FaceDataset.parseSources(a.get("sources")), classes, threads);
+                    a.doubleValue("max-minutes", 0), FaceDataset.parseSources(a.get("sources")), classes, threads,
+                    init, (float) a.doubleValue("body-lr-factor", 0.1), a.intValue("output-stride", 16));
             validate(o);
             new MaskTrainer(o).run();
             if (a.has("skip-test")) {
@@ -111,7 +130,63 @@ public final class TrainCommand implements Command {
         return evaluate(a, data, out.resolve(name));
     }
 
+    private static int speed(Args a) throws Exception {
+        OpenMpSettings.preferPassiveWaiting();
+        int threads = a.intValue("threads", 0);
+        if (threads > 0) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Path init = initFile(a);
+        float width = (float) a.doubleValue("width", 0.5);
+        int classes = a.has("classes") ? a.get("classes").split(",").length : 2;
+        Map<String, Object> all = new LinkedHashMap<>();
+        for (String side : a.get("size", "128").split(",")) {
+            int size = Integer.parseInt(side.trim());
+            MaskNet.Spec spec = init != null ? MaskTrainer.imagenetSpec(width, a.intValue("output-stride", 16))
+                    : new MaskNet.Spec(MaskNet.Spec.MOBILENET_V2, width, MaskNet.Spec.DEFAULT.strides());
+            all.put(size + "px", SpeedCheck.measure(spec, size, classes, init, a.intValue("latency-runs", 20)));
+        }
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(all));
+        return 0;
+    }
+
+    /** {@code --init imagenet} or {@code --init imagenet=FILE}, resolved against the working directory. */
+    static Path initFile(Args a) {
+        if (!a.has("init")) {
+            if (a.has("body-lr-factor") || a.has("output-stride")) {
+                throw new Args.UsageException("--body-lr-factor and --output-stride apply only with --init imagenet");
+            }
+            return null;
+        }
+        String v = a.get("init");
+        Path file;
+        if (v.equals("imagenet")) {
+            file = Path.of(io.maskwatch.model.net.ImageNetWeights.DEFAULT_FILE);
+        } else if (v.startsWith("imagenet=") && v.length() > "imagenet=".length()) {
+            file = Path.of(v.substring("imagenet=".length()));
+        } else {
+            throw new Args.UsageException("--init must be 'imagenet' or 'imagenet=FILE.tflite', got '" + v + "'");
+        }
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new Args.UsageException("--init: the ImageNet MobileNetV2 file " + file.toAbsolutePath().normalize()
+                    + " does not exist; put the shared folder beside the checkout (../shared) or give "
+                    + "--init imagenet=PATH/mobilenet_v2_1.0_224_quant.tflite");
+        }
+        return file;
+    }
+
     private static void validate(TrainOptions o) {
+        if (o.init() != null && o.width() != 1.0f) {
+            throw new Args.UsageException("--init imagenet needs --width 1.0 (the ImageNet file is MobileNetV2 1.0), got "
+                    + o.width());
+        }
+        if (o.init() != null && o.outputStride() != 16 && o.outputStride() != 32) {
+            throw new Args.UsageException("--output-stride must be 16 or 32, got " + o.outputStride());
+        }
+        if (o.init() != null && !(o.bodyLrFactor() >= 0 && o.bodyLrFactor() <= 1)) {
+            throw new Args.UsageException("--body-lr-factor must be between 0 and 1, got " + o.bodyLrFactor());
+        }
         if (o.inputSize() < 32 || o.inputSize() % 16 != 0) {
             throw new Args.UsageException("--size must be a multiple of 16, at least 32 (got " + o.inputSize() + ")");
         }
@@ -126,14 +201,15 @@ public final class TrainCommand implements Command {
         }
     }
 
-    private static int evaluate(Args a, Path data, Path modelDir) throws Exception {
+    private static int evaluate(Args a, List<Path> data, Path modelDir) throws Exception {
         String split = a.get("eval-split", "test");
         String key = a.get("metrics-key", "test");
         try (MaskClassifier classifier = MaskClassifier.load(modelDir)) {
             FaceDataset dataset = FaceDataset.open(data, classifier.classes());
             List<FaceDataset.Sample> samples = dataset.samples(split, FaceDataset.parseSources(a.get("eval-sources")));
             if (samples.isEmpty()) {
-                throw new Args.UsageException("no crops in " + data.resolve(split) + " for classes "
+                throw new Args.UsageException("no crops in " + data.stream().map(d -> d.resolve(split).toString()).toList()
+                        + " for classes "
                         + classifier.classes() + (a.has("eval-sources") ? " and sources " + a.get("eval-sources") : ""));
             }
             System.err.printf("evaluating %s on %d crops of %s/%s%n", classifier.modelId(), samples.size(), data, split);

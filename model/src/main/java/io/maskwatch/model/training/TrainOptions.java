@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * Everything one training run depends on (recorded in the model metadata so a run can be repeated).
  *
- * @param data            dataset root with {train,test}/{class}/ and optionally MANIFEST.tsv
+ * @param data            dataset roots, each with {train,test}/{class}/ and optionally MANIFEST.tsv; merged
  * @param out             models folder; the model goes to {@code out/<name>/}
  * @param name            model name and weights prefix
  * @param inputSize       network input side in pixels
@@ -26,11 +26,29 @@ import java.util.Set;
  * @param sources         train only on these source sets (empty = all)
  * @param classes         class folders in logit order (null = sorted folder names)
  * @param threads         PyTorch intra-op threads (0 = engine default)
+ * @param init            ImageNet TFLite file to start from (family mobilenet_v2_tf), or null to train
+ *                        DJL's MobileNetV2 from scratch
+ * @param bodyLrFactor    with {@code init}: the body's learning rate is this times the head's
+ * @param outputStride    with {@code init}: 16 (160-channel stage at stride 1, finer heat maps) or 32 (TF's)
  */
-public record TrainOptions(Path data, Path out, String name, int inputSize, float width, int epochs, int batchSize,
+public record TrainOptions(List<Path> data, Path out, String name, int inputSize, float width, int epochs, int batchSize,
                            float learningRate, float weightDecay, int warmupSteps, int samplesPerEpoch,
                            double valFraction, int patience, long seed, boolean resume, double maxMinutes,
-                           Set<String> sources, List<String> classes, int threads) {
+                           Set<String> sources, List<String> classes, int threads, Path init, float bodyLrFactor,
+                           int outputStride) {
+
+    public TrainOptions {
+        data = List.copyOf(data);
+    }
+
+    /** Scratch training of DJL's MobileNetV2 (no ImageNet start). */
+    public TrainOptions(List<Path> data, Path out, String name, int inputSize, float width, int epochs, int batchSize,
+                        float learningRate, float weightDecay, int warmupSteps, int samplesPerEpoch, double valFraction,
+                        int patience, long seed, boolean resume, double maxMinutes, Set<String> sources,
+                        List<String> classes, int threads) {
+        this(data, out, name, inputSize, width, epochs, batchSize, learningRate, weightDecay, warmupSteps,
+                samplesPerEpoch, valFraction, patience, seed, resume, maxMinutes, sources, classes, threads, null, 1f, 16);
+    }
 
     public Path modelDir() {
         return out.resolve(name);
