@@ -3,6 +3,9 @@ package io.maskwatch.detector;
 import io.maskwatch.common.cli.Args;
 import io.maskwatch.common.cli.Command;
 import io.maskwatch.detector.eval.TrainingCrops;
+import io.maskwatch.detector.eval.VocDataset;
+import io.maskwatch.detector.eval.VocDataset.VocImage;
+import java.io.IOException;
 import io.maskwatch.detector.eval.VocLabels;
 import io.maskwatch.detector.pipeline.FramePipeline;
 import java.nio.file.Path;
@@ -57,14 +60,20 @@ public final class CropsCommand implements Command {
         }
         Map<String, String> env = System.getenv();
         DetectorConfig c = CliDetectorOptions.from(a, env);
+        List<VocImage> set;
+        try {
+            // Bad input stops here, before the detector loads.
+            set = VocDataset.read(voc);
+            TrainingCrops.check(set, labels, out, split);
+        } catch (IOException e) {
+            System.err.println("maskwatch crops: " + e.getMessage());
+            return 2;
+        }
         try (FramePipeline pipeline = FramePipeline.forDetection(c, env)) {
             System.err.println("crops: detector " + pipeline.detectorName() + ", crop margin " + c.cropMargin()
                     + ", writing " + out.resolve(split));
-            TrainingCrops.Summary s = new TrainingCrops(pipeline, labels, minSize).run(voc, out, split, System.err);
+            TrainingCrops.Summary s = new TrainingCrops(pipeline, labels, minSize).run(set, out, split, System.err);
             System.out.print(s.format());
-        } catch (VocLabels.UnknownNamesException e) {
-            System.err.println("maskwatch crops: " + e.getMessage());
-            return 2;
         }
         return 0;
     }

@@ -4,10 +4,13 @@ import io.maskwatch.common.cli.Args;
 import io.maskwatch.common.cli.Command;
 import io.maskwatch.detector.eval.CropSetEvaluation;
 import io.maskwatch.detector.eval.StageTimes;
+import io.maskwatch.detector.eval.VocDataset;
+import io.maskwatch.detector.eval.VocDataset.VocImage;
 import io.maskwatch.detector.eval.VocEvaluation;
 import io.maskwatch.detector.eval.VocLabels;
 import io.maskwatch.detector.mask.MaskLabeller;
 import io.maskwatch.detector.pipeline.FramePipeline;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,6 +68,12 @@ public final class EvalCommand implements Command {
             if (batch < 1) {
                 throw new Args.UsageException("--batch must be >= 1");
             }
+            try {
+                CropSetEvaluation.classRoot(Path.of(a.get("crops")));
+            } catch (IOException e) {
+                System.err.println("maskwatch eval: " + e.getMessage());
+                return 2;
+            }
             try (MaskLabeller labeller = MaskLabeller.load(c)) {
                 CropSetEvaluation.Report r = CropSetEvaluation.run(Path.of(a.get("crops")), labeller, batch, System.err);
                 text = r.format();
@@ -82,16 +91,22 @@ public final class EvalCommand implements Command {
             if (minSize < 0 || !(iou > 0 && iou <= 1)) {
                 throw new Args.UsageException("--min-size must be >= 0 and --iou in (0, 1]");
             }
+            List<VocImage> set;
+            try {
+                // Bad input stops here, before the models load.
+                set = VocDataset.read(Path.of(a.get("voc")));
+                labels.requireKnown(set);
+            } catch (IOException e) {
+                System.err.println("maskwatch eval: " + e.getMessage());
+                return 2;
+            }
             MaskLabeller labeller = MaskLabeller.load(c);
             StageTimes times = new StageTimes();
             try (FramePipeline pipeline = FramePipeline.create(c, env, labeller, times)) {
-                VocEvaluation.Report r = VocEvaluation.run(Path.of(a.get("voc")), pipeline, iou, minSize, labels,
+                VocEvaluation.Report r = VocEvaluation.run(set, pipeline, iou, minSize, labels,
                         Math.max(1, a.intValue("batch", 8)), times, System.err);
                 text = r.format();
                 json = r.toJson();
-            } catch (VocLabels.UnknownNamesException e) {
-                System.err.println("maskwatch eval: " + e.getMessage());
-                return 2;
             }
         }
         System.out.print(text);

@@ -113,7 +113,7 @@ public final class CropSetEvaluation {
     }
 
     /** The folder that holds the class folders: {@code dir} itself or its single split folder. */
-    static Path classRoot(Path dir) throws IOException {
+    public static Path classRoot(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("crop folder " + dir + " does not exist");
         }

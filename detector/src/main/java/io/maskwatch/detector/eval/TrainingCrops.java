@@ -80,17 +80,13 @@ public final class TrainingCrops {
      * @throws IOException when the set is unreadable, has unknown object names, or {@code out/<split>} is not empty
      */
     public Summary run(Path vocDir, Path out, String split, PrintStream progress) throws IOException {
-        List<VocImage> set = VocDataset.read(vocDir);
-        labels.requireKnown(set);
+        return run(VocDataset.read(vocDir), out, split, progress);
+    }
+
+    /** As {@link #run(Path, Path, String, PrintStream)} on a set already read. */
+    public Summary run(List<VocImage> set, Path out, String split, PrintStream progress) throws IOException {
+        check(set, labels, out, split);
         Path root = out.resolve(split);
-        if (Files.isDirectory(root)) {
-            try (Stream<Path> s = Files.list(root)) {
-                if (s.findAny().isPresent()) {
-                    throw new IOException(root + " is not empty: delete it or choose another --out / --split-name "
-                            + "(crops of two runs must not mix)");
-                }
-            }
-        }
         for (FaceLabel l : FaceLabel.values()) {
             Files.createDirectories(root.resolve(l.wireName()));
         }
@@ -155,6 +151,24 @@ public final class TrainingCrops {
             }
         }
         return new Summary(set.size(), counts, tooSmall, ignored, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Fails before any work when the set has unknown object names or {@code out/<split>} is not empty.
+     *
+     * @throws IOException saying what is wrong
+     */
+    public static void check(List<VocImage> set, VocLabels labels, Path out, String split) throws IOException {
+        labels.requireKnown(set);
+        Path root = out.resolve(split);
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> s = Files.list(root)) {
+                if (s.findAny().isPresent()) {
+                    throw new IOException(root + " is not empty: delete it or choose another --out / --split-name "
+                            + "(crops of two runs must not mix)");
+                }
+            }
+        }
     }
 
     /**

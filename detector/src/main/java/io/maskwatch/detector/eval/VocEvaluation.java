@@ -183,7 +183,12 @@ public final class VocEvaluation {
      */
     public static Report run(Path vocDir, FramePipeline pipeline, double iou, double minSize, VocLabels labels,
                              int batchSize, StageTimes times, PrintStream progress) throws IOException {
-        List<VocImage> set = VocDataset.read(vocDir);
+        return run(VocDataset.read(vocDir), pipeline, iou, minSize, labels, batchSize, times, progress);
+    }
+
+    /** As {@link #run(Path, FramePipeline, double, double, VocLabels, int, StageTimes, PrintStream)} on a set already read. */
+    public static Report run(List<VocImage> set, FramePipeline pipeline, double iou, double minSize, VocLabels labels,
+                             int batchSize, StageTimes times, PrintStream progress) throws IOException {
         labels.requireKnown(set);
         List<DetectionEvaluator.Image> images = new ArrayList<>();
         long t0 = System.nanoTime();
