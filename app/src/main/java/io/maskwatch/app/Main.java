@@ -23,6 +23,7 @@ public final class Main {
         COMMANDS.put("alerter", "io.maskwatch.alerter.AlerterCommand");
         COMMANDS.put("analyze", "io.maskwatch.detector.AnalyzeCommand");
         COMMANDS.put("eval", "io.maskwatch.detector.EvalCommand");
+        COMMANDS.put("crops", "io.maskwatch.detector.CropsCommand");
         COMMANDS.put("train", "io.maskwatch.model.training.TrainCommand");
         COMMANDS.put("bench", "io.maskwatch.app.BenchCommand");
         COMMANDS.put("models", "io.maskwatch.detector.catalogue.ModelsCommand");

@@ -2,23 +2,35 @@ package io.maskwatch.detector.eval;
 
 import io.maskwatch.common.contract.Box;
 import io.maskwatch.common.contract.FaceLabel;
+import io.maskwatch.detector.mask.FaceConfidence;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * PASCAL VOC detection metrics for labelled faces: AP at an IoU threshold per class (all-point
- * interpolation, VOC 2010+), mAP, and the face detector's class-agnostic recall, also split by the
- * true class (do masks hide faces from the detector?).
+ * PASCAL VOC detection metrics for labelled faces, in two views:
+ * <ul>
+ *   <li>3-class: mask / no_mask / incorrect, each its own class. A 2-class classifier never predicts
+ *       incorrect, so its incorrect AP is 0 and pulls the 3-class mAP down: that is the honest score
+ *       of a model that cannot tell a badly worn mask.</li>
+ *   <li>2-class: incorrect counted as no_mask on both sides (the truth, and the prediction, whose
+ *       unmasked probability is P(no_mask) + P(incorrect)) - what an alert cares about.</li>
+ * </ul>
+ * AP at an IoU threshold per class uses all-point interpolation (VOC 2010+); mAP averages the
+ * classes that have scored faces. Face detection is scored class-agnostically (ranked by the face
+ * score): recall, AP, recall per true class and per face size (box width, as {@code --min-size}).
  *
- * <p>Ignored ground truth (VOC difficult, unmapped names, faces narrower than the minimum size)
- * neither counts as missed nor turns a detection on it into a false positive. A detection narrower
- * than the minimum size that matches no scored face is ignored too.
+ * <p>Ignored ground truth (VOC difficult, names mapped to ignore, faces narrower than the minimum
+ * size) neither counts as missed nor turns a detection on it into a false positive. A detection
+ * narrower than the minimum size that matches no scored face is ignored too.
  */
 public final class DetectionEvaluator {
+    /** Face-width buckets of the size recall table (pixels, lower bound inclusive). */
+    public static final List<String> SIZE_BUCKETS = List.of("<32", "32-64", ">=64");
+
     /** A labelled face; {@code label == null} means not scored (ignored). */
     public record Truth(Box box, FaceLabel label) {
         public boolean ignored() {
@@ -26,11 +38,35 @@ public final class DetectionEvaluator {
         }
     }
 
-    /** A detected, classified face; AP ranks by {@code faceScore x classScore}. */
-    public record Prediction(Box box, double faceScore, FaceLabel label, double classScore) {
-        double confidence() {
-            return faceScore * classScore;
+    /**
+     * A detected, classified face.
+     *
+     * @param score         the reported confidence of {@code label}: P(face) x P(label | face), {@link FaceConfidence}
+     * @param probabilities the classifier's probabilities (given a face)
+     */
+    public record Prediction(Box box, double faceScore, FaceLabel label, double score, Map<FaceLabel, Double> probabilities) {
+        public Prediction {
+            probabilities = Map.copyOf(probabilities);
         }
+
+        /** A prediction whose classifier gave {@code label} probability {@code p} (the rest to the other class). */
+        public static Prediction of(Box box, double faceScore, FaceLabel label, double p) {
+            FaceLabel other = label == FaceLabel.MASK ? FaceLabel.NO_MASK : FaceLabel.MASK;
+            return new Prediction(box, faceScore, label, FaceConfidence.joint(faceScore, p), Map.of(label, p, other, 1 - p));
+        }
+
+        /** The 2-class view: no_mask + incorrect against mask. */
+        Ranked2 twoClass() {
+            double mask = probabilities.getOrDefault(FaceLabel.MASK, 0.0);
+            double unmasked = probabilities.getOrDefault(FaceLabel.NO_MASK, 0.0)
+                    + probabilities.getOrDefault(FaceLabel.INCORRECT, 0.0);
+            return mask >= unmasked
+                    ? new Ranked2(FaceLabel.MASK, FaceConfidence.joint(faceScore, mask))
+                    : new Ranked2(FaceLabel.NO_MASK, FaceConfidence.joint(faceScore, Math.min(1, unmasked)));
+        }
+    }
+
+    record Ranked2(FaceLabel label, double score) {
     }
 
     public record Image(List<Truth> truths, List<Prediction> predictions) {
@@ -41,36 +77,36 @@ public final class DetectionEvaluator {
                               double recall, double precision) {
     }
 
-    /** Everything measured. {@code faceRecallByTrueClass}: detector recall among faces of that true class. */
-    public record Result(Map<FaceLabel, ClassResult> classes, double map, int scoredFaces, int detectedFaces,
-                         double faceRecall, double faceAp, int faceFalsePositives,
-                         Map<FaceLabel, double[]> faceRecallByTrueClass, double classificationAccuracy,
-                         int[][] confusion, int ignoredTruths) {
+    /** Faces of a group and how many the detector found. */
+    public record Count(int faces, int found) {
+        public double recall() {
+            return faces == 0 ? Double.NaN : (double) found / faces;
+        }
+    }
 
-        public String format() {
-            StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "%-9s %6s %6s %6s %8s %8s %8s%n", "class", "faces", "TP", "FP",
-                    "AP@0.5", "recall", "precis."));
-            for (ClassResult c : classes.values()) {
-                sb.append(String.format(Locale.ROOT, "%-9s %6d %6d %6d %8.3f %8.3f %8.3f%n", c.label().wireName(),
-                        c.truths(), c.truePositives(), c.falsePositives(), c.ap(), c.recall(), c.precision()));
+    /**
+     * Everything measured.
+     *
+     * @param classes3          per-class AP etc. in the 3-class view (mask, no_mask, incorrect)
+     * @param classes2          per-class AP in the 2-class view (mask, no_mask incl. incorrect)
+     * @param recallByTrueClass detector recall among scored faces of each true class
+     * @param recallBySize      detector recall by face width over all labelled faces, {@code --min-size} not applied
+     * @param trueFaceScores    face scores of detections matched to scored faces, ascending
+     * @param confusion         rows true mask/no_mask/incorrect, columns predicted mask/no_mask/incorrect
+     */
+    public record Result(Map<FaceLabel, ClassResult> classes3, double map3, Map<FaceLabel, ClassResult> classes2,
+                         double map2, int scoredFaces, int detectedFaces, double faceRecall, double faceAp,
+                         int faceFalsePositives, Map<FaceLabel, Count> recallByTrueClass,
+                         Map<String, Count> recallBySize, double[] trueFaceScores, double accuracy3,
+                         double accuracy2, int[][] confusion, int ignoredTruths) {
+
+        /** The q-quantile (0..1) of the true faces' face scores (nearest rank), NaN when none. */
+        public double faceScoreQuantile(double q) {
+            if (trueFaceScores.length == 0) {
+                return Double.NaN;
             }
-            sb.append(String.format(Locale.ROOT, "mAP@0.5 %.3f%n", map));
-            sb.append(String.format(Locale.ROOT, "face detection: recall %.3f (%d of %d scored faces), AP %.3f, "
-                    + "%d false positives, %d ignored faces%n", faceRecall, detectedFaces, scoredFaces, faceAp,
-                    faceFalsePositives, ignoredTruths));
-            for (var e : faceRecallByTrueClass.entrySet()) {
-                sb.append(String.format(Locale.ROOT, "  recall on %-8s faces: %.3f (%d of %d)%n", e.getKey().wireName(),
-                        e.getValue()[0] == 0 ? 0 : e.getValue()[1] / e.getValue()[0], (int) e.getValue()[1],
-                        (int) e.getValue()[0]));
-            }
-            sb.append(String.format(Locale.ROOT, "classification accuracy on detected faces: %.3f%n", classificationAccuracy));
-            sb.append("confusion (rows true mask/no_mask, columns predicted mask/no_mask/incorrect):\n");
-            for (int r = 0; r < 2; r++) {
-                sb.append(String.format(Locale.ROOT, "  %-8s %5d %5d %5d%n", r == 0 ? "mask" : "no_mask",
-                        confusion[r][0], confusion[r][1], confusion[r][2]));
-            }
-            return sb.toString();
+            int i = (int) Math.ceil(q * trueFaceScores.length) - 1;
+            return trueFaceScores[Math.max(0, Math.min(trueFaceScores.length - 1, i))];
         }
     }
 
@@ -82,57 +118,111 @@ public final class DetectionEvaluator {
         this.minSize = minSize;
     }
 
-    /** Truth with faces narrower than the minimum size turned into ignored ones. */
-    private List<Truth> effective(List<Truth> truths) {
+    /** Truth with faces narrower than {@code min} turned into ignored ones. */
+    private static List<Truth> effective(List<Truth> truths, double min) {
         List<Truth> out = new ArrayList<>();
         for (Truth t : truths) {
-            out.add(t.box().width() < minSize ? new Truth(t.box(), null) : t);
+            out.add(t.box().width() < min ? new Truth(t.box(), null) : t);
         }
         return out;
     }
 
+    /** One view's candidate: a prediction with the label and confidence it is ranked by. */
+    private record Candidate(Prediction p, FaceLabel label, double confidence) {
+    }
+
     public Result evaluate(List<Image> images) {
-        List<List<Truth>> truths = images.stream().map(i -> effective(i.truths())).toList();
-        Map<FaceLabel, ClassResult> classes = new EnumMap<>(FaceLabel.class);
-        double apSum = 0;
-        int apCount = 0;
-        for (FaceLabel c : List.of(FaceLabel.MASK, FaceLabel.NO_MASK)) {
-            Match m = match(images, truths, c);
-            classes.put(c, new ClassResult(c, m.positives, m.tp, m.fp, m.ap, m.recall(), m.precision()));
-            if (m.positives > 0) {
-                apSum += m.ap;
-                apCount++;
-            }
-        }
-        Match faces = match(images, truths, null);
-        Map<FaceLabel, double[]> byClass = new EnumMap<>(FaceLabel.class);
-        int[][] confusion = new int[2][3];
-        int correct = 0, matched = 0;
+        List<List<Truth>> truths3 = images.stream().map(i -> effective(i.truths(), minSize)).toList();
+        List<List<Truth>> truths2 = truths3.stream().map(ts -> ts.stream()
+                .map(t -> t.label() == FaceLabel.INCORRECT ? new Truth(t.box(), FaceLabel.NO_MASK) : t).toList()).toList();
+        List<List<Candidate>> preds3 = images.stream().map(i -> i.predictions().stream()
+                .map(p -> new Candidate(p, p.label(), p.score())).toList()).toList();
+        List<List<Candidate>> preds2 = images.stream().map(i -> i.predictions().stream()
+                .map(p -> {
+                    Ranked2 r = p.twoClass();
+                    return new Candidate(p, r.label(), r.score());
+                }).toList()).toList();
+        List<List<Candidate>> faces = images.stream().map(i -> i.predictions().stream()
+                .map(p -> new Candidate(p, null, p.faceScore())).toList()).toList();
+
+        Map<FaceLabel, ClassResult> classes3 = new EnumMap<>(FaceLabel.class);
+        double map3 = perClass(truths3, preds3, List.of(FaceLabel.MASK, FaceLabel.NO_MASK, FaceLabel.INCORRECT), classes3);
+        Map<FaceLabel, ClassResult> classes2 = new EnumMap<>(FaceLabel.class);
+        double map2 = perClass(truths2, preds2, List.of(FaceLabel.MASK, FaceLabel.NO_MASK), classes2);
+
+        Match det = match(truths3, faces, null, minSize);
+        Map<FaceLabel, int[]> byClass = new EnumMap<>(FaceLabel.class);
+        int[][] confusion = new int[3][3];
+        int correct3 = 0, correct2 = 0, matched = 0;
+        List<Double> scores = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            List<Truth> ts = truths.get(i);
+            List<Truth> ts = truths3.get(i);
             for (int t = 0; t < ts.size(); t++) {
                 Truth truth = ts.get(t);
                 if (truth.ignored()) {
                     continue;
                 }
-                double[] counts = byClass.computeIfAbsent(truth.label(), k -> new double[2]);
+                int[] counts = byClass.computeIfAbsent(truth.label(), k -> new int[2]);
                 counts[0]++;
-                Prediction p = faces.matchedBy.get(i)[t];
+                Prediction p = det.matchedBy.get(i)[t];
                 if (p != null) {
                     counts[1]++;
                     matched++;
-                    if (p.label() == truth.label()) {
-                        correct++;
-                    }
-                    if (truth.label() != FaceLabel.INCORRECT) {
-                        confusion[truth.label() == FaceLabel.MASK ? 0 : 1][p.label().ordinal()]++;
-                    }
+                    scores.add(p.faceScore());
+                    correct3 += p.label() == truth.label() ? 1 : 0;
+                    boolean trueUnmasked = truth.label() != FaceLabel.MASK;
+                    correct2 += (p.twoClass().label() != FaceLabel.MASK) == trueUnmasked ? 1 : 0;
+                    confusion[truth.label().ordinal()][p.label().ordinal()]++;
                 }
             }
         }
-        int ignored = (int) truths.stream().flatMap(List::stream).filter(Truth::ignored).count();
-        return new Result(classes, apCount == 0 ? 0 : apSum / apCount, faces.positives, faces.tp, faces.recall(),
-                faces.ap, faces.fp, byClass, matched == 0 ? 0 : (double) correct / matched, confusion, ignored);
+        Map<FaceLabel, Count> recallByTrueClass = new EnumMap<>(FaceLabel.class);
+        byClass.forEach((k, v) -> recallByTrueClass.put(k, new Count(v[0], v[1])));
+
+        // Size buckets over every labelled face, small ones included, so --min-size 32 still shows what is lost below it.
+        List<List<Truth>> all = images.stream().map(Image::truths).toList();
+        Match allSizes = match(all, faces, null, 0);
+        int[][] bucket = new int[SIZE_BUCKETS.size()][2];
+        for (int i = 0; i < all.size(); i++) {
+            for (int t = 0; t < all.get(i).size(); t++) {
+                Truth truth = all.get(i).get(t);
+                if (truth.ignored()) {
+                    continue;
+                }
+                int b = sizeBucket(truth.box().width());
+                bucket[b][0]++;
+                bucket[b][1] += allSizes.matchedBy.get(i)[t] != null ? 1 : 0;
+            }
+        }
+        Map<String, Count> bySize = new LinkedHashMap<>();
+        for (int b = 0; b < SIZE_BUCKETS.size(); b++) {
+            bySize.put(SIZE_BUCKETS.get(b), new Count(bucket[b][0], bucket[b][1]));
+        }
+        double[] sorted = scores.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int ignored = (int) truths3.stream().flatMap(List::stream).filter(Truth::ignored).count();
+        return new Result(classes3, map3, classes2, map2, det.positives, det.tp, det.recall(), det.ap, det.fp,
+                recallByTrueClass, bySize, sorted, matched == 0 ? 0 : (double) correct3 / matched,
+                matched == 0 ? 0 : (double) correct2 / matched, confusion, ignored);
+    }
+
+    /** Index into {@link #SIZE_BUCKETS} of a face {@code width} pixels wide. */
+    public static int sizeBucket(double width) {
+        return width < 32 ? 0 : width < 64 ? 1 : 2;
+    }
+
+    private double perClass(List<List<Truth>> truths, List<List<Candidate>> preds, List<FaceLabel> labels,
+                            Map<FaceLabel, ClassResult> out) {
+        double apSum = 0;
+        int apCount = 0;
+        for (FaceLabel c : labels) {
+            Match m = match(truths, preds, c, minSize);
+            out.put(c, new ClassResult(c, m.positives, m.tp, m.fp, m.ap, m.recall(), m.precision()));
+            if (m.positives > 0) {
+                apSum += m.ap;
+                apCount++;
+            }
+        }
+        return apCount == 0 ? 0 : apSum / apCount;
     }
 
     private static final class Match {
@@ -151,33 +241,32 @@ public final class DetectionEvaluator {
         }
     }
 
-    private record Ranked(int image, Prediction p) {
+    private record Ranked(int image, Candidate c) {
     }
 
     /** VOC matching for one class ({@code cls == null}: every face, labels ignored). */
-    private Match match(List<Image> images, List<List<Truth>> truths, FaceLabel cls) {
+    private Match match(List<List<Truth>> truths, List<List<Candidate>> preds, FaceLabel cls, double min) {
         Match m = new Match();
         List<Ranked> ranked = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
+        for (int i = 0; i < truths.size(); i++) {
             m.matchedBy.add(new Prediction[truths.get(i).size()]);
             for (Truth t : truths.get(i)) {
                 if (!t.ignored() && (cls == null || t.label() == cls)) {
                     m.positives++;
                 }
             }
-            for (Prediction p : images.get(i).predictions()) {
-                if (cls == null || p.label() == cls) {
-                    ranked.add(new Ranked(i, p));
+            for (Candidate c : preds.get(i)) {
+                if (cls == null || c.label() == cls) {
+                    ranked.add(new Ranked(i, c));
                 }
             }
         }
-        Comparator<Ranked> byConfidence = Comparator.comparingDouble(
-                r -> cls == null ? r.p().faceScore() : r.p().confidence());
-        ranked.sort(byConfidence.reversed());
-        List<boolean[]> isTp = new ArrayList<>();
+        ranked.sort(Comparator.comparingDouble((Ranked r) -> r.c().confidence()).reversed());
+        List<Boolean> isTp = new ArrayList<>();
         for (Ranked r : ranked) {
             List<Truth> ts = truths.get(r.image());
             Prediction[] used = m.matchedBy.get(r.image());
+            Box box = r.c().p().box();
             int best = -1;
             double bestIou = -1;
             for (int t = 0; t < ts.size(); t++) {
@@ -186,7 +275,7 @@ public final class DetectionEvaluator {
                 if (cls != null && !truth.ignored() && truth.label() != cls) {
                     continue;
                 }
-                double iou = truth.box().iou(r.p().box());
+                double iou = truth.box().iou(box);
                 if (iou > bestIou) {
                     bestIou = iou;
                     best = t;
@@ -197,25 +286,28 @@ public final class DetectionEvaluator {
                     continue;
                 }
                 if (used[best] == null) {
-                    used[best] = r.p();
+                    used[best] = r.c().p();
                     m.tp++;
-                    isTp.add(new boolean[] {true});
+                    isTp.add(true);
                 } else {
                     m.fp++;
-                    isTp.add(new boolean[] {false});
+                    isTp.add(false);
                 }
-            } else if (r.p().box().width() < minSize) {
+            } else if (box.width() < min) {
                 continue;
             } else {
                 m.fp++;
-                isTp.add(new boolean[] {false});
+                isTp.add(false);
             }
         }
-        m.ap = averagePrecision(isTp.stream().map(b -> b[0]).toList(), m.positives);
+        m.ap = averagePrecision(isTp, m.positives);
         return m;
     }
 
-    /** All-point interpolated AP (VOC 2010+) of detections ranked by confidence. */
+    /**
+     * All-point interpolated AP (VOC 2010+) of detections ranked by confidence: the area under the
+     * precision envelope (at each recall, the best precision at that or any higher recall).
+     */
     public static double averagePrecision(List<Boolean> rankedIsTp, int positives) {
         if (positives == 0) {
             return 0;
@@ -233,8 +325,6 @@ public final class DetectionEvaluator {
         }
         rec[n + 1] = 1.0;
         prec[n + 1] = 0.0;
-        rec[0] = 0;
-        prec[0] = 0;
         for (int i = n; i >= 0; i--) {
             prec[i] = Math.max(prec[i], prec[i + 1]);
         }

@@ -21,7 +21,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * by wire name (and optionally class activation maps) out, all crops of a batch in one call.
  */
 public final class MaskLabeller implements AutoCloseable {
-    /** One face's verdict; {@code cam} is null unless requested. */
+    /**
+     * One face's verdict; {@code score} is the classifier's probability of {@code label} (given a
+     * face; see {@link FaceConfidence} for the reported score). {@code cam} is null unless requested.
+     */
     public record Verdict(FaceLabel label, double score, Map<String, Double> probabilities,
                           float[] cam, int camWidth, int camHeight) {
     }
@@ -31,16 +34,7 @@ public final class MaskLabeller implements AutoCloseable {
 
     public MaskLabeller(MaskClassifier classifier) {
         this.classifier = classifier;
-        List<FaceLabel> ls = new ArrayList<>();
-        for (String c : classifier.classes()) {
-            try {
-                ls.add(FaceLabel.fromWire(c));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("detector.models-dir: the classifier's class '" + c
-                        + "' is not a MaskWatch label (" + e.getMessage() + ")");
-            }
-        }
-        this.labels = List.copyOf(ls);
+        this.labels = ClassifierLabels.of(classifier.classes());
     }
 
     /**
@@ -83,6 +77,7 @@ public final class MaskLabeller implements AutoCloseable {
         return classifier.modelId();
     }
 
+    /** The classifier's labels in output order (2 or 3 of mask, no_mask, incorrect). */
     public List<FaceLabel> labels() {
         return labels;
     }

@@ -10,6 +10,7 @@ import io.maskwatch.detector.face.FaceDetector;
 import io.maskwatch.detector.frame.FrameDecodingException;
 import io.maskwatch.detector.frame.Jpeg;
 import io.maskwatch.detector.heatmap.HeatmapRenderer;
+import io.maskwatch.detector.mask.FaceConfidence;
 import io.maskwatch.detector.mask.FaceCropper;
 import io.maskwatch.detector.mask.MaskLabeller;
 import io.maskwatch.detector.mask.MaskLabeller.Verdict;
@@ -46,7 +47,7 @@ public final class FramePipeline implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param labeller owned: closed with the pipeline
+     * @param labeller owned: closed with the pipeline; null for a detection-only pipeline
      */
     public FramePipeline(DetectorConfig config, List<FaceDetector> detectors, MaskLabeller labeller,
                          StageListener listener) {
@@ -82,6 +83,24 @@ public final class FramePipeline implements AutoCloseable {
         return new FramePipeline(config, ds, labeller, listener);
     }
 
+    /**
+     * A pipeline without a classifier: {@link #detectFaces} and {@link #crop} only, exactly as the
+     * full pipeline detects and crops (cutting training crops the way faces are served).
+     */
+    public static FramePipeline forDetection(DetectorConfig config, Map<String, String> env) {
+        FaceBackends.check(config, env);
+        List<FaceDetector> ds = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.threads(); i++) {
+                ds.add(FaceBackends.create(config, env));
+            }
+        } catch (RuntimeException e) {
+            ds.forEach(FaceDetector::close);
+            throw e;
+        }
+        return new FramePipeline(config, ds, null, null);
+    }
+
     /** A pipeline that only classifies whole images ({@link #classifyCrops}); it has no face detector. */
     public static FramePipeline forCrops(DetectorConfig config, MaskLabeller labeller) {
         return new FramePipeline(config, List.of(), labeller, null);
@@ -92,7 +111,26 @@ public final class FramePipeline implements AutoCloseable {
     }
 
     public String modelId() {
-        return labeller.modelId();
+        return labeller == null ? "none" : labeller.modelId();
+    }
+
+    /** The classifier's labels in output order (empty without a classifier). */
+    public List<io.maskwatch.common.contract.FaceLabel> classifierLabels() {
+        return labeller == null ? List.of() : labeller.labels();
+    }
+
+    /** Decoded BGR frames in (left open), the detected faces of each: the detect step alone. */
+    public List<List<DetectedFace>> detectFaces(List<Mat> frames) {
+        List<Callable<List<DetectedFace>>> tasks = new ArrayList<>(frames.size());
+        for (Mat m : frames) {
+            tasks.add(() -> detect(m, false).faces());
+        }
+        return runAll(tasks);
+    }
+
+    /** The classifier's crop of a face box (the same crop {@code process} classifies); a new mat. */
+    public Mat crop(Mat frame, io.maskwatch.common.contract.Box box) {
+        return cropper.crop(frame, box);
     }
 
     /** Encoded frames (JPEG) in, one result per frame; undecodable frames get an error result. */
@@ -165,6 +203,9 @@ public final class FramePipeline implements AutoCloseable {
             }
             List<Verdict> verdicts = List.of();
             if (!crops.isEmpty()) {
+                if (labeller == null) {
+                    throw new IllegalStateException("this pipeline has no classifier (detection only)");
+                }
                 long t0 = System.nanoTime();
                 verdicts = labeller.classify(crops, heatmapPolicy != HeatmapPolicy.NONE);
                 listener.record(Stage.CLASSIFY, System.nanoTime() - t0, crops.size());
@@ -225,7 +266,8 @@ public final class FramePipeline implements AutoCloseable {
                 }
             }
         }
-        return new Face(f.box(), f.score(), v.label(), v.score(), v.probabilities(), cropJpeg, heatJpeg);
+        return new Face(f.box(), f.score(), v.label(), FaceConfidence.joint(f.score(), v.score()), v.probabilities(),
+                cropJpeg, heatJpeg);
     }
 
     private <T> List<T> runAll(List<Callable<T>> tasks) {
@@ -265,6 +307,8 @@ public final class FramePipeline implements AutoCloseable {
             pool.shutdownNow();
         }
         detectors.forEach(FaceDetector::close);
-        labeller.close();
+        if (labeller != null) {
+            labeller.close();
+        }
     }
 }

@@ -68,7 +68,11 @@ class AnalyzeCommandTest {
         Box box = new Box(b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble());
         assertTrue(box.iou(new Box(504, 80, 776, 454)) > 0.6, "box in original pixels: " + box);
         assertEquals("no_mask", face.get("label").asText());
-        assertEquals(face.get("probabilities").get("no_mask").asDouble(), face.get("score").asDouble(), 1e-9);
+        // score = face_score x P(no_mask): the joint confidence (both printed rounded to 4 decimals)
+        assertEquals(face.get("face_score").asDouble() * face.get("probabilities").get("no_mask").asDouble(),
+                face.get("score").asDouble(), 2e-4);
+        assertTrue(face.get("score").asDouble() < face.get("probabilities").get("no_mask").asDouble() - 1e-3,
+                "a detected face's score is below the class probability: " + face);
         assertEquals(1.0, face.get("probabilities").get("mask").asDouble()
                 + face.get("probabilities").get("no_mask").asDouble(), 1e-3);
         assertTrue(Files.size(heat.resolve(face.get("heatmap").asText())) > 500, "heat map written");
@@ -119,6 +123,9 @@ class AnalyzeCommandTest {
             assertEquals(0, box.get(0).asDouble());
             assertEquals(l.get("width").asDouble(), box.get(2).asDouble());
             assertEquals(l.get("height").asDouble(), box.get(3).asDouble());
+            assertEquals(1.0, f.get("face_score").asDouble());
+            assertEquals(f.get("probabilities").get(f.get("label").asText()).asDouble(), f.get("score").asDouble(), 1e-9,
+                    "crops are faces by definition: score is the class probability");
             if (l.get("source").asText().startsWith(f.get("label").asText() + "-")) {
                 correct++;
             }

@@ -60,7 +60,9 @@ class FramePipelineTest {
             for (FrameResult r : rs.subList(0, 6)) {
                 Face f = r.faces().get(0);
                 assertEquals(1.0, f.probabilities().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-4);
-                assertEquals(f.probability(f.label()), f.score(), 1e-6);
+                // Face.score is the joint confidence P(face) x P(label | face); probabilities stay the classifier's.
+                assertEquals(f.faceScore() * f.probability(f.label()), f.score(), 1e-6);
+                assertTrue(f.faceScore() > 0.3 && f.faceScore() < 1, "face score " + f.faceScore());
                 assertNotNull(f.cropJpeg(), "crops are on by default");
                 try (Mat crop = Jpeg.decode(f.cropJpeg())) {
                     assertTrue(crop.cols() <= c.cropMaxSize() && crop.cols() == crop.rows());
