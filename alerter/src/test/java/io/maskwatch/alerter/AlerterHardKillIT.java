@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.ComplianceWindow;
 import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.kafka.ClientConfigs;
 import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
@@ -35,14 +36,15 @@ import org.junit.jupiter.api.Test;
 /**
  * Exactly-once under a crash: the alerter runs in a child JVM and is SIGKILLed (no commit, no close)
  * while detections are being processed, then started again on the same state directory. Read with
- * read_committed, every expected alert is on the alerts topic exactly once. Under at_least_once the
- * records processed since the last commit are processed again after the restart, and their alerts
- * appear twice.
+ * read_committed, every expected alert is on the alerts topic exactly once and the facility
+ * compliance counts are exact. Under at_least_once the records processed since the last commit are
+ * processed again after the restart: the facility aggregator (behind a repartition topic) adds the
+ * replayed deltas to counts that already hold them.
  */
 class AlerterHardKillIT {
     private static final long STEP = 250;
     /** Long enough that a kill lands inside an open transaction; the IT's latency does not matter. */
-    private static final long COMMIT_MS = 1_000;
+    private static final long COMMIT_MS = 3_000;
     private static final String APP_ID = "alerter-kill-it";
 
     private EmbeddedKafkaBroker broker;
@@ -137,21 +139,30 @@ class AlerterHardKillIT {
 
         // What the topology makes of these detections when nothing crashes.
         TreeSet<String> expected = new TreeSet<>();
+        Map<Long, List<Long>> expectedFacility = new TreeMap<>();
         try (TopologyHarness h = new TopologyHarness(TopologyHarness.config())) {
             h.send(all);
             h.alertLog.forEach(a -> expected.add(a.alertId()));
+            expectedFacility.putAll(facility(h.complianceLog));
         }
         assertEquals(12, expected.size(), "3 unmasked people on each of 4 cameras: " + expected);
+        assertEquals(24L, expectedFacility.values().stream().mapToLong(c -> c.get(0)).sum(), "24 people: " + expectedFacility);
+
+        List<ComplianceWindow> windows = Collections.synchronizedList(new ArrayList<>());
 
         List<Alert> seen = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean reading = new AtomicBoolean(true);
         Thread reader = new Thread(() -> {
             // ClientConfigs.consumer reads with isolation.level=read_committed: aborted transactions stay hidden.
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(ClientConfigs.consumer(kafka, "kill-it-alerts", "kill-it-alerts"))) {
-                c.subscribe(List.of(kafka.topics().alerts()));
+                c.subscribe(List.of(kafka.topics().alerts(), kafka.topics().compliance()));
                 while (reading.get()) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                        seen.add(EventSerdes.alerts().deserialize(r.topic(), r.value()));
+                        if (r.topic().equals(kafka.topics().alerts())) {
+                            seen.add(EventSerdes.alerts().deserialize(r.topic(), r.value()));
+                        } else {
+                            windows.add(EventSerdes.compliance().deserialize(r.topic(), r.value()));
+                        }
                     }
                 }
             }
@@ -167,7 +178,7 @@ class AlerterHardKillIT {
                     for (DetectionEvent e : all) {
                         producer.send(new ProducerRecord<>(topic, null, e.captureTimestampMs(), e.cameraId(),
                                 EventSerdes.detections().serialize(topic, e)));
-                        Thread.sleep(25); // a steady stream, so the kill lands while records are in flight
+                        Thread.sleep(40); // a steady stream, so the kill lands while records are in flight
                     }
                     producer.flush();
                 } catch (InterruptedException e) {
@@ -178,8 +189,10 @@ class AlerterHardKillIT {
             }, "kill-it-feeder");
             feeder.start();
 
-            // Kill only after the first instance has committed output, so there is something to repeat.
-            await("the first instance's first alerts", 60_000, () -> seen.size() >= 3);
+            // Kill once the first instance has committed output, half a commit interval later, so that
+            // processed but uncommitted records exist (the facility counts of the last people).
+            await("the first instance's first alerts", 60_000, () -> seen.size() >= 6);
+            Thread.sleep(COMMIT_MS / 2);
             assertTrue(feeding.get(), "the feed outlasts the kill (make the stream longer)");
             first.destroyForcibly(); // SIGKILL: no commit, no abort, no close
             assertTrue(first.waitFor(10, TimeUnit.SECONDS), "first child killed");
@@ -188,9 +201,14 @@ class AlerterHardKillIT {
             child("second");
             feeder.join(120_000);
             await("every expected alert after the restart", 75_000, () -> ids(seen).keySet().containsAll(expected));
-            // Duplicates from a replay are written within a commit interval of the originals; the second
-            // instance has processed everything by now, so wait for its last transaction to be visible.
-            Thread.sleep(3 * COMMIT_MS);
+            await("every person counted in the facility windows", 30_000, () -> {
+                synchronized (windows) {
+                    return facility(windows).values().stream().mapToLong(c -> c.get(0)).sum() >= 24;
+                }
+            });
+            // The second instance has processed everything by now; a replayed record's output would be
+            // in its next transaction, so wait two commit intervals for anything more to appear.
+            Thread.sleep(2 * COMMIT_MS);
 
             Map<String, Integer> counts = ids(seen);
             Map<String, Integer> twice = new TreeMap<>();
@@ -201,11 +219,26 @@ class AlerterHardKillIT {
             });
             assertEquals(Map.of(), twice, "alerts written more than once (killed after " + atKill + " alerts)");
             assertEquals(expected, new TreeSet<>(counts.keySet()), "no alert lost, none invented");
+            synchronized (windows) {
+                assertEquals(expectedFacility, facility(windows),
+                        "facility window -> [persons, masked, unmasked]: each person counted once (killed after " + atKill + " alerts)");
+            }
             assertTrue(atKill < expected.size(), "the kill happened mid-stream (" + atKill + " alerts before it)");
         } finally {
             reading.set(false);
             reader.join(10_000);
         }
+    }
+
+    /** Latest facility record per window start, as [persons, masked, unmasked]. */
+    private static Map<Long, List<Long>> facility(List<ComplianceWindow> log) {
+        Map<Long, List<Long>> out = new TreeMap<>();
+        for (ComplianceWindow w : log) {
+            if (w.cameraId().equals(ComplianceWindow.FACILITY)) {
+                out.put(w.windowStartMs(), List.of(w.persons(), w.masked(), w.unmasked()));
+            }
+        }
+        return out;
     }
 
     private static Map<String, Integer> ids(List<Alert> alerts) {
