@@ -184,6 +184,8 @@ class AlerterServiceIT {
     /** Reads a topic (read_committed) in the background. */
     private final class TopicReader<T> implements AutoCloseable {
         final List<T> values = Collections.synchronizedList(new ArrayList<>());
+        /** Sum of the consumer's positions over its partitions, after the last poll. */
+        volatile long position;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
 
@@ -195,6 +197,7 @@ class AlerterServiceIT {
                         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                             values.add(decode.apply(r.value()));
                         }
+                        position = c.assignment().stream().mapToLong(c::position).sum();
                     }
                 }
             }, "it-reader-" + topic);
@@ -276,15 +279,18 @@ class AlerterServiceIT {
                         () -> reg.get("maskwatch.alerter.decode.errors").tags("topic", topic).counter().count() == 1.0);
             } finally {
                 // Detections keep coming while the alerter goes down and comes back.
+                java.util.concurrent.CountDownLatch feeding = new java.util.concurrent.CountDownLatch(1);
                 Thread feeder = new Thread(() -> {
                     try {
-                        produce(producer, topic, rest, 30);
+                        produce(producer, topic, rest.subList(0, 10), 30);
+                        feeding.countDown();
+                        produce(producer, topic, rest.subList(10, rest.size()), 30);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 }, "it-feeder");
                 feeder.start();
-                Thread.sleep(300);
+                assertTrue(feeding.await(60, java.util.concurrent.TimeUnit.SECONDS), "the feeder is sending");
                 alerter.close();
                 alertsAtClose = alerts.snapshot().size();
                 alerter = startAlerter(cfg);
@@ -299,7 +305,10 @@ class AlerterServiceIT {
                             == ps.stream().filter(p -> p.type() == PersonEvent.Type.ENDED).map(PersonEvent::trackId).distinct().count()
                             && ps.stream().anyMatch(p -> p.type() == PersonEvent.Type.ENDED);
                 });
-                Thread.sleep(2_000); // anything duplicated would have arrived by now
+                // Anything duplicated has arrived once the alerter has committed every detection (its
+                // outputs commit in the same transaction) and the reader has read up to the alerts'
+                // last stable offset. Events, not a fixed sleep.
+                awaitAllRead(topic, alerts);
 
                 List<String> ids = alerts.snapshot().stream().map(Alert::alertId).toList();
                 assertEquals(ids.size(), new HashSet<>(ids).size(), "no alert twice: " + ids);
@@ -377,6 +386,35 @@ class AlerterServiceIT {
                 }
             }
         }
+    }
+
+    private void awaitAllRead(String input, TopicReader<?> reader) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientConfig())) {
+            await("the alerter committed every detection and the reader caught up", 60_000, () -> {
+                try {
+                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                            admin.listConsumerGroupOffsets("alerter-it").partitionsToOffsetAndMetadata().get();
+                    long inputEnd = endOffsets(admin, input, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED);
+                    long inputCommitted = committed.entrySet().stream().filter(e -> e.getKey().topic().equals(input))
+                            .mapToLong(e -> e.getValue().offset()).sum();
+                    long stable = endOffsets(admin, kafka.topics().alerts(), org.apache.kafka.common.IsolationLevel.READ_COMMITTED);
+                    return inputCommitted >= inputEnd && reader.position >= stable;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static long endOffsets(org.apache.kafka.clients.admin.Admin admin, String topic,
+                                   org.apache.kafka.common.IsolationLevel isolation) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> spec = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            spec.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        return admin.listOffsets(spec, new org.apache.kafka.clients.admin.ListOffsetsOptions(isolation)).all().get()
+                .values().stream().mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     private Set<String> notifiedAlerts() {

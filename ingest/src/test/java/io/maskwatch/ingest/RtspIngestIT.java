@@ -62,16 +62,15 @@ class RtspIngestIT {
                 assertTrue(collector.await("dock-udp", 3, Duration.ofSeconds(60)), "no frames over RTSP/UDP: "
                         + service.cameraStatuses());
 
-                // Rate: count frames captured in an 8 s window once both streams run.
-                long windowStart = System.currentTimeMillis() + 500;
-                long windowEnd = windowStart + 8000;
-                Thread.sleep(windowEnd - System.currentTimeMillis() + 1500);
-                long tcpInWindow = countCaptured(collector.records("dock-tcp"), windowStart, windowEnd);
-                long udpInWindow = countCaptured(collector.records("dock-udp"), windowStart, windowEnd);
-                assertTrue(tcpInWindow >= 12 && tcpInWindow <= 18, "2 fps over 8 s should give ~16 frames, got "
-                        + tcpInWindow);
-                assertTrue(udpInWindow >= 24 && udpInWindow <= 36, "4 fps over 8 s should give ~32 frames, got "
-                        + udpInWindow);
+                // Rate, load-independent: wait (generous deadline) for 16 and 32 frames, then check the
+                // sampler never sends faster than configured over the span they were captured in. A slow
+                // machine can only deliver fewer frames; rates under load are measured in benchmarks.
+                assertTrue(collector.await("dock-tcp", 16, Duration.ofSeconds(90)), "RTSP/TCP frames: "
+                        + service.cameraStatuses());
+                assertTrue(collector.await("dock-udp", 32, Duration.ofSeconds(90)), "RTSP/UDP frames: "
+                        + service.cameraStatuses());
+                assertAtMostRate(collector.records("dock-tcp"), 2);
+                assertAtMostRate(collector.records("dock-udp"), 4);
 
                 for (String camera : List.of("dock-tcp", "dock-udp")) {
                     checkRecords(collector.records(camera), camera, startMs, maxWidth);
@@ -94,7 +93,10 @@ class RtspIngestIT {
                 awaitTrue(() -> gauge(scrapeQuietly(base), "maskwatch_ingest_camera_up", "dock-tcp") == 0.0
                         && gauge(scrapeQuietly(base), "maskwatch_ingest_camera_up", "dock-udp") == 0.0,
                         Duration.ofSeconds(30), "cameras should be marked down after the server died");
-                Thread.sleep(1500); // a few failed reconnects against a closed port
+                // A few failed reconnects against a closed port before it comes back.
+                long reconnects = service.cameraStatuses().get(0).reconnects();
+                awaitTrue(() -> service.cameraStatuses().get(0).reconnects() >= reconnects + 2, Duration.ofSeconds(60),
+                        "reconnect attempts against the closed port: " + service.cameraStatuses());
                 rtsp.restart();
                 // ... and comes back: the workers reconnect on their own.
                 awaitTrue(() -> {
@@ -182,6 +184,14 @@ class RtspIngestIT {
         } catch (Exception e) {
             return "";
         }
+    }
+
+    /** Frames per second over the capture span never exceed {@code fps} (one frame of slack at each end). */
+    static void assertAtMostRate(List<ConsumerRecord<String, byte[]>> records, double fps) {
+        List<Long> ts = records.stream().map(r -> FrameMetadata.readFrom(r.topic(), r.headers()).captureTimestampMs())
+                .sorted().toList();
+        double spanS = (ts.get(ts.size() - 1) - ts.get(0)) / 1000.0;
+        assertTrue(ts.size() <= fps * spanS + 2, ts.size() + " frames in " + spanS + " s is faster than " + fps + " fps");
     }
 
     static int http(String url) throws Exception {

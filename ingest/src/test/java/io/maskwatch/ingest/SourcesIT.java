@@ -50,19 +50,23 @@ class SourcesIT {
                 service.start();
                 assertTrue(collector.await("file-loop", 2, Duration.ofSeconds(60)), "file camera: "
                         + service.cameraStatuses());
+                // Counts, not rates (a loaded machine is slower, never faster): wait for three loops.
                 long t0 = System.currentTimeMillis();
                 long grabbed0 = service.cameraStatuses().get(0).grabbed();
-                Thread.sleep(6000);
+                assertTrue(collector.await("file-loop", 30, Duration.ofSeconds(90)), "three loops of the file: "
+                        + service.cameraStatuses());
+                assertTrue(collector.await("mjpeg", 10, Duration.ofSeconds(60)), "MJPEG frames: " + service.cameraStatuses());
+                RtspIngestIT.awaitTrue(() -> service.cameraStatuses().get(1).state().equals("finished"),
+                        Duration.ofSeconds(60), "the file without loop ends: " + service.cameraStatuses());
                 long t1 = System.currentTimeMillis();
                 Map<String, CameraWorker.Status> status = service.cameraStatuses().stream()
                         .collect(Collectors.toMap(CameraWorker.Status::id, Function.identity()));
 
-                // native rate: 6 s of a 25 fps clip sampled at 5 fps is ~30 frames, not hundreds
-                long looped = RtspIngestIT.countCaptured(collector.records("file-loop"), t0, t1);
-                assertTrue(looped >= 24 && looped <= 36, "file at 5 fps over 6 s, got " + looped);
+                // Paced at the clip's 25 fps, sampled at 5 fps: never faster than that, whatever the load
+                // (unpaced, 30 frames would take a fraction of a second).
+                RtspIngestIT.assertAtMostRate(collector.records("file-loop"), 5);
                 double grabbedPerSecond = (status.get("file-loop").grabbed() - grabbed0) / ((t1 - t0) / 1000.0);
-                assertTrue(grabbedPerSecond > 18 && grabbedPerSecond < 32, "decoding paced at the clip's 25 fps, got "
-                        + grabbedPerSecond);
+                assertTrue(grabbedPerSecond < 32, "decoding paced at the clip's 25 fps, got " + grabbedPerSecond);
                 // loop: a 2 s clip kept delivering for 6 s with one unbroken sequence
                 List<FrameMetadata> loopFrames = metadata(collector.records("file-loop"));
                 for (int i = 0; i < loopFrames.size(); i++) {
@@ -71,18 +75,18 @@ class SourcesIT {
                 assertEquals("streaming", status.get("file-loop").state());
                 assertEquals(0, status.get("file-loop").reconnects(), "looping is not a reconnect");
 
-                // without loop the file ends: ~10 frames (2 s at 5 fps), then the camera is finished
+                // without loop the file ends: sampled on the file's own timeline, 2 s at 5 fps is exactly
+                // 10 frames whatever the load, then the camera is finished
                 assertEquals("finished", status.get("file-once").state());
                 int once = collector.records("file-once").size();
-                assertTrue(once >= 8 && once <= 12, "2 s at 5 fps, got " + once + "; dropped "
+                assertEquals(10, once, "2 s at 5 fps; dropped "
                         + registry.get("maskwatch.ingest.frames.dropped").tag("camera", "file-once").counters().stream()
                         .map(c -> c.getId().getTag("reason") + "=" + c.count()).toList());
                 assertEquals(0.0, registry.get("maskwatch.ingest.camera.up").tag("camera", "file-once").gauge()
                         .value());
 
                 // MJPEG over HTTP, 10 fps sampled to 5 fps, scaled to max-width 160
-                long mj = RtspIngestIT.countCaptured(collector.records("mjpeg"), t0, t1);
-                assertTrue(mj >= 24 && mj <= 36, "MJPEG at 5 fps over 6 s, got " + mj);
+                RtspIngestIT.assertAtMostRate(collector.records("mjpeg"), 5);
                 for (ConsumerRecord<String, byte[]> r : collector.records("mjpeg")) {
                     FrameMetadata md = FrameMetadata.readFrom(r.topic(), r.headers());
                     BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.value()));

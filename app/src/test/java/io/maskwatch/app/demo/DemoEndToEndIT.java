@@ -60,41 +60,83 @@ public class DemoEndToEndIT {
         }
     }
 
+    /** Tracks and alerts, for the failure messages: what the pipeline actually saw. */
+    static String describe(Outcome o) {
+        StringBuilder b = new StringBuilder(o.summary().toJson());
+        o.persons().stream().filter(p -> p.type() == PersonEvent.Type.ENDED || p.type() == PersonEvent.Type.CONFIRMED)
+                .forEach(p -> b.append(String.format(java.util.Locale.ROOT, "%n  %s %s %s %.1f-%.1f s, %d faces",
+                        p.trackId(), p.type(), p.status(), (p.startedTimestampMs() - o.clipStartMs()) / 1000.0,
+                        (p.lastSeenTimestampMs() - o.clipStartMs()) / 1000.0, p.frameCount())));
+        o.alerts().forEach(a -> b.append(String.format(java.util.Locale.ROOT, "%n  alert %s track %s at %.1f s",
+                a.alertId(), a.trackId(), (a.timestampMs() - o.clipStartMs()) / 1000.0)));
+        return b.toString();
+    }
+
+    static long tracks(Outcome o) {
+        return o.persons().stream().map(PersonEvent::trackId).distinct().count();
+    }
+
     @Test
     void unmaskedManRaisesAnAlertWithSnapshotAndHeatMap() throws Exception {
         Outcome o = run(video("one-man-no-mask.mp4"), 2);
-        assertTrue(o.summary().frames() >= 12, "frames: " + o.summary());
-        assertTrue(o.summary().faces() >= 8, "faces: " + o.summary());
-        assertTrue(o.alerts().size() >= 1, "expected an unmasked-person alert: " + o.summary());
+        String seen = describe(o);
+        System.out.println(seen);
+        // 8.2 s at 2 fps; the man's face fills the frame in every one of them.
+        assertEquals(o.summary().frames(), o.summary().faces(), "one face in every frame: " + seen);
+        assertTrue(o.summary().frames() >= 16 && o.summary().frames() <= 17, "8.2 s sampled at 2 fps: " + seen);
+        assertEquals(1, tracks(o), "one man, one track: " + seen);
+        assertEquals(1, o.summary().persons(), seen);
+        assertEquals(1, o.summary().unmasked(), seen);
+        assertEquals(0, o.summary().masked(), seen);
+        assertEquals(1, o.alerts().size(), "one unmasked man, one alert (the cooldown is 5 minutes): " + seen);
         Alert a = o.alerts().get(0);
         assertNotNull(a.faceJpeg(), "alert without face snapshot");
         assertNotNull(a.heatmapJpeg(), "alert without heat map");
         assertNotNull(ImageIO.read(new ByteArrayInputStream(a.faceJpeg())), "face snapshot is not an image");
         assertNotNull(ImageIO.read(new ByteArrayInputStream(a.heatmapJpeg())), "heat map is not an image");
-        assertNotNull(o.summary().compliance());
-        assertTrue(o.summary().compliance() < 0.5, "compliance should be well below 1: " + o.summary());
+        assertEquals(0.0, o.summary().compliance(), "nobody masked: " + seen);
     }
 
     @Test
     void maskedPersonRaisesNoAlert() throws Exception {
         Outcome o = run(video("one-person-mask.mp4"), 2);
-        assertEquals(0, o.alerts().size(), "no unmasked alert expected: " + o.summary());
-        assertTrue(o.summary().masked() >= 1, "the masked person should be confirmed: " + o.summary());
-        assertTrue(o.summary().compliance() != null && o.summary().compliance() >= 0.9, "compliance near 1: " + o.summary());
+        String seen = describe(o);
+        System.out.println(seen);
+        assertEquals(1, tracks(o), "one woman at a laptop, one track: " + seen);
+        assertEquals(0, o.alerts().size(), "no unmasked alert expected: " + seen);
+        assertEquals(1, o.summary().persons(), seen);
+        assertEquals(1, o.summary().masked(), "the masked person is confirmed: " + seen);
+        assertEquals(0, o.summary().unmasked(), seen);
+        assertEquals(1.0, o.summary().compliance(), seen);
     }
 
     @Test
     void fourPeopleAreTrackedAndAlertsOnlyWhileMasksAreOff() throws Exception {
         Outcome o = run(video("four-people-masks-on-off.mp4"), 4);
-        long people = o.persons().stream().map(p -> p.trackId()).distinct().count();
-        assertTrue(people >= 3, "several people should be tracked: " + o.summary());
-        assertTrue(o.summary().masked() >= 3, "most people end up masked: " + o.summary());
-        // In the clip all four are bare-faced for the first ~2 s; one man lowers his mask around
-        // 7-9 s; from ~10 s everyone wears a mask. An alert (raised a few frames after the face
-        // is seen unmasked) must fall inside those periods.
+        String seen = describe(o);
+        System.out.println(seen);
+        // Four people and the Mona Lisa print behind them are in view for the whole clip; the detector
+        // finds the print's face too. Tolerance: tracks of the first seconds may split, because a file's
+        // frames are stamped with the wall clock at grab time and a stall of more than max-gap-ms (2 s)
+        // on a loaded machine ends every track; so the five are counted among the tracks that see the
+        // end of the clip, when everyone wears a mask.
+        long lastSeen = o.persons().stream().mapToLong(PersonEvent::lastSeenTimestampMs).max().orElseThrow();
+        List<PersonEvent> atEnd = o.persons().stream()
+                .filter(p -> p.type() == PersonEvent.Type.ENDED && p.lastSeenTimestampMs() >= lastSeen - 1_000).toList();
+        assertEquals(5, atEnd.size(), "four people and the portrait at the end of the clip: " + seen);
+        assertEquals(List.of(io.maskwatch.common.contract.PersonStatus.MASKED), atEnd.stream().map(PersonEvent::status).distinct().toList(),
+                "everyone masked at the end: " + seen);
+        // All four are bare-faced for the first ~2 s; the man on the left lowers his mask around 6-10 s;
+        // from ~11 s everyone wears a mask. Alerts (raised a few frames after a face is seen unmasked)
+        // fall inside those periods, at most one per track (5-minute cooldown), and at least one in the
+        // first period. How many of the four are confirmed in the ~1.5 s before their hands cover their
+        // faces depends on the classifier on half-covered faces, hence no exact count for the first period.
+        assertTrue(o.alerts().stream().anyMatch(a -> a.timestampMs() - o.clipStartMs() < 4_500), "an alert at the start: " + seen);
+        assertEquals(o.alerts().size(), o.alerts().stream().map(Alert::trackId).distinct().count(),
+                "one alert per track: " + seen);
         for (Alert a : o.alerts()) {
             double t = (a.timestampMs() - o.clipStartMs()) / 1000.0;
-            assertTrue(t < 4.5 || t > 6 && t < 11.5, "alert at " + t + " s into the clip, when masks were on");
+            assertTrue(t < 4.5 || t > 6 && t < 11.5, "alert at " + t + " s into the clip, when masks were on: " + seen);
         }
     }
 }
