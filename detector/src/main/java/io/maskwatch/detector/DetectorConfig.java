@@ -263,8 +263,9 @@ public record DetectorConfig(
         if (backend == null || !FaceBackends.NAMES.contains(backend)) {
             out.add("backend '" + backend + "' is unknown; expected one of " + FaceBackends.NAMES);
         }
+        com.fasterxml.jackson.databind.JsonNode keys = KEBAB.valueToTree(this);
         for (String key : FaceBackends.modelKeys()) {
-            if (!KEBAB.valueToTree(this).has(key)) {
+            if (!keys.has(key)) {
                 out.add(key + " is a backend's model file key but not a detector key (add it to DetectorConfig)");
             }
         }

@@ -9,6 +9,7 @@ import io.maskwatch.detector.DetectorConfig;
 import io.maskwatch.detector.eval.VocDataset;
 import io.maskwatch.detector.eval.VocDataset.VocImage;
 import io.maskwatch.detector.eval.VocDataset.VocObject;
+import io.maskwatch.detector.face.BoxCalibration;
 import io.maskwatch.detector.face.DetectedFace;
 import io.maskwatch.detector.face.FaceBackends;
 import io.maskwatch.detector.face.FaceDetector;
@@ -27,12 +28,14 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Face recall of one detector configuration on a PASCAL VOC scene set, per annotated class and
  * face size, with false positives and detection time per image; no classifier. Detects once at the
  * lowest threshold asked for, then scores every threshold and downward box extension from the same
- * boxes (hard NMS makes that identical to detecting at each threshold).
+ * boxes (hard NMS makes that identical to detecting at each threshold). {@code --box dy:sw:sh,...}
+ * scores box corrections ({@link BoxCalibration}) on top of the backend's own; {@code --fit} prints
+ * the median correction from the detector's boxes to the annotated ones (fit it on a train split).
  *
  * <pre>
  * java -cp ... io.maskwatch.detector.bench.FaceRecallBench --voc ../shared/datasets/scenes-ilc/eval \
  *     --detector retinaface --retinaface-model ../shared/models/retinaface-mobilenet0.25.onnx \
- *     --thresholds 0.3,0.5,0.7 --extend 0,0.1
+ *     --thresholds 0.3,0.5,0.7 --box 0:1:1,0.05:1:1.1
  * </pre>
  */
 public final class FaceRecallBench {
@@ -45,12 +48,13 @@ public final class FaceRecallBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args a = Args.parse(List.of(argv), CliDetectorOptions.withValue("voc", "thresholds", "extend", "min-size", "limit",
-                "label"), Set.of());
+        Args a = Args.parse(List.of(argv), CliDetectorOptions.withValue("voc", "thresholds", "box", "min-size", "limit",
+                "label"), Set.of("fit"));
         Map<String, String> env = System.getenv();
         DetectorConfig c = CliDetectorOptions.from(a, env);
         double[] thresholds = a.has("thresholds") ? doubles(a.get("thresholds")) : new double[] {c.effectiveFaceScoreThreshold()};
-        double[] extend = a.has("extend") ? doubles(a.get("extend")) : new double[] {0};
+        List<BoxCalibration> boxes = a.has("box") ? Arrays.stream(a.get("box").split(",")).map(FaceRecallBench::box).toList()
+                : List.of(BoxCalibration.NONE);
         double minSize = a.doubleValue("min-size", 32);
         List<VocImage> images = VocDataset.read(Path.of(a.required("voc")));
         int limit = a.intValue("limit", images.size());
@@ -73,17 +77,21 @@ public final class FaceRecallBench {
         }
         String label = a.get("label", c.backend() + (c.tiling().activeFor(c.backend()) ? " tiled" : ""));
         double ms = nanos / 1e6 / images.size();
-        System.out.println("| variant | thr | ext | R@.5 >=" + (int) minSize + " | mask | no_mask | incorrect | R@.4 | <32 | 32-64"
+        if (a.has("fit")) {
+            System.out.println("box fit (dy:sw:sh, medians over faces >= " + (int) minSize + " px matched at IoU >= 0.3): "
+                    + fit(images, found, c.effectiveFaceScoreThreshold(), minSize));
+        }
+        System.out.println("| variant | thr | box dy:sw:sh | R@.5 >=" + (int) minSize + " | mask | no_mask | incorrect | R@.4 | <32 | 32-64"
                 + " | >=64 | FP/img | ms/img |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (double t : thresholds) {
-            for (double e : extend) {
-                System.out.println(row(label, t, e, images, found, minSize, ms));
+            for (BoxCalibration b : boxes) {
+                System.out.println(row(label, t, b, images, found, minSize, ms));
             }
         }
     }
 
-    private static String row(String label, double threshold, double extend, List<VocImage> images,
+    private static String row(String label, double threshold, BoxCalibration calibration, List<VocImage> images,
                               List<List<DetectedFace>> found, double minSize, double ms) {
         // counts[0] = truths, counts[1] = found at 0.5; per class, then at 0.4, then per size bucket
         int[][] cls = new int[CLASSES.size()][2];
@@ -91,10 +99,9 @@ public final class FaceRecallBench {
         int[][] size = new int[3][2];
         int fp = 0;
         for (int i = 0; i < images.size(); i++) {
-            int h = images.get(i).height() > 0 ? images.get(i).height() : Integer.MAX_VALUE;
             List<Box> preds = found.get(i).stream().filter(f -> f.score() >= threshold)
                     .sorted(Comparator.comparingDouble(DetectedFace::score).reversed())
-                    .map(f -> extended(f.box(), extend, h)).toList();
+                    .map(f -> calibration.apply(f.box())).toList();
             List<VocObject> truths = images.get(i).objects();
             boolean[] m5 = match(preds, truths, 0.5, null);
             boolean[] m4 = match(preds, truths, 0.4, null);
@@ -126,8 +133,8 @@ public final class FaceRecallBench {
                 }
             }
         }
-        return String.format(Locale.ROOT, "| %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %.0f |",
-                label, threshold, extend, r(all5), r(cls[0]), r(cls[1]), r(cls[2]), r(all4), r(size[0]), r(size[1]),
+        return String.format(Locale.ROOT, "| %s | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %.0f |",
+                label, threshold, str(calibration), r(all5), r(cls[0]), r(cls[1]), r(cls[2]), r(all4), r(size[0]), r(size[1]),
                 r(size[2]), (double) fp / images.size(), ms);
     }
 
@@ -158,8 +165,45 @@ public final class FaceRecallBench {
         return taken;
     }
 
-    private static Box extended(Box b, double fraction, int h) {
-        return new Box(b.x1(), b.y1(), b.x2(), Math.min(h, b.y2() + fraction * b.height()));
+    /** {@code dy:sw:sh}, e.g. {@code 0.05:1:1.1}. */
+    private static BoxCalibration box(String spec) {
+        String[] p = spec.trim().split(":");
+        if (p.length != 3) {
+            throw new IllegalArgumentException("--box takes dy:sw:sh[,dy:sw:sh...], got '" + spec + "'");
+        }
+        return new BoxCalibration(Double.parseDouble(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]));
+    }
+
+    private static String str(BoxCalibration b) {
+        return String.format(Locale.ROOT, "%.3f:%.3f:%.3f", b.shiftY(), b.scaleW(), b.scaleH());
+    }
+
+    /** Median correction that maps the detector's boxes onto the annotated ones. */
+    private static String fit(List<VocImage> images, List<List<DetectedFace>> found, double threshold, double minSize) {
+        List<Double> dy = new ArrayList<>(), sw = new ArrayList<>(), sh = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            for (VocObject o : images.get(i).objects()) {
+                if (o.box().width() < minSize) {
+                    continue;
+                }
+                found.get(i).stream().filter(f -> f.score() >= threshold)
+                        .max(Comparator.comparingDouble(f -> f.box().iou(o.box())))
+                        .filter(f -> f.box().iou(o.box()) >= 0.3).ifPresent(f -> {
+                            dy.add((o.box().centerY() - f.box().centerY()) / f.box().height());
+                            sw.add(o.box().width() / f.box().width());
+                            sh.add(o.box().height() / f.box().height());
+                        });
+            }
+        }
+        return String.format(Locale.ROOT, "%.3f:%.3f:%.3f (n=%d)", median(dy), median(sw), median(sh), dy.size());
+    }
+
+    private static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = v.stream().sorted().toList();
+        return s.get(s.size() / 2);
     }
 
     private static double[] doubles(String csv) {

@@ -26,11 +26,11 @@ public interface FaceBackend {
     List<ModelFile> modelFiles();
 
     /**
-     * Fraction of the box height added below the box, measured against boxes drawn over the chin
-     * and mask (docs/DETECTOR.md); 0 = boxes are used as the model gives them.
+     * Correction of the model's boxes towards hairline-to-below-chin boxes as mask annotations draw
+     * them, measured on the scenes-ilc train split (docs/DETECTOR.md); NONE = boxes as the model gives them.
      */
-    default double boxExtendDown() {
-        return 0;
+    default BoxCalibration boxCalibration() {
+        return BoxCalibration.NONE;
     }
 
     /** Builds a detector for one inference thread from checked files; may throw OpenCV's errors. */

@@ -92,9 +92,7 @@ public final class FaceBackends {
             throw new ConfigException("detector." + c.backend() + ": OpenCV cannot load " + files.files() + ": "
                     + firstLine(e.getMessage()) + " (is it the right, complete file?)");
         }
-        if (backend.boxExtendDown() > 0) {
-            d = new BoxExtender(d, backend.boxExtendDown());
-        }
+        d = backend.boxCalibration().wrap(d);
         if (c.tiling().activeFor(c.backend())) {
             d = new TiledFaceDetector(d, c.tiling());
         }
