@@ -73,7 +73,7 @@ public record DetectorConfig(
         String groupId,
         int httpPort) implements ConfigSection {
 
-    public static final String DEFAULT_BACKEND = "blazeface";
+    public static final String DEFAULT_BACKEND = "retinaface";
     public static final String DEFAULT_MODELS_DIR = "models/mask-classifier";
 
     /**

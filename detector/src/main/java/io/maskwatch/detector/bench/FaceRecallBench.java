@@ -48,7 +48,7 @@ public final class FaceRecallBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args a = Args.parse(List.of(argv), CliDetectorOptions.withValue("voc", "thresholds", "box", "min-size", "limit",
+        Args a = Args.parse(List.of(argv), CliDetectorOptions.withValue("voc", "thresholds", "box", "min-size", "limit", "fit-class",
                 "label"), Set.of("fit"));
         Map<String, String> env = System.getenv();
         DetectorConfig c = CliDetectorOptions.from(a, env);
@@ -79,7 +79,7 @@ public final class FaceRecallBench {
         double ms = nanos / 1e6 / images.size();
         if (a.has("fit")) {
             System.out.println("box fit (dy:sw:sh, medians over faces >= " + (int) minSize + " px matched at IoU >= 0.3): "
-                    + fit(images, found, c.effectiveFaceScoreThreshold(), minSize));
+                    + fit(images, found, c.effectiveFaceScoreThreshold(), minSize, a.get("fit-class", "")));
         }
         System.out.println("| variant | thr | box dy:sw:sh | R@.5 >=" + (int) minSize + " | mask | no_mask | incorrect | R@.4 | <32 | 32-64"
                 + " | >=64 | FP/img | ms/img |");
@@ -179,11 +179,12 @@ public final class FaceRecallBench {
     }
 
     /** Median correction that maps the detector's boxes onto the annotated ones. */
-    private static String fit(List<VocImage> images, List<List<DetectedFace>> found, double threshold, double minSize) {
+    private static String fit(List<VocImage> images, List<List<DetectedFace>> found, double threshold, double minSize,
+                              String onlyClass) {
         List<Double> dy = new ArrayList<>(), sw = new ArrayList<>(), sh = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             for (VocObject o : images.get(i).objects()) {
-                if (o.box().width() < minSize) {
+                if (o.box().width() < minSize || !(onlyClass.isEmpty() || onlyClass.equals(o.name()))) {
                     continue;
                 }
                 found.get(i).stream().filter(f -> f.score() >= threshold)

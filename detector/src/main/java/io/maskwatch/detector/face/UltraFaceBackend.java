@@ -18,7 +18,7 @@ final class UltraFaceBackend implements FaceBackend {
 
     @Override
     public double defaultScoreThreshold() {
-        return 0.7;
+        return 0.5;
     }
 
     @Override

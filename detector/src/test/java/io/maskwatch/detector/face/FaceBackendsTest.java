@@ -29,7 +29,7 @@ class FaceBackendsTest {
 
     @Test
     void missingBlazeFaceModelSaysHowToFetchIt() {
-        DetectorConfig c = DetectorConfig.defaults();
+        DetectorConfig c = DetectorConfig.defaults().withBackend("blazeface");
         ConfigException e = assertThrows(ConfigException.class,
                 () -> FaceBackends.check(c, Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
         assertTrue(e.getMessage().contains(tmp.resolve("blazeface").resolve(FaceBackends.BLAZEFACE_FILE).toString()),
@@ -61,7 +61,8 @@ class FaceBackendsTest {
         Path dir = Files.createDirectories(tmp.resolve("blazeface"));
         Files.write(dir.resolve(FaceBackends.BLAZEFACE_FILE), new byte[] {8, 3});
         ConfigException e = assertThrows(ConfigException.class,
-                () -> FaceBackends.check(DetectorConfig.defaults(), Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
+                () -> FaceBackends.check(DetectorConfig.defaults().withBackend("blazeface"),
+                        Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
         assertTrue(e.getMessage().contains("too small"), e.getMessage());
     }
 
@@ -75,7 +76,8 @@ class FaceBackendsTest {
         }
         Files.write(dir.resolve(FaceBackends.BLAZEFACE_FILE), junk);
         ConfigException e = assertThrows(ConfigException.class,
-                () -> FaceBackends.create(DetectorConfig.defaults(), Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
+                () -> FaceBackends.create(DetectorConfig.defaults().withBackend("blazeface"),
+                        Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
         assertTrue(e.getMessage().contains("OpenCV cannot load"), e.getMessage());
     }
 
