@@ -18,7 +18,7 @@ final class UltraFaceBackend implements FaceBackend {
 
     @Override
     public double defaultScoreThreshold() {
-        return 0.5;
+        return 0.3;
     }
 
     @Override
