@@ -3,6 +3,8 @@ package io.maskwatch.detector;
 import io.maskwatch.common.cli.Args;
 import io.maskwatch.common.config.MaskWatchConfig;
 import io.maskwatch.detector.DetectorConfig.Tiling;
+import io.maskwatch.detector.face.FaceBackend;
+import io.maskwatch.detector.face.FaceBackends;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,23 +17,34 @@ import java.util.stream.Stream;
  * section of an optional {@code --config} file, overridden by command-line flags.
  */
 public final class CliDetectorOptions {
-    public static final Set<String> WITH_VALUE = Set.of("config", "detector", "models", "res10-model", "res10-config",
-            "yunet-model", "tile-size", "threads", "face-score-threshold", "min-face-size", "crop-margin", "yunet-max-side");
+    public static final Set<String> WITH_VALUE = Stream.concat(Stream.of("config", "detector", "models", "tile-size",
+            "threads", "face-score-threshold", "min-face-size", "crop-margin", "yunet-max-side"),
+            FaceBackends.modelKeys().stream()).collect(Collectors.toUnmodifiableSet());
 
     public static final String USAGE = """
-              --detector NAME          blazeface (default), res10 or yunet
+              --detector NAME          %s (default %s)
               --models DIR             mask classifier directory (default models/mask-classifier)
               --config FILE            take the 'detector' section of a MaskWatch config file as defaults
-              --res10-model FILE       res10: opencv_face_detector_uint8.pb
-              --res10-config FILE      res10: opencv_face_detector.pbtxt
-              --yunet-model FILE       yunet: the YuNet ONNX file
+            %s
               --tile-size N            also detect on N x N pixel tiles of large frames (small faces)
               --threads N              inference threads (default 1)
               --face-score-threshold X minimum detector confidence (default: the backend's)
               --min-face-size N        drop faces narrower than N pixels (default 16)
               --crop-margin X          classifier crop margin around the face box (default 0)
               --yunet-max-side N       yunet: scale frames down to this longer side first (default 1280, 0 = never)
-            """;
+            """.formatted(String.join(", ", FaceBackends.NAMES), DetectorConfig.DEFAULT_BACKEND, modelFileUsage());
+
+    /** One line per backend model file: {@code --yunet-model FILE  yunet: ... (default: model cache)}. */
+    private static String modelFileUsage() {
+        StringBuilder sb = new StringBuilder();
+        for (FaceBackend b : FaceBackends.ALL) {
+            for (FaceBackend.ModelFile f : b.modelFiles()) {
+                sb.append(String.format("  --%-22s %s: %s (default <model cache>/%s/%s)%n", f.key() + " FILE", b.name(),
+                        f.kind(), b.name(), f.fileName()));
+            }
+        }
+        return sb.toString().stripTrailing();
+    }
 
     private CliDetectorOptions() {
     }
@@ -51,8 +64,11 @@ public final class CliDetectorOptions {
         if (a.has("models")) {
             c = c.withModelsDir(a.get("models"));
         }
-        c = c.withModelFiles(a.get("res10-model", c.res10Model()), a.get("res10-config", c.res10Config()),
-                a.get("yunet-model", c.yunetModel()));
+        for (String key : FaceBackends.modelKeys()) {
+            if (a.has(key)) {
+                c = c.with(key, a.get(key));
+            }
+        }
         if (a.has("tile-size")) {
             int t = a.intValue("tile-size", 0);
             c = c.withTiling(t <= 0 ? Tiling.off() : Tiling.on(t));

@@ -2,6 +2,7 @@ package io.maskwatch.detector;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.maskwatch.common.config.ConfigSection;
+import io.maskwatch.detector.face.FaceBackend;
 import io.maskwatch.detector.face.FaceBackends;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,16 +13,18 @@ import java.util.Map;
 /**
  * The {@code detector} section.
  *
- * @param backend           face detector: blazeface (default), res10 or yunet
+ * @param backend           face detector, one of {@link FaceBackends#NAMES} (default {@value #DEFAULT_BACKEND})
  * @param modelCacheDir     where {@code scripts/fetch-models.sh} put the npm models; empty = env
  *                          MASKWATCH_MODEL_CACHE, else ~/.cache/maskwatch/models
  * @param blazefaceModel    explicit BlazeFace ONNX file; empty = {@code <model-cache-dir>/blazeface/face_detection_back_256x256_barracuda.onnx}
- * @param res10Model        res10 SSD weights (opencv_face_detector_uint8.pb), supplied by the user
- * @param res10Config       res10 SSD graph (opencv_face_detector.pbtxt), supplied by the user
- * @param yunetModel        YuNet ONNX file, supplied by the user
+ * @param res10Model        res10 SSD weights; empty = {@code <model-cache-dir>/res10/opencv_face_detector_uint8.pb}
+ * @param res10Config       res10 SSD graph; empty = {@code <model-cache-dir>/res10/opencv_face_detector.pbtxt}
+ * @param yunetModel        YuNet ONNX file; empty = {@code <model-cache-dir>/yunet/face_detection_yunet_2026may.onnx}
+ * @param ultrafaceModel    UltraFace ONNX file; empty = {@code <model-cache-dir>/ultraface/ultraface-RFB-640-masked_face-v2.onnx}
+ * @param retinafaceModel   RetinaFace ONNX file; empty = {@code <model-cache-dir>/retinaface/retinaface-mobilenet0.25.onnx}
  * @param yunetMaxSide      YuNet runs on the frame scaled so its longer side is at most this (0 = full size)
  * @param faceScoreThreshold minimum face detector confidence; 0 = the backend's default
- *                          (blazeface 0.5, res10 0.5, yunet 0.7)
+ *                          ({@link FaceBackend#defaultScoreThreshold}, docs/DETECTOR.md)
  * @param minFaceSize       faces narrower than this (frame pixels) are dropped
  * @param tiling            extra detection passes over tiles of large frames (small faces)
  * @param modelsDir         mask classifier directory (mask-classifier.json + parameters)
@@ -50,6 +53,8 @@ public record DetectorConfig(
         String res10Model,
         String res10Config,
         String yunetModel,
+        String ultrafaceModel,
+        String retinafaceModel,
         int yunetMaxSide,
         double faceScoreThreshold,
         int minFaceSize,
@@ -68,7 +73,7 @@ public record DetectorConfig(
         String groupId,
         int httpPort) implements ConfigSection {
 
-    public static final String DEFAULT_BACKEND = "blazeface";
+    public static final String DEFAULT_BACKEND = "retinaface";
     public static final String DEFAULT_MODELS_DIR = "models/mask-classifier";
 
     /**
@@ -76,8 +81,8 @@ public record DetectorConfig(
      * overlapping square tiles of {@code tileSize} frame pixels, so a face of F pixels reaches the
      * model at about F x input/tileSize pixels instead of F x input/frameSide.
      *
-     * @param mode         auto (default: on for the fixed-input backends blazeface and res10, off for
-     *                     yunet, which sees the frame at up to yunet-max-side pixels), on, off
+     * @param mode         auto (default: as the backend says, {@link FaceBackend#tiledByDefault}: on for
+     *                     the small fixed-input blazeface and res10), on, off
      * @param tileSize     tile side in frame pixels
      * @param overlap      fraction of a tile shared with its neighbour; faces larger than
      *                     overlap x tileSize are left to the whole-frame pass
@@ -114,7 +119,7 @@ public record DetectorConfig(
             return switch (mode == null ? "auto" : mode) {
                 case "on" -> true;
                 case "off" -> false;
-                default -> !FaceBackends.YUNET.equals(backend);
+                default -> FaceBackends.find(backend).map(FaceBackend::tiledByDefault).orElse(false);
             };
         }
     }
@@ -129,49 +134,61 @@ public record DetectorConfig(
     }
 
     public static DetectorConfig defaults() {
-        return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
+        return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
                 DEFAULT_MODELS_DIR, 0.0, "no_mask", true, 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082);
     }
 
     public DetectorConfig withBackend(String b) {
-        return new DetectorConfig(b, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, yunetMaxSide,
+        return new DetectorConfig(b, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel, retinafaceModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withModelsDir(String dir) {
-        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
-                yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, dir, cropMargin, heatmaps, crops, cropMaxSize,
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, dir, cropMargin, heatmaps, crops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withTiling(Tiling t) {
-        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
-                yunetMaxSide, faceScoreThreshold, minFaceSize, t, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, t, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withImages(String heatmapPolicy, boolean withCrops) {
-        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
-                yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy, withCrops,
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy, withCrops,
                 cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withService(int threads, int pollBatchSize, long maxFrameAgeMs, String groupId, int httpPort) {
-        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
-                yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops,
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops,
                 cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withMinFaceSize(int px) {
-        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel,
-                yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+    }
+
+    /**
+     * The value of a backend's model-file key ({@code yunet-model}, ...; see
+     * {@link FaceBackend.ModelFile#key}); empty when not set.
+     */
+    public String modelFile(String key) {
+        com.fasterxml.jackson.databind.JsonNode v = KEBAB.valueToTree(this).get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("no detector key '" + key + "' for a model file");
+        }
+        return v.isNull() ? "" : v.asText();
     }
 
     /** Merges user-supplied model paths (e.g. from the command line) over this config. */
     public DetectorConfig withModelFiles(String res10Pb, String res10Pbtxt, String yunet) {
-        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Pb, res10Pbtxt, yunet, yunetMaxSide,
+        return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Pb, res10Pbtxt, yunet, ultrafaceModel, retinafaceModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
@@ -210,7 +227,7 @@ public record DetectorConfig(
         if (faceScoreThreshold > 0) {
             return faceScoreThreshold;
         }
-        return FaceBackends.YUNET.equals(backend) ? 0.7 : 0.5;
+        return FaceBackends.find(backend).map(FaceBackend::defaultScoreThreshold).orElse(0.5);
     }
 
     @JsonIgnore
@@ -245,6 +262,12 @@ public record DetectorConfig(
         List<String> out = new ArrayList<>();
         if (backend == null || !FaceBackends.NAMES.contains(backend)) {
             out.add("backend '" + backend + "' is unknown; expected one of " + FaceBackends.NAMES);
+        }
+        com.fasterxml.jackson.databind.JsonNode keys = KEBAB.valueToTree(this);
+        for (String key : FaceBackends.modelKeys()) {
+            if (!keys.has(key)) {
+                out.add(key + " is a backend's model file key but not a detector key (add it to DetectorConfig)");
+            }
         }
         if (!(faceScoreThreshold >= 0 && faceScoreThreshold < 1)) {
             out.add("face-score-threshold must be in [0, 1) (0 = the backend's default), got " + faceScoreThreshold);

@@ -44,6 +44,17 @@ class DetectorConfigTest {
     }
 
     @Test
+    void everyBackendsModelFileHasACommandLineFlag() {
+        DetectorConfig c = CliDetectorOptions.from(io.maskwatch.common.cli.Args.parse(java.util.List.of(
+                "--detector", "retinaface", "--retinaface-model", "/m/r.onnx", "--yunet-model", "/m/y.onnx"),
+                CliDetectorOptions.WITH_VALUE, java.util.Set.of()), Map.of());
+        assertEquals("retinaface", c.backend());
+        assertEquals("/m/r.onnx", c.retinafaceModel());
+        assertEquals("/m/y.onnx", c.yunetModel());
+        assertTrue(CliDetectorOptions.USAGE.contains("--ultraface-model FILE"), CliDetectorOptions.USAGE);
+    }
+
+    @Test
     void backendDefaultThresholds() {
         assertEquals(0.5, DetectorConfig.defaults().effectiveFaceScoreThreshold());
         assertEquals(0.7, DetectorConfig.defaults().withBackend("yunet").effectiveFaceScoreThreshold());

@@ -100,6 +100,13 @@ public final class TestMedia {
         return p;
     }
 
+    /** A third-party model file of ../shared/models (the test skips when it is absent). */
+    public static Path sharedModel(String file) {
+        Path p = shared().resolve("models").resolve(file);
+        assumeTrue(Files.isRegularFile(p), p + " not found; skipping tests that need it");
+        return p;
+    }
+
     /** Detector config for a backend with the files from ../shared; BlazeFace skips when not fetched. */
     public static DetectorConfig config(String backend) {
         Path models = Path.of(System.getProperty("maskwatch.project.dir", "..")).resolve(DetectorConfig.DEFAULT_MODELS_DIR);
@@ -110,8 +117,10 @@ public final class TestMedia {
                 assumeTrue(Files.isRegularFile(cache), "BlazeFace model not in the models cache (" + cache
                         + "); run scripts/fetch-models.sh to enable the BlazeFace tests");
             }
-            case FaceBackends.RES10 -> c = c.withModelFiles(res10Model().toString(), res10Config().toString(), "");
-            case FaceBackends.YUNET -> c = c.withModelFiles("", "", yunetModel().toString());
+            case "res10" -> c = c.withModelFiles(res10Model().toString(), res10Config().toString(), "");
+            case "yunet" -> c = c.withModelFiles("", "", yunetModel().toString());
+            case "ultraface" -> c = c.with("ultraface-model", sharedModel("ultraface-RFB-640-masked_face-v2.onnx").toString());
+            case "retinaface" -> c = c.with("retinaface-model", sharedModel("retinaface-mobilenet0.25.onnx").toString());
             default -> throw new IllegalArgumentException(backend);
         }
         return c;

@@ -9,8 +9,6 @@ import io.maskwatch.app.DemoCommand;
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.contract.Alert;
 import io.maskwatch.common.contract.PersonEvent;
-import io.maskwatch.detector.DetectorConfig;
-import io.maskwatch.detector.face.FaceBackends;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +28,14 @@ public class DemoEndToEndIT {
         String shared = System.getProperty("maskwatch.shared.dir", System.getenv().getOrDefault("MASKWATCH_SHARED_DIR", "../shared"));
         Path p = Path.of(shared, "videos", name);
         assumeTrue(Files.isRegularFile(p), "skipped: " + p + " not found (../shared/videos is not available here)");
-        Path blazeface = DetectorConfig.defaults().resolvedModelCache(System.getenv()).resolve("blazeface")
-                .resolve(FaceBackends.BLAZEFACE_FILE);
-        assumeTrue(Files.isRegularFile(blazeface), "skipped: BlazeFace model not in the cache; run scripts/fetch-models.sh");
+        assumeTrue(Files.isRegularFile(defaultDetectorModel()), "skipped: " + defaultDetectorModel() + " not found");
         return p;
+    }
+
+    /** The default backend's model, from ../shared (the model cache may not hold it). */
+    static Path defaultDetectorModel() {
+        String shared = System.getProperty("maskwatch.shared.dir", System.getenv().getOrDefault("MASKWATCH_SHARED_DIR", "../shared"));
+        return Path.of(shared, "models", "retinaface-mobilenet0.25.onnx").toAbsolutePath();
     }
 
     record Outcome(DemoSummary summary, List<Alert> alerts, List<PersonEvent> persons, long clipStartMs) {
@@ -43,7 +45,9 @@ public class DemoEndToEndIT {
         CameraConfig camera = DemoCommand.camera(clip.toString(), fps, false, new HashSet<>());
         DemoRun.Options options = new DemoRun.Options(List.of(camera), null, 0, null,
                 Map.of("MASKWATCH_DETECTOR_MODELS_DIR", Path.of(System.getProperty("maskwatch.project.dir", ".."))
-                        .resolve("models/mask-classifier").toString()));
+                        .resolve("models/mask-classifier").toString(),
+                        "MASKWATCH_DETECTOR_BACKEND", "retinaface",
+                        "MASKWATCH_DETECTOR_RETINAFACE_MODEL", defaultDetectorModel().toString()));
         try (DemoRun run = new DemoRun(options)) {
             run.start(System.out::println);
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

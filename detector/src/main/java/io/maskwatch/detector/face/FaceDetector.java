@@ -8,7 +8,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * inference thread ({@link FaceBackends#create} makes them).
  */
 public interface FaceDetector extends AutoCloseable {
-    /** Backend name as used in config and events (blazeface, res10, yunet). */
+    /** Backend name as used in config and events ({@link FaceBackends#NAMES}). */
     String name();
 
     /**

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.maskwatch.common.contract.Box;
 import io.maskwatch.detector.AnalyzeCommand;
+import io.maskwatch.detector.DetectorConfig;
 import io.maskwatch.detector.TestMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,11 @@ class AnalyzeCommandTest {
     Path tmp;
 
     private List<JsonNode> run(String... args) throws Exception {
-        TestMedia.config("blazeface");
+        // The default backend, with its model from ../shared (the model cache may not hold it).
+        String model = TestMedia.config(DetectorConfig.DEFAULT_BACKEND).modelFile(DetectorConfig.DEFAULT_BACKEND + "-model");
         Path out = tmp.resolve("out-" + System.nanoTime() + ".jsonl");
-        List<String> argv = new ArrayList<>(List.of("--output", out.toString(), "--models", TestMedia.classifierDir().toString()));
+        List<String> argv = new ArrayList<>(List.of("--output", out.toString(), "--models", TestMedia.classifierDir().toString(),
+                "--" + DetectorConfig.DEFAULT_BACKEND + "-model", model));
         argv.addAll(List.of(args));
         assertEquals(0, new AnalyzeCommand().run(argv));
         List<JsonNode> lines = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.maskwatch.detector.face;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,7 @@ class FaceBackendsTest {
 
     @Test
     void missingBlazeFaceModelSaysHowToFetchIt() {
-        DetectorConfig c = DetectorConfig.defaults();
+        DetectorConfig c = DetectorConfig.defaults().withBackend("blazeface");
         ConfigException e = assertThrows(ConfigException.class,
                 () -> FaceBackends.check(c, Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
         assertTrue(e.getMessage().contains(tmp.resolve("blazeface").resolve(FaceBackends.BLAZEFACE_FILE).toString()),
@@ -60,7 +61,8 @@ class FaceBackendsTest {
         Path dir = Files.createDirectories(tmp.resolve("blazeface"));
         Files.write(dir.resolve(FaceBackends.BLAZEFACE_FILE), new byte[] {8, 3});
         ConfigException e = assertThrows(ConfigException.class,
-                () -> FaceBackends.check(DetectorConfig.defaults(), Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
+                () -> FaceBackends.check(DetectorConfig.defaults().withBackend("blazeface"),
+                        Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
         assertTrue(e.getMessage().contains("too small"), e.getMessage());
     }
 
@@ -74,8 +76,48 @@ class FaceBackendsTest {
         }
         Files.write(dir.resolve(FaceBackends.BLAZEFACE_FILE), junk);
         ConfigException e = assertThrows(ConfigException.class,
-                () -> FaceBackends.create(DetectorConfig.defaults(), Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
+                () -> FaceBackends.create(DetectorConfig.defaults().withBackend("blazeface"),
+                        Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
         assertTrue(e.getMessage().contains("OpenCV cannot load"), e.getMessage());
+    }
+
+    @Test
+    void everyBackendIsSelfDescribedAndItsKeysAreDetectorKeys() {
+        assertEquals(FaceBackends.ALL.size(), new java.util.HashSet<>(FaceBackends.NAMES).size(), "unique names");
+        for (FaceBackend b : FaceBackends.ALL) {
+            assertTrue(b.defaultScoreThreshold() > 0 && b.defaultScoreThreshold() < 1, b.name());
+            assertTrue(!b.modelFiles().isEmpty(), b.name());
+            for (FaceBackend.ModelFile f : b.modelFiles()) {
+                assertEquals("", DetectorConfig.defaults().modelFile(f.key()), b.name() + " " + f.key());
+            }
+        }
+        assertTrue(DetectorConfig.defaults().problems().isEmpty(), DetectorConfig.defaults().problems().toString());
+    }
+
+    @Test
+    void missingCatalogueModelSaysWhereItWasLookedForAndHowToGetIt() {
+        ConfigException e = assertThrows(ConfigException.class, () -> FaceBackends.check(
+                DetectorConfig.defaults().withBackend("retinaface"), Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
+        assertTrue(e.getMessage().contains("detector.retinaface-model is not set"), e.getMessage());
+        assertTrue(e.getMessage().contains(tmp.resolve("retinaface").resolve("retinaface-mobilenet0.25.onnx").toString()),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("./maskwatch models fetch retinaface"), e.getMessage());
+        assertTrue(e.getMessage().contains("./maskwatch models import FILE"), e.getMessage());
+    }
+
+    @Test
+    void aModelInTheCacheIsFoundWithoutAKeyAndAnExplicitKeyWins() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("ultraface"));
+        byte[] onnx = new byte[2048];
+        onnx[0] = 8;
+        Files.write(dir.resolve("ultraface-RFB-640-masked_face-v2.onnx"), onnx);
+        DetectorConfig c = DetectorConfig.defaults().withBackend("ultraface");
+        Map<String, String> env = Map.of("MASKWATCH_MODEL_CACHE", tmp.toString());
+        assertEquals(java.util.List.of(dir.resolve("ultraface-RFB-640-masked_face-v2.onnx")),
+                FaceBackends.check(c, env).files());
+        Path other = tmp.resolve("mine.onnx");
+        Files.write(other, onnx);
+        assertEquals(java.util.List.of(other), FaceBackends.check(c.with("ultraface-model", other.toString()), env).files());
     }
 
     @Test

@@ -19,7 +19,7 @@ class FaceDetectorsOnClipsTest {
             0, new Box(504, 80, 776, 454), 100, new Box(476, 34, 805, 499), 200, new Box(464, 15, 805, 473));
 
     @ParameterizedTest
-    @ValueSource(strings = {"blazeface", "res10", "yunet"})
+    @ValueSource(strings = {"blazeface", "res10", "yunet", "ultraface", "retinaface"})
     void findsTheOneManInEveryFrameWithTheBoxInFramePixels(String backend) {
         DetectorConfig c = TestMedia.config(backend);
         try (FaceDetector d = FaceBackends.create(c, System.getenv())) {
@@ -36,7 +36,7 @@ class FaceDetectorsOnClipsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blazeface", "res10", "yunet"})
+    @ValueSource(strings = {"blazeface", "res10", "yunet", "ultraface", "retinaface"})
     void findsTheFourUnmaskedPeople(String backend) {
         try (FaceDetector d = FaceBackends.create(TestMedia.config(backend), System.getenv());
              Mat frame = TestMedia.frame("four-people-masks-on-off", 0)) {
@@ -50,12 +50,31 @@ class FaceDetectorsOnClipsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blazeface", "res10", "yunet"})
+    @ValueSource(strings = {"blazeface", "res10", "yunet", "ultraface", "retinaface"})
     void findsNoFaceInAFrameWithoutOne(String backend) {
         // putting-on-mask frame 125: a hand holding a mask close to the camera
         try (FaceDetector d = FaceBackends.create(TestMedia.config(backend), System.getenv());
              Mat frame = TestMedia.frame("putting-on-mask", 125)) {
             assertEquals(List.of(), d.detect(frame));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yunet", "retinaface"})
+    void landmarksSitInsideTheFaceEyesAboveTheMouth(String backend) {
+        try (FaceDetector d = FaceBackends.create(TestMedia.config(backend), System.getenv());
+             Mat frame = TestMedia.frame("one-man-no-mask", 100)) {
+            DetectedFace f = d.detect(frame).get(0);
+            float[] lm = f.landmarks();
+            assertEquals(10, lm.length, backend + ": five (x, y) landmarks");
+            for (int i = 0; i < 10; i += 2) {
+                assertTrue(lm[i] >= f.box().x1() && lm[i] <= f.box().x2() && lm[i + 1] >= f.box().y1()
+                        && lm[i + 1] <= f.box().y2(), backend + " landmark " + i / 2 + " outside " + f.box());
+            }
+            // order: right eye, left eye, nose, right and left mouth corner (image left to right for the eyes)
+            assertTrue(lm[0] < lm[2], backend + ": eyes in image order");
+            assertTrue(lm[1] < lm[7] && lm[3] < lm[9], backend + ": eyes above the mouth corners");
+            assertTrue(lm[5] > Math.min(lm[1], lm[3]) && lm[5] < Math.max(lm[7], lm[9]), backend + ": nose between");
         }
     }
 

@@ -1,0 +1,144 @@
+package io.maskwatch.detector.face;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
+import static org.bytedeco.opencv.global.opencv_dnn.readNetFromONNX;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import io.maskwatch.common.contract.Box;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.opencv.opencv_core.StringVector;
+import org.bytedeco.opencv.opencv_dnn.Net;
+
+/**
+ * RetinaFace with a MobileNet-0.25 backbone (Pytorch_Retinaface ONNX export) on OpenCV DNN.
+ * Input: the frame letterboxed into 640x640 BGR minus (104, 117, 123) (the export's convention;
+ * padding is the mean colour, i.e. zero after subtraction). The export's FPN upsamples to fixed
+ * sizes, so OpenCV only runs it at 640x640. Outputs loc [1,N,4], conf [1,N,2] (softmaxed) and
+ * landmarks [1,N,10] against {@link #priors}. Returns 5 landmarks: eyes, nose, mouth corners.
+ */
+public final class RetinaFaceDetector implements FaceDetector {
+    public static final int INPUT = 640;
+    private static final int[] STEPS = {8, 16, 32};
+    private static final int[][] MIN_SIZES = {{16, 32}, {64, 128}, {256, 512}};
+    private static final double VAR_CENTER = 0.1;
+    private static final double VAR_SIZE = 0.2;
+    static final double NMS_IOU = 0.4;
+    private static final double[] MEAN = {104, 117, 123};
+
+    private final Net net;
+    private final double threshold;
+    private final StringVector outNames;
+    private final float[] priors = priors(INPUT, INPUT);
+
+    public RetinaFaceDetector(Path onnx, double threshold) {
+        this.net = readNetFromONNX(onnx.toString());
+        this.threshold = threshold;
+        this.outNames = net.getUnconnectedOutLayersNames();
+    }
+
+    @Override
+    public String name() {
+        return "retinaface";
+    }
+
+    /** Priors (cx, cy, w, h as fractions of the input) in the export's order: level, row, column, size. */
+    static float[] priors(int width, int height) {
+        List<float[]> out = new ArrayList<>();
+        for (int k = 0; k < STEPS.length; k++) {
+            int step = STEPS[k];
+            int rows = (int) Math.ceil((double) height / step), cols = (int) Math.ceil((double) width / step);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    for (int s : MIN_SIZES[k]) {
+                        out.add(new float[] {(j + 0.5f) * step / width, (i + 0.5f) * step / height,
+                                (float) s / width, (float) s / height});
+                    }
+                }
+            }
+        }
+        float[] flat = new float[out.size() * 4];
+        for (int i = 0; i < out.size(); i++) {
+            System.arraycopy(out.get(i), 0, flat, i * 4, 4);
+        }
+        return flat;
+    }
+
+    @Override
+    public List<DetectedFace> detect(Mat bgr) {
+        int w = bgr.cols(), h = bgr.rows();
+        double scale = (double) INPUT / Math.max(w, h);
+        int sw = Math.max(1, Math.min(INPUT, (int) Math.round(w * scale)));
+        int sh = Math.max(1, Math.min(INPUT, (int) Math.round(h * scale)));
+        float[] loc = null, conf = null, lms = null;
+        // Top-left placement: no offset to undo, and the padding is the mean colour.
+        try (Mat canvas = new Mat(INPUT, INPUT, bgr.type(), new Scalar(MEAN[0], MEAN[1], MEAN[2], 0));
+             Mat roi = new Mat(canvas, new Rect(0, 0, sw, sh))) {
+            resize(bgr, roi, new Size(sw, sh), 0, 0, scale < 1 ? INTER_AREA : INTER_LINEAR);
+            try (Mat blob = blobFromImage(canvas, 1.0, new Size(INPUT, INPUT),
+                    new Scalar(MEAN[0], MEAN[1], MEAN[2], 0), false, false, CV_32F);
+                 MatVector outs = new MatVector()) {
+                net.setInput(blob);
+                net.forward(outs, outNames);
+                for (long i = 0; i < outs.size(); i++) {
+                    Mat m = outs.get(i);
+                    switch (m.size(m.dims() - 1)) {
+                        case 4 -> loc = UltraFaceDetector.floats(m);
+                        case 2 -> conf = UltraFaceDetector.floats(m);
+                        case 10 -> lms = UltraFaceDetector.floats(m);
+                        default -> { }
+                    }
+                }
+            }
+        }
+        if (loc == null || conf == null || lms == null || loc.length != priors.length) {
+            throw new IllegalStateException("RetinaFace model outputs are not loc [1," + priors.length / 4
+                    + ",4], conf [.,.,2] and landmarks [.,.,10] for a 640x640 input");
+        }
+        return decode(loc, conf, lms, priors, threshold, INPUT / scale, w, h);
+    }
+
+    /**
+     * Decodes the boxes above the threshold (RetinaFace's prior box coding), maps them to frame
+     * pixels ({@code pixelsPerUnit} = frame pixels per input fraction) and applies NMS.
+     */
+    static List<DetectedFace> decode(float[] loc, float[] conf, float[] lms, float[] priors, double threshold,
+                                     double pixelsPerUnit, int w, int h) {
+        List<DetectedFace> candidates = new ArrayList<>();
+        int n = priors.length / 4;
+        for (int i = 0; i < n; i++) {
+            float score = conf[i * 2 + 1];
+            if (score < threshold) {
+                continue;
+            }
+            double pcx = priors[i * 4], pcy = priors[i * 4 + 1], pw = priors[i * 4 + 2], ph = priors[i * 4 + 3];
+            double cx = pcx + loc[i * 4] * VAR_CENTER * pw;
+            double cy = pcy + loc[i * 4 + 1] * VAR_CENTER * ph;
+            double bw = pw * Math.exp(loc[i * 4 + 2] * VAR_SIZE);
+            double bh = ph * Math.exp(loc[i * 4 + 3] * VAR_SIZE);
+            Box box = new Box((cx - bw / 2) * pixelsPerUnit, (cy - bh / 2) * pixelsPerUnit,
+                    (cx + bw / 2) * pixelsPerUnit, (cy + bh / 2) * pixelsPerUnit);
+            float[] lm = new float[10];
+            for (int k = 0; k < 5; k++) {
+                lm[2 * k] = (float) ((pcx + lms[i * 10 + 2 * k] * VAR_CENTER * pw) * pixelsPerUnit);
+                lm[2 * k + 1] = (float) ((pcy + lms[i * 10 + 2 * k + 1] * VAR_CENTER * ph) * pixelsPerUnit);
+            }
+            candidates.add(new DetectedFace(box, score, lm).clampedTo(w, h));
+        }
+        return Nms.hard(candidates, NMS_IOU);
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+}

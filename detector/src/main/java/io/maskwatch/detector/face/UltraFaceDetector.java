@@ -1,0 +1,101 @@
+package io.maskwatch.detector.face;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_32F;
+import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
+import static org.bytedeco.opencv.global.opencv_dnn.readNetFromONNX;
+
+import io.maskwatch.common.contract.Box;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.bytedeco.opencv.opencv_core.StringVector;
+import org.bytedeco.opencv.opencv_dnn.Net;
+
+/**
+ * Ultra-Light-Fast-Generic-Face-Detector RFB-640 "masked face" v2 (trained on WIDER FACE + MAFA) on
+ * OpenCV DNN. Input: the frame stretched to 640x480 RGB, (x - 127) / 128, as the model was trained.
+ * Outputs {@code boxes} [1,N,4] (x1, y1, x2, y2 as fractions of the frame, already decoded) and
+ * {@code scores} [1,N,3] (background, face, masked_face); the face score is face + masked_face, so
+ * a masked face is not lost between the two classes. No landmarks.
+ */
+public final class UltraFaceDetector implements FaceDetector {
+    public static final int WIDTH = 640;
+    public static final int HEIGHT = 480;
+    /** As in the project's reference post-processing (hard NMS at 0.3). */
+    static final double NMS_IOU = 0.3;
+    private static final Scalar MEAN = new Scalar(127.0, 127.0, 127.0, 0.0);
+
+    private final Net net;
+    private final double threshold;
+    private final StringVector outNames;
+
+    public UltraFaceDetector(Path onnx, double threshold) {
+        this.net = readNetFromONNX(onnx.toString());
+        this.threshold = threshold;
+        this.outNames = net.getUnconnectedOutLayersNames();
+    }
+
+    @Override
+    public String name() {
+        return "ultraface";
+    }
+
+    @Override
+    public List<DetectedFace> detect(Mat bgr) {
+        int w = bgr.cols(), h = bgr.rows();
+        float[] boxes = null, scores = null;
+        try (Mat blob = blobFromImage(bgr, 1 / 128.0, new Size(WIDTH, HEIGHT), MEAN, true, false, CV_32F);
+             MatVector outs = new MatVector()) {
+            net.setInput(blob);
+            net.forward(outs, outNames);
+            for (long i = 0; i < outs.size(); i++) {
+                Mat m = outs.get(i);
+                float[] v = floats(m);
+                if (m.size(m.dims() - 1) == 4) {
+                    boxes = v;
+                } else {
+                    scores = v;
+                }
+            }
+        }
+        if (boxes == null || scores == null || boxes.length / 4 != scores.length / 3) {
+            throw new IllegalStateException("UltraFace model outputs are not boxes [1,N,4] and scores [1,N,3]");
+        }
+        return decode(boxes, scores, threshold, w, h);
+    }
+
+    /** Thresholds face + masked_face, maps boxes to frame pixels and applies NMS. */
+    static List<DetectedFace> decode(float[] boxes, float[] scores, double threshold, int w, int h) {
+        List<DetectedFace> candidates = new ArrayList<>();
+        int n = boxes.length / 4;
+        for (int i = 0; i < n; i++) {
+            float score = scores[i * 3 + 1] + scores[i * 3 + 2];
+            if (score < threshold) {
+                continue;
+            }
+            double x1 = boxes[i * 4] * w, y1 = boxes[i * 4 + 1] * h, x2 = boxes[i * 4 + 2] * w, y2 = boxes[i * 4 + 3] * h;
+            if (!(x2 > x1 && y2 > y1)) {
+                continue;
+            }
+            candidates.add(new DetectedFace(new Box(x1, y1, x2, y2), Math.min(1f, score), null).clampedTo(w, h));
+        }
+        return Nms.hard(candidates, NMS_IOU);
+    }
+
+    static float[] floats(Mat m) {
+        Mat c = m.isContinuous() ? m : m.clone();
+        float[] out = new float[(int) c.total()];
+        new FloatPointer(c.data()).get(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+}
