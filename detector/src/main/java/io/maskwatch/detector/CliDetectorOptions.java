@@ -22,7 +22,7 @@ public final class CliDetectorOptions {
             FaceBackends.modelKeys().stream()).collect(Collectors.toUnmodifiableSet());
 
     public static final String USAGE = """
-              --detector NAME          %s (default %s)
+              --detector NAME          %s (default %s: the best installed, in the order %s)
               --models DIR             mask classifier directory (default models/mask-classifier)
               --config FILE            take the 'detector' section of a MaskWatch config file as defaults
             %s
@@ -32,7 +32,8 @@ public final class CliDetectorOptions {
               --min-face-size N        drop faces narrower than N pixels (default 16)
               --crop-margin X          classifier crop margin around the face box (default 0)
               --yunet-max-side N       yunet: scale frames down to this longer side first (default 1280, 0 = never)
-            """.formatted(String.join(", ", FaceBackends.NAMES), DetectorConfig.DEFAULT_BACKEND, modelFileUsage());
+            """.formatted(String.join(", ", FaceBackends.NAMES), DetectorConfig.DEFAULT_BACKEND,
+                    String.join(", ", FaceBackends.preferenceOrder()), modelFileUsage());
 
     /** One line per backend model file: {@code --yunet-model FILE  yunet: ... (default: model cache)}. */
     private static String modelFileUsage() {

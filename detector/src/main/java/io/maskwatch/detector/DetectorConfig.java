@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The {@code detector} section.
  *
- * @param backend           face detector, one of {@link FaceBackends#NAMES} (default {@value #DEFAULT_BACKEND})
+ * @param backend           face detector: {@value FaceBackends#AUTO} (default: the best one whose model is
+ *                          installed, in the model catalogue's order) or one of {@link FaceBackends#NAMES}
  * @param modelCacheDir     where {@code scripts/fetch-models.sh} put the npm models; empty = env
  *                          MASKWATCH_MODEL_CACHE, else ~/.cache/maskwatch/models
  * @param blazefaceModel    explicit BlazeFace ONNX file; empty = {@code <model-cache-dir>/blazeface/face_detection_back_256x256_barracuda.onnx}
@@ -73,7 +74,7 @@ public record DetectorConfig(
         String groupId,
         int httpPort) implements ConfigSection {
 
-    public static final String DEFAULT_BACKEND = "retinaface";
+    public static final String DEFAULT_BACKEND = FaceBackends.AUTO;
     public static final String DEFAULT_MODELS_DIR = "models/mask-classifier";
 
     /**
@@ -260,8 +261,8 @@ public record DetectorConfig(
     @Override
     public List<String> problems() {
         List<String> out = new ArrayList<>();
-        if (backend == null || !FaceBackends.NAMES.contains(backend)) {
-            out.add("backend '" + backend + "' is unknown; expected one of " + FaceBackends.NAMES);
+        if (backend == null || !(FaceBackends.AUTO.equals(backend) || FaceBackends.NAMES.contains(backend))) {
+            out.add("backend '" + backend + "' is unknown; expected " + FaceBackends.AUTO + " or one of " + FaceBackends.NAMES);
         }
         com.fasterxml.jackson.databind.JsonNode keys = KEBAB.valueToTree(this);
         for (String key : FaceBackends.modelKeys()) {

@@ -18,6 +18,8 @@ import java.util.Optional;
  */
 public final class FaceBackends {
     public static final String BLAZEFACE = "blazeface";
+    /** The default: the best backend whose model files are present (model catalogue order). */
+    public static final String AUTO = "auto";
     public static final String BLAZEFACE_FILE = "face_detection_back_256x256_barracuda.onnx";
 
     /** Every backend; adding one is adding its class here. */
@@ -40,6 +42,58 @@ public final class FaceBackends {
                 "detector.backend '" + name + "' is unknown; expected one of " + NAMES));
     }
 
+    /** What {@link #resolve} chose, and whether a better backend was passed over for lack of its files. */
+    public record Choice(DetectorConfig config, boolean automatic, List<String> betterMissing) {
+        /** A line for the log: which backend runs and, for a fallback, what would be better and how to get it. */
+        public String describe() {
+            String name = config.backend();
+            if (!automatic) {
+                return "face detector: " + name + " (detector.backend)";
+            }
+            if (betterMissing.isEmpty()) {
+                return "face detector: " + name + " (auto: the best in the model catalogue)";
+            }
+            return "face detector: " + name + " (auto) is a weaker fallback: " + String.join(", ", betterMissing)
+                    + " would find more faces (docs/DETECTOR.md); install with './maskwatch models fetch "
+                    + betterMissing.get(0) + "' or, offline, './maskwatch models import FILE'";
+        }
+    }
+
+    /**
+     * Replaces backend {@value #AUTO} with the first backend, in the model catalogue's preference
+     * order, whose model files are present (explicit key or model cache); other configs come back
+     * unchanged.
+     *
+     * @throws ConfigException when no backend has its files, saying how to install the best one
+     */
+    public static Choice resolve(DetectorConfig c, Map<String, String> env) {
+        if (!AUTO.equals(c.backend())) {
+            return new Choice(c, false, List.of());
+        }
+        List<String> missing = new ArrayList<>();
+        for (String name : preferenceOrder()) {
+            DetectorConfig candidate = c.withBackend(name);
+            try {
+                check(candidate, env);
+                return new Choice(candidate, true, List.copyOf(missing));
+            } catch (ConfigException e) {
+                missing.add(name);
+            }
+        }
+        throw new ConfigException("detector.backend is auto but no face detector model is installed in "
+                + c.resolvedModelCache(env) + " (nor set by a detector.*-model key); install the best one with "
+                + "'./maskwatch models fetch " + preferenceOrder().get(0) + "' or, offline, "
+                + "'./maskwatch models import FILE' (README, Installing models)");
+    }
+
+    /** Backend names, best first: the model catalogue's order, then any backend it does not list. */
+    public static List<String> preferenceOrder() {
+        List<String> order = new ArrayList<>(io.maskwatch.detector.catalogue.ModelCatalogue.bundled().names());
+        order.retainAll(NAMES);
+        NAMES.stream().filter(n -> !order.contains(n)).forEach(order::add);
+        return order;
+    }
+
     /** Every model-file config key of every backend (e.g. yunet-model), for the config and the command line. */
     public static List<String> modelKeys() {
         return ALL.stream().flatMap(b -> b.modelFiles().stream()).map(FaceBackend.ModelFile::key).toList();
@@ -56,6 +110,9 @@ public final class FaceBackends {
      * @throws ConfigException naming the key, the path and how to obtain the file
      */
     public static ModelFiles check(DetectorConfig c, Map<String, String> env) {
+        if (AUTO.equals(c.backend())) {
+            c = resolve(c, env).config();
+        }
         FaceBackend backend = get(c.backend());
         Path cache = c.resolvedModelCache(env);
         List<String> problems = new ArrayList<>();
@@ -82,6 +139,7 @@ public final class FaceBackends {
 
     /** A detector for one inference thread; call {@link #check} once first for clear errors. */
     public static FaceDetector create(DetectorConfig c, Map<String, String> env) {
+        c = resolve(c, env).config();
         ModelFiles files = check(c, env);
         FaceBackend backend = get(c.backend());
         FaceDetector d;

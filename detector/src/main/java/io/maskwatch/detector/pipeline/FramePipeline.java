@@ -35,6 +35,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * <p>Not for concurrent {@code process} calls: one caller (the consumer loop) feeds it batches.
  */
 public final class FramePipeline implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FramePipeline.class);
     private final DetectorConfig config;
     private final List<FaceDetector> detectors;
     private final BlockingQueue<FaceDetector> idle;
@@ -70,7 +71,7 @@ public final class FramePipeline implements AutoCloseable {
     /** A pipeline with {@code config.threads()} detectors of the configured backend. */
     public static FramePipeline create(DetectorConfig config, Map<String, String> env, MaskLabeller labeller,
                                        StageListener listener) {
-        FaceBackends.check(config, env);
+        config = chooseBackend(config, env);
         List<FaceDetector> ds = new ArrayList<>();
         try {
             for (int i = 0; i < config.threads(); i++) {
@@ -88,7 +89,7 @@ public final class FramePipeline implements AutoCloseable {
      * full pipeline detects and crops (cutting training crops the way faces are served).
      */
     public static FramePipeline forDetection(DetectorConfig config, Map<String, String> env) {
-        FaceBackends.check(config, env);
+        config = chooseBackend(config, env);
         List<FaceDetector> ds = new ArrayList<>();
         try {
             for (int i = 0; i < config.threads(); i++) {
@@ -99,6 +100,18 @@ public final class FramePipeline implements AutoCloseable {
             throw e;
         }
         return new FramePipeline(config, ds, null, null);
+    }
+
+    /** The config with its backend resolved (auto = best installed), files checked; logs the choice once per pipeline. */
+    private static DetectorConfig chooseBackend(DetectorConfig config, Map<String, String> env) {
+        FaceBackends.Choice choice = FaceBackends.resolve(config, env);
+        FaceBackends.check(choice.config(), env);
+        if (choice.betterMissing().isEmpty()) {
+            LOG.info(choice.describe());
+        } else {
+            LOG.warn(choice.describe());
+        }
+        return choice.config();
     }
 
     /** A pipeline that only classifies whole images ({@link #classifyCrops}); it has no face detector. */

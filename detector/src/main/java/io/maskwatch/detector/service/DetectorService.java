@@ -102,7 +102,7 @@ public final class DetectorService implements AutoCloseable {
         if (running || closed) {
             throw new IllegalStateException(closed ? "service is closed" : "service already started");
         }
-        FaceBackends.check(config, env);
+        FaceBackends.check(FaceBackends.resolve(config, env).config(), env);
         long t0 = System.nanoTime();
         MaskLabeller labeller = MaskLabeller.load(config);
         try {
@@ -111,7 +111,7 @@ public final class DetectorService implements AutoCloseable {
             labeller.close();
             throw e;
         }
-        log.info("detector: backend {} x{} threads, classifier {} loaded in {} ms", config.backend(), config.threads(),
+        log.info("detector: backend {} x{} threads, classifier {} loaded in {} ms", pipeline.detectorName(), config.threads(),
                 labeller.modelId(), (System.nanoTime() - t0) / 1_000_000);
         if (kafka.createTopics()) {
             TopicSetup.ensureTopics(kafka);

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.maskwatch.common.contract.Box;
 import io.maskwatch.detector.AnalyzeCommand;
-import io.maskwatch.detector.DetectorConfig;
 import io.maskwatch.detector.TestMedia;
+import io.maskwatch.detector.face.FaceBackends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,11 +26,12 @@ class AnalyzeCommandTest {
     Path tmp;
 
     private List<JsonNode> run(String... args) throws Exception {
-        // The default backend, with its model from ../shared (the model cache may not hold it).
-        String model = TestMedia.config(DetectorConfig.DEFAULT_BACKEND).modelFile(DetectorConfig.DEFAULT_BACKEND + "-model");
+        // The default backend (auto: the best installed), with the best one's model from ../shared.
+        String best = FaceBackends.preferenceOrder().get(0);
+        String model = TestMedia.config(best).modelFile(best + "-model");
         Path out = tmp.resolve("out-" + System.nanoTime() + ".jsonl");
         List<String> argv = new ArrayList<>(List.of("--output", out.toString(), "--models", TestMedia.classifierDir().toString(),
-                "--" + DetectorConfig.DEFAULT_BACKEND + "-model", model));
+                "--" + best + "-model", model));
         argv.addAll(List.of(args));
         assertEquals(0, new AnalyzeCommand().run(argv));
         List<JsonNode> lines = new ArrayList<>();

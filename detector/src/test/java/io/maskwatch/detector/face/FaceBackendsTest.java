@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.maskwatch.common.config.ConfigException;
 import io.maskwatch.common.config.MaskWatchConfig;
 import io.maskwatch.detector.DetectorConfig;
+import io.maskwatch.detector.TestMedia;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -136,5 +138,39 @@ class FaceBackendsTest {
                 "MASKWATCH_DETECTOR_THREADS", "2"), "env").section("detector", DetectorConfig.class, DetectorConfig.defaults());
         assertTrue(!c.tiling().activeFor("blazeface"));
         assertTrue(c.threads() == 2);
+    }
+
+    @Test
+    void autoTakesTheBestInstalledBackendAndNamesWhatWouldBeBetter() throws Exception {
+        Map<String, String> env = Map.of("MASKWATCH_MODEL_CACHE", tmp.toString());
+        DetectorConfig auto = DetectorConfig.defaults();
+        assertEquals(FaceBackends.AUTO, auto.backend());
+        ConfigException none = assertThrows(ConfigException.class, () -> FaceBackends.resolve(auto, env));
+        assertTrue(none.getMessage().contains("./maskwatch models fetch " + FaceBackends.preferenceOrder().get(0)),
+                none.getMessage());
+        assertTrue(none.getMessage().contains("models import FILE"), none.getMessage());
+
+        // Only YuNet installed: it runs, and the log line says it is a fallback and how to get the best one.
+        Path yunet = Files.createDirectories(tmp.resolve("yunet")).resolve("face_detection_yunet_2026may.onnx");
+        Files.copy(TestMedia.sharedModel("face_detection_yunet_2026may.onnx"), yunet);
+        FaceBackends.Choice choice = FaceBackends.resolve(auto, env);
+        assertEquals("yunet", choice.config().backend());
+        assertEquals(List.of("retinaface", "ultraface"), choice.betterMissing());
+        assertTrue(choice.describe().contains("weaker fallback"), choice.describe());
+        assertTrue(choice.describe().contains("models fetch retinaface"), choice.describe());
+        assertEquals(0.5, choice.config().effectiveFaceScoreThreshold(), 0.3, "the chosen backend's own default");
+
+        // The best one installed: chosen, no warning.
+        Path retina = Files.createDirectories(tmp.resolve("retinaface")).resolve("retinaface-mobilenet0.25.onnx");
+        Files.copy(TestMedia.sharedModel("retinaface-mobilenet0.25.onnx"), retina);
+        FaceBackends.Choice best = FaceBackends.resolve(auto, env);
+        assertEquals("retinaface", best.config().backend());
+        assertTrue(best.betterMissing().isEmpty());
+        try (FaceDetector d = FaceBackends.create(auto, env)) {
+            assertTrue(d.name().contains("retinaface"), d.name());
+        }
+
+        // An explicit backend is never second-guessed.
+        assertEquals("blazeface", FaceBackends.resolve(auto.withBackend("blazeface"), env).config().backend());
     }
 }
