@@ -123,7 +123,7 @@ class EvalCommandTest {
         }
         Path json = tmp.resolve("crops.json");
         assertEquals(0, new EvalCommand().run(List.of("--crops", tmp.resolve("crops").toString(),
-                "--models", TestMedia.classifierDir().toString(), "--report", json.toString(), "--" + best + "-model", bestModel)));
+                "--models", TestMedia.classifierDir().toString(), "--report", json.toString())));
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertEquals(20, j.get("faces").asInt());
         JsonNode conf = j.get("confusion");
