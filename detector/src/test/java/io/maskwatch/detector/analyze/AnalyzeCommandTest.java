@@ -75,8 +75,8 @@ class AnalyzeCommandTest {
         // score = face_score x P(no_mask): the joint confidence (both printed rounded to 4 decimals)
         assertEquals(face.get("face_score").asDouble() * face.get("probabilities").get("no_mask").asDouble(),
                 face.get("score").asDouble(), 2e-4);
-        assertTrue(face.get("score").asDouble() < face.get("probabilities").get("no_mask").asDouble() - 1e-3,
-                "a detected face's score is below the class probability: " + face);
+        assertTrue(face.get("score").asDouble() <= face.get("probabilities").get("no_mask").asDouble() + 1e-4,
+                "a detected face's score is not above the class probability: " + face);
         assertEquals(1.0, face.get("probabilities").get("mask").asDouble()
                 + face.get("probabilities").get("no_mask").asDouble(), 1e-3);
         assertTrue(Files.size(heat.resolve(face.get("heatmap").asText())) > 500, "heat map written");
