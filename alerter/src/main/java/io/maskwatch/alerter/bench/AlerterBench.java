@@ -2,10 +2,12 @@ package io.maskwatch.alerter.bench;
 
 import io.maskwatch.alerter.AlerterConfig;
 import io.maskwatch.alerter.AlerterService;
+import io.maskwatch.alerter.alert.AlertConfig;
 import io.maskwatch.alerter.alert.AlertPolicy;
 import io.maskwatch.alerter.notify.NotificationConfig;
 import io.maskwatch.alerter.tracking.CameraState;
 import io.maskwatch.alerter.tracking.TrackImages;
+import io.maskwatch.alerter.tracking.Persons;
 import io.maskwatch.alerter.tracking.Tracker;
 import io.maskwatch.alerter.tracking.TrackingConfig;
 import io.maskwatch.common.config.KafkaSettings;
@@ -79,8 +81,8 @@ public final class AlerterBench {
 
     private static void trackerOnly(PrintStream out, int faces, int seconds) {
         TrackingConfig tc = TrackingConfig.defaults();
-        Tracker tracker = new Tracker(tc, new AlertPolicy(300_000), 60_000);
-        JsonSerde<CameraState> serde = new JsonSerde<>(CameraState.class);
+        Persons tracker = new Persons(new Tracker(tc), AlertPolicy.of(tc, AlertConfig.defaults()), 60_000);
+        JsonSerde<CameraState> serde = new JsonSerde<>(CameraState.class, CameraState.UPGRADE);
         TrackImages images = TrackImages.inMemory();
         byte[] crop = new byte[6_000];
         new Random(1).nextBytes(crop);
@@ -93,7 +95,7 @@ public final class AlerterBench {
         for (int i = 0; System.nanoTime() < deadline || n < 2_000; i++) {
             for (int c = 0; c < cameras; c++) {
                 String cam = "cam-" + c;
-                Tracker.Step s = tracker.onDetection(states.get(cam), frame(cam, 1_000_000L + i * 250L, i, faces, crop), 0, images);
+                Persons.Step s = tracker.onDetection(states.get(cam), frame(cam, 1_000_000L + i * 250L, i, faces, crop), 0, images);
                 byte[] stored = serde.serialize(null, s.state()); // a store put, then the next frame's get
                 bytes += stored.length;
                 states.put(cam, serde.deserialize(null, stored));

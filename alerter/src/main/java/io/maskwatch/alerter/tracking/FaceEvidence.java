@@ -1,0 +1,24 @@
+package io.maskwatch.alerter.tracking;
+
+import io.maskwatch.common.contract.Face;
+import io.maskwatch.common.contract.FaceLabel;
+
+/**
+ * What one face of a track showed, as joint probabilities: {@code face} = P(face), {@code noMask} =
+ * P(face and no mask), {@code incorrect} = P(face and mask below the nose). The tracker only
+ * remembers these; {@link io.maskwatch.alerter.alert.AlertPolicy} decides what they mean. Computed
+ * from {@code face_score} and the conditional probabilities, so schema 1 events (where
+ * {@code score} was not yet joint) give the same numbers.
+ */
+public record FaceEvidence(double face, double noMask, double incorrect) {
+
+    public static FaceEvidence of(Face f) {
+        double pFace = Math.max(0, Math.min(1, f.faceScore()));
+        return new FaceEvidence(pFace, f.joint(FaceLabel.NO_MASK), f.joint(FaceLabel.INCORRECT));
+    }
+
+    /** P(face and not wearing a mask properly): no mask or mask below the nose. */
+    public double nonCompliant() {
+        return Math.min(face, noMask + incorrect);
+    }
+}
