@@ -2,7 +2,6 @@ package io.maskwatch.alerter.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.maskwatch.common.serde.JsonUpgrade;
 import java.util.List;
 
@@ -35,9 +34,8 @@ public record CameraState(
             if (tracks.get(i).get("votes") instanceof ArrayNode votes) {
                 for (int j = 0; j < votes.size(); j++) {
                     if (votes.get(j).isNumber()) {
-                        ObjectNode e = votes.objectNode();
-                        e.put("face", 1.0).put("no_mask", votes.get(j).asDouble()).put("incorrect", 0.0);
-                        votes.set(j, e);
+                        // FaceEvidence as JSON: [face, no_mask, incorrect]
+                        votes.set(j, votes.arrayNode().add(1.0).add(votes.get(j).asDouble()).add(0.0));
                     }
                 }
             }
