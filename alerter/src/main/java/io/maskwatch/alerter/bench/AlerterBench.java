@@ -41,25 +41,34 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Alerter benchmarks (numbers in docs/ALERTER.md): (1) the tracker alone, state serialisation
  * included, by faces per frame; (2) the whole service on an embedded broker with exactly-once:
  * detections per second through the topology, and capture-to-visible-alert latency at a live pace.
- * Run: {@code java -cp 'app/target/lib/*' io.maskwatch.alerter.bench.AlerterBench [seconds]}.
+ * Run: {@code java -cp 'app/target/lib/*' io.maskwatch.alerter.bench.AlerterBench [seconds] [--tracker-only]}.
  */
 public final class AlerterBench {
     private AlerterBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        run(System.out, args.length > 0 ? Integer.parseInt(args[0]) : 3);
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        boolean trackerOnly = java.util.Arrays.asList(args).contains("--tracker-only");
+        run(System.out, seconds, trackerOnly);
         System.exit(0);
     }
 
     public static void run(PrintStream out, int seconds) throws Exception {
+        run(out, seconds, false);
+    }
+
+    /** @param trackerOnly skip the embedded-broker part (quick, and comparable across builds) */
+    public static void run(PrintStream out, int seconds, boolean trackerOnly) throws Exception {
         out.printf("alerter bench on %d CPU(s), Java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         trackerOnly(null, 4, 1); // warm-up
         for (int faces : new int[] {1, 4, 16}) {
             trackerOnly(out, faces, seconds);
         }
-        endToEnd(out, seconds);
+        if (!trackerOnly) {
+            endToEnd(out, seconds);
+        }
     }
 
     private static Face face(double cx, double cy, double p, byte[] crop) {
