@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link Persons} (the {@link Tracker} and the alert policy) per camera over the {@code tracks} store, and ends the tracks of quiet
- * cameras from a wall-clock punctuator. Forwards person events, alerts and compliance deltas.
+ * Runs {@link Persons} (the {@link Tracker} and the alert policy) per camera over the {@code tracks}
+ * store, and ends the tracks of quiet cameras from a wall-clock punctuator. Forwards person events, alerts and compliance deltas.
  */
 public final class TrackingProcessor implements Processor<String, DetectionEvent, String, TrackingOutput> {
     private static final Logger log = LoggerFactory.getLogger(TrackingProcessor.class);
