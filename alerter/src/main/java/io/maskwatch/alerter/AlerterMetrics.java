@@ -32,8 +32,9 @@ public final class AlerterMetrics {
         return registry;
     }
 
-    public void alert(String camera, long captureToAlertMs) {
-        registry.counter("maskwatch.alerter.alerts", "camera", camera).increment();
+    /** @param status unmasked or incorrect (mask below nose): a tag, so the dashboards' sums stay what they were */
+    public void alert(String camera, PersonStatus status, long captureToAlertMs) {
+        registry.counter("maskwatch.alerter.alerts", "camera", camera, "status", status.wireName()).increment();
         captureToAlert.record(Duration.ofMillis(Math.max(0, captureToAlertMs)));
     }
 

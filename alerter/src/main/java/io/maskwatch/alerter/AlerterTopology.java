@@ -8,6 +8,7 @@ import io.maskwatch.alerter.notify.NotificationGrouper;
 import io.maskwatch.alerter.notify.PendingNotification;
 import io.maskwatch.alerter.notify.SnapshotLinks;
 import io.maskwatch.alerter.tracking.CameraState;
+import io.maskwatch.alerter.tracking.Persons;
 import io.maskwatch.alerter.tracking.TrackImages;
 import io.maskwatch.alerter.tracking.Tracker;
 import io.maskwatch.alerter.tracking.TrackingOutput;
@@ -68,36 +69,36 @@ public final class AlerterTopology {
         JsonSerde<Alert> alertSerde = EventSerdes.alerts();
         JsonSerde<ComplianceWindow> complianceSerde = EventSerdes.compliance();
         JsonSerde<Notification> notificationSerde = EventSerdes.notifications();
-        JsonSerde<ComplianceDelta> deltaSerde = new JsonSerde<>(ComplianceDelta.class);
+        JsonSerde<ComplianceDelta> deltaSerde = new JsonSerde<>(ComplianceDelta.class, ComplianceDelta.UPGRADE);
         Map<String, String> largeRecords = Map.of("max.message.bytes", String.valueOf(MAX_STATE_RECORD_BYTES));
 
         StreamsBuilder builder = new StreamsBuilder();
         StoreBuilder<KeyValueStore<String, CameraState>> tracks = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TRACKS_STORE), keys, new JsonSerde<>(CameraState.class));
+                Stores.persistentKeyValueStore(TRACKS_STORE), keys, new JsonSerde<>(CameraState.class, CameraState.UPGRADE));
         StoreBuilder<KeyValueStore<String, TrackImages.Images>> images = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(IMAGES_STORE), keys, new JsonSerde<>(TrackImages.Images.class))
                 .withLoggingEnabled(largeRecords);
         StoreBuilder<KeyValueStore<String, PendingNotification>> pending = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(NOTIFY_STORE), keys, new JsonSerde<>(PendingNotification.class));
+                Stores.persistentKeyValueStore(NOTIFY_STORE), keys, new JsonSerde<>(PendingNotification.class, PendingNotification.UPGRADE));
         Duration retention = Duration.ofMillis(cfg.compliance().retentionMs());
         Duration window = Duration.ofMillis(cfg.compliance().windowMs());
         StoreBuilder<WindowStore<String, ComplianceCounts>> cameraWindows = Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(CAMERA_WINDOWS_STORE, retention, window, false),
-                keys, new JsonSerde<>(ComplianceCounts.class));
+                keys, new JsonSerde<>(ComplianceCounts.class, ComplianceCounts.UPGRADE));
         StoreBuilder<WindowStore<String, ComplianceCounts>> facilityWindows = Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(FACILITY_WINDOWS_STORE, retention, window, false),
-                keys, new JsonSerde<>(ComplianceCounts.class));
+                keys, new JsonSerde<>(ComplianceCounts.class, ComplianceCounts.UPGRADE));
         builder.addStateStore(tracks);
         builder.addStateStore(images);
         builder.addStateStore(pending);
         builder.addStateStore(cameraWindows);
         builder.addStateStore(facilityWindows);
 
-        Tracker tracker = new Tracker(cfg.tracking(), new AlertPolicy(cfg.alerts().cooldownMs()),
+        Persons people = new Persons(new Tracker(cfg.tracking()), AlertPolicy.of(cfg.tracking(), cfg.alerts()),
                 cfg.compliance().windowMs());
         KStream<String, TrackingOutput> outputs = builder
                 .stream(topics.detections(), Consumed.with(keys, detectionSerde).withName("detections-source"))
-                .process(() -> new TrackingProcessor(tracker, TRACKS_STORE, IMAGES_STORE, cfg.tracking().idleCheckMs(),
+                .process(() -> new TrackingProcessor(people, TRACKS_STORE, IMAGES_STORE, cfg.tracking().idleCheckMs(),
                                 metrics, topics.detections()),
                         Named.as("tracking"), TRACKS_STORE, IMAGES_STORE);
 

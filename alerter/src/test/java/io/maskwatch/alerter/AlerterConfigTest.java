@@ -42,6 +42,7 @@ class AlerterConfigTest {
                     vote-threshold: 0.8
                   alerts:
                     cooldown-ms: 120000
+                    incorrect-counts-as: mask
                   notifications:
                     rate-limit-ms: 30000
                     sinks:
@@ -66,6 +67,9 @@ class AlerterConfigTest {
         assertEquals(8, c.tracking().voteWindow(), "untouched keys keep their defaults");
         assertEquals(5000, c.tracking().endAfterMs());
         assertEquals(120_000, c.alerts().cooldownMs());
+        assertFalse(c.alerts().incorrectIsNonCompliant(), "a mask below the nose counted as masked");
+        assertEquals(0.4, c.alerts().minAlertScore(), "default");
+        assertTrue(load("", Map.of()).alerts().incorrectIsNonCompliant(), "by default it is not compliant");
         assertEquals(30_000, c.notifications().rateLimitMs());
         assertEquals(10_000, c.notifications().windowMs());
         assertEquals("0123456789abcdef0123", c.apiToken());
@@ -91,6 +95,9 @@ class AlerterConfigTest {
                     end-after-ms: 100
                   compliance:
                     rolling-ms: 90000
+                  alerts:
+                    incorrect-counts-as: chin
+                    min-alert-score: 1.2
                   streams-properties:
                     processing.guarantee: at_least_once
                   notifications:
@@ -104,6 +111,8 @@ class AlerterConfigTest {
                 "alerter.tracking.min-frames must be between 1 and vote-window (8), got 20",
                 "alerter.tracking.vote-threshold must be in (0.5, 1]", "alerter.tracking.end-after-ms must be >= max-gap-ms",
                 "alerter.compliance.rolling-ms must be a positive multiple of window-ms",
+                "alerter.alerts.incorrect-counts-as must be no_mask (a mask below the nose is alerted and not compliant) or mask",
+                "alerter.alerts.min-alert-score must be in [0, 1)",
                 "alerter.notifications.sinks[0].type must be one of [webhook, slack, log], got 'pager'",
                 "alerter.notifications.sinks[1].url must be an http:// or https:// URL",
                 "alerter.streams-properties.processing.guarantee: the alerter always runs exactly_once_v2")) {

@@ -16,6 +16,7 @@ import io.maskwatch.alerter.notify.NotificationConfig;
 import io.maskwatch.alerter.notify.SinkConfig;
 import io.maskwatch.alerter.tracking.CameraState;
 import io.maskwatch.alerter.tracking.TrackImages;
+import io.maskwatch.alerter.tracking.Persons;
 import io.maskwatch.alerter.tracking.Tracker;
 import io.maskwatch.alerter.tracking.TrackingOutput;
 import io.maskwatch.common.config.CameraConfig;
@@ -147,14 +148,15 @@ class AlerterServiceIT {
     }
 
     private static Expected reference(AlerterConfig cfg, List<DetectionEvent> all) {
-        Tracker tracker = new Tracker(cfg.tracking(), new AlertPolicy(cfg.alerts().cooldownMs()), cfg.compliance().windowMs());
+        Persons tracker = new Persons(new Tracker(cfg.tracking()), AlertPolicy.of(cfg.tracking(), cfg.alerts()),
+                cfg.compliance().windowMs());
         Map<String, CameraState> states = new HashMap<>();
         TrackImages images = TrackImages.inMemory();
         Set<String> alerts = new TreeSet<>();
         ComplianceCounts facility = ComplianceCounts.ZERO;
         List<TrackingOutput> outputs = new ArrayList<>();
         for (DetectionEvent e : all) {
-            Tracker.Step s = tracker.onDetection(states.get(e.cameraId()), e, 0, images);
+            Persons.Step s = tracker.onDetection(states.get(e.cameraId()), e, 0, images);
             states.put(e.cameraId(), s.state());
             outputs.addAll(s.outputs());
         }

@@ -4,6 +4,7 @@ import static io.maskwatch.alerter.Script.T0;
 import static io.maskwatch.alerter.Script.face;
 import static io.maskwatch.alerter.Script.frame;
 import static io.maskwatch.alerter.Script.frames;
+import static io.maskwatch.alerter.Script.incorrect;
 import static io.maskwatch.alerter.Script.walk;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +21,7 @@ import io.maskwatch.common.contract.Face;
 import io.maskwatch.common.contract.Notification;
 import io.maskwatch.common.contract.PersonEvent;
 import io.maskwatch.common.contract.PersonStatus;
+import io.maskwatch.common.contract.SchemaVersions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,7 +169,7 @@ class AlerterTopologyTest {
 
     @Test
     void puttingAMaskOnStopsCountingAsUnmaskedAndStopsAlerts() throws Exception {
-        AlerterConfig c = cfg().withAlerts(new AlertConfig(2_000, 100, 0));
+        AlerterConfig c = cfg().withAlerts(AlertConfig.defaults().withCooldownMs(2_000).withApi(100, 0));
         try (TopologyHarness h = new TopologyHarness(c)) {
             h.send(frames(CAM, T0, STEP, 10, ts -> List.of(face(600, 300, 80, 0.92))));
             assertEquals(1, h.alertLog.size());
@@ -192,7 +194,7 @@ class AlerterTopologyTest {
 
     @Test
     void longStayIsReAlertedOnlyAfterTheCooldown() throws Exception {
-        AlerterConfig c = cfg().withAlerts(new AlertConfig(20_000, 100, 0));
+        AlerterConfig c = cfg().withAlerts(AlertConfig.defaults().withCooldownMs(20_000).withApi(100, 0));
         try (TopologyHarness h = new TopologyHarness(c)) {
             h.send(frames(CAM, T0, STEP, 200, ts -> List.of(face(600, 300, 80, 0.9)))); // 50 s in view
             List<Long> times = h.alertLog.stream().map(Alert::timestampMs).toList();
@@ -320,7 +322,7 @@ class AlerterTopologyTest {
     void newerSchemaVersionsAreSkippedAndCounted() throws Exception {
         try (TopologyHarness h = new TopologyHarness(cfg())) {
             for (DetectionEvent e : frames(CAM, T0, STEP, 8, ts -> List.of(face(600, 300, 80, 0.9)))) {
-                h.send(new DetectionEvent(2, e.cameraId(), e.frameSequence(), e.captureTimestampMs(),
+                h.send(new DetectionEvent(SchemaVersions.DETECTION + 1, e.cameraId(), e.frameSequence(), e.captureTimestampMs(),
                         e.processedTimestampMs(), e.frameWidth(), e.frameHeight(), e.detector(), e.model(), e.faces()));
             }
             assertEquals(List.of(), h.alertLog);
@@ -341,7 +343,106 @@ class AlerterTopologyTest {
                     java.util.Map.of("mask", 0.1, "no_mask", 0.1, "incorrect", 0.8), null, null);
             h.send(frames(CAM, T0, STEP, 6, ts -> List.of(incorrect)));
             assertEquals(1, h.alertLog.size());
+            assertEquals(PersonStatus.INCORRECT, h.alertLog.get(0).status());
             assertEquals(null, h.alertLog.get(0).faceJpeg(), "no crop sent, none in the alert");
+        }
+    }
+
+    // --- the third label: a mask below the nose ---
+
+    @Test
+    void personWithMaskBelowNoseIsAlertedAsIncorrectAndCountedNonCompliant() throws Exception {
+        AlerterConfig c = cfg().withNotifications(new NotificationConfig(1_000, 1_000, 0, List.of()));
+        try (TopologyHarness h = new TopologyHarness(c)) {
+            h.send(frames(CAM, T0, STEP, 12, ts -> List.of(incorrect(600, 300, 80, 0.85))))
+                    .send(empty(CAM, T0 + 12 * STEP, 4_000))
+                    .advanceWallClock(5_000);
+
+            List<PersonEvent> confirmed = h.persons(PersonEvent.Type.CONFIRMED);
+            assertEquals(List.of(PersonStatus.INCORRECT), confirmed.stream().map(PersonEvent::status).toList());
+            assertEquals(1, h.alertLog.size(), () -> "alerts: " + h.alertLog);
+            Alert a = h.alertLog.get(0);
+            assertEquals(PersonStatus.INCORRECT, a.status(), "shown as its own status");
+            assertEquals(T0 + 3 * STEP, a.timestampMs(), "as fast as an unmasked person");
+            assertTrue(a.confidence() >= 0.7, "confidence " + a.confidence());
+            assertEquals(1.0, h.counter("maskwatch.alerter.alerts", "camera", CAM, "status", "incorrect"));
+            assertEquals(1.0, h.counter("maskwatch.alerter.persons", "camera", CAM, "status", "incorrect"));
+
+            ComplianceWindow w = h.latestWindow(CAM, T0);
+            assertEquals(1, w.persons());
+            assertEquals(1, w.incorrect());
+            assertEquals(0, w.unmasked());
+            assertEquals(0.0, w.compliance(), "a mask below the nose is not compliant");
+            assertEquals(1, h.latestWindow(ComplianceWindow.FACILITY, T0).incorrect());
+
+            assertEquals(1, h.notificationLog.size(), () -> "notifications: " + h.notificationLog);
+            Notification n = h.notificationLog.get(0);
+            assertEquals(List.of(PersonStatus.INCORRECT), n.alertStatuses());
+            assertTrue(n.message().startsWith("1 person with mask below nose at Entrance A"), n.message());
+        }
+    }
+
+    @Test
+    void incorrectCountedAsMaskRaisesNoAlertAndIsCompliant() throws Exception {
+        AlerterConfig c = cfg().withAlerts(AlertConfig.defaults().withIncorrectCountsAs(AlertConfig.MASK));
+        try (TopologyHarness h = new TopologyHarness(c)) {
+            h.send(frames(CAM, T0, STEP, 12, ts -> List.of(incorrect(600, 300, 80, 0.85))))
+                    .send(empty(CAM, T0 + 12 * STEP, 4_000));
+            assertEquals(List.of(), h.alertLog);
+            assertEquals(List.of(PersonStatus.MASKED),
+                    h.persons(PersonEvent.Type.CONFIRMED).stream().map(PersonEvent::status).toList());
+            ComplianceWindow w = h.latestWindow(CAM, T0);
+            assertEquals(1, w.masked());
+            assertEquals(0, w.incorrect());
+            assertEquals(1.0, w.compliance());
+        }
+    }
+
+    @Test
+    void alertStatusFollowsTheMajorityOfNonCompliantEvidence() throws Exception {
+        AlerterConfig c = cfg().withNotifications(new NotificationConfig(1_000, 1_000, 0, List.of()));
+        try (TopologyHarness h = new TopologyHarness(c)) {
+            // Left: mostly no mask, sometimes pulled up to the chin. Right: mostly below the nose.
+            h.send(frames(CAM, T0, STEP, 12, ts -> {
+                        boolean odd = ((ts - T0) / STEP) % 3 == 2;
+                        return List.of(odd ? incorrect(200, 300, 80, 0.9) : face(200, 300, 80, 0.9),
+                                odd ? face(1000, 300, 80, 0.9) : incorrect(1000, 300, 80, 0.9));
+                    }))
+                    .send(empty(CAM, T0 + 12 * STEP, 4_000))
+                    .advanceWallClock(5_000);
+            assertEquals(2, h.alertLog.size(), () -> "alerts: " + h.alertLog);
+            Alert left = h.alertLog.stream().filter(a -> a.box().centerX() < 600).findFirst().orElseThrow();
+            Alert right = h.alertLog.stream().filter(a -> a.box().centerX() > 600).findFirst().orElseThrow();
+            assertEquals(PersonStatus.UNMASKED, left.status());
+            assertEquals(PersonStatus.INCORRECT, right.status());
+            assertTrue(left.confidence() >= 0.85 && right.confidence() >= 0.85, "both non-compliant on every frame");
+            ComplianceWindow w = h.latestWindow(CAM, T0);
+            assertEquals(1, w.unmasked());
+            assertEquals(1, w.incorrect());
+            assertEquals(1, h.notificationLog.size());
+            assertTrue(h.notificationLog.get(0).message()
+                    .startsWith("1 person without a mask and 1 person with mask below nose at Entrance A"),
+                    h.notificationLog.get(0).message());
+        }
+    }
+
+    @Test
+    void schema1DetectionsOfA2ClassDetectorStillAlert() throws Exception {
+        try (TopologyHarness h = new TopologyHarness(cfg())) {
+            for (int i = 0; i < 6; i++) {
+                long ts = T0 + i * STEP;
+                String json = """
+                        {"schema_version":1,"camera_id":"%s","frame_sequence":%d,"capture_timestamp_ms":%d,
+                         "processed_timestamp_ms":%d,"frame_width":1280,"frame_height":720,"detector":"blazeface",
+                         "model":"mask-classifier@v1","faces":[{"box":{"x1":560.0,"y1":260.0,"x2":640.0,"y2":340.0},
+                         "face_score":0.9,"label":"no_mask","score":0.92,"probabilities":{"mask":0.08,"no_mask":0.92},
+                         "crop_jpeg":null,"heatmap_jpeg":null}]}""".formatted(CAM, i, ts, ts + 40);
+                h.rawDetections.pipeInput(CAM, json.getBytes(StandardCharsets.UTF_8), ts);
+                h.drain();
+            }
+            assertEquals(1, h.alertLog.size());
+            assertEquals(PersonStatus.UNMASKED, h.alertLog.get(0).status());
+            assertEquals(0.0, h.counter("maskwatch.alerter.decode.errors", "topic", "maskwatch.detections"));
         }
     }
 }

@@ -27,8 +27,25 @@ public final class Script {
         double p = Math.max(0, Math.min(1, pNoMask));
         FaceLabel label = p >= 0.5 ? FaceLabel.NO_MASK : FaceLabel.MASK;
         byte[] heat = crop == null ? null : ("heat:" + new String(crop, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
+        // Schema 2: score is the joint P(face) x P(label | face).
         return new Face(new Box(cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2), 0.95, label,
-                Math.max(p, 1 - p), Map.of("mask", 1 - p, "no_mask", p), crop, heat);
+                0.95 * Math.max(p, 1 - p), Map.of("mask", 1 - p, "no_mask", p), crop, heat);
+    }
+
+    /** A face from a 3-class model; the label is the most probable class. */
+    public static Face face3(double cx, double cy, double size, double faceScore, double pMask, double pNoMask,
+                             double pIncorrect) {
+        FaceLabel label = pIncorrect >= pMask && pIncorrect >= pNoMask ? FaceLabel.INCORRECT
+                : pNoMask >= pMask ? FaceLabel.NO_MASK : FaceLabel.MASK;
+        double p = Math.max(pIncorrect, Math.max(pMask, pNoMask));
+        byte[] crop = ("crop3@" + cx + "," + cy + "," + pIncorrect).getBytes(StandardCharsets.UTF_8);
+        return new Face(new Box(cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2), faceScore, label,
+                faceScore * p, Map.of("mask", pMask, "no_mask", pNoMask, "incorrect", pIncorrect), crop, null);
+    }
+
+    /** A clearly detected face wearing the mask below the nose (P(incorrect | face) = p, the rest masked). */
+    public static Face incorrect(double cx, double cy, double size, double p) {
+        return face3(cx, cy, size, 0.95, 1 - p, 0, p);
     }
 
     public static DetectionEvent frame(String camera, long ts, Face... faces) {

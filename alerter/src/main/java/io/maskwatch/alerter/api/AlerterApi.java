@@ -203,6 +203,8 @@ public final class AlerterApi {
         n.put("track_id", a.trackId());
         n.put("timestamp_ms", a.timestampMs());
         n.put("time", Instant.ofEpochMilli(a.timestampMs()).toString());
+        n.put("status", a.status().wireName());
+        n.put("status_text", a.status().displayName());
         n.put("confidence", a.confidence());
         n.put("frame_count", a.frameCount());
         if (a.box() == null) {
@@ -268,7 +270,7 @@ public final class AlerterApi {
             ObjectNode lw = n.putObject("latest_window");
             lw.put("window_start_ms", w.windowStartMs());
             lw.put("window_end_ms", w.windowEndMs());
-            counts(lw, new ComplianceCounts(w.persons(), w.masked(), w.unmasked(), w.uncertain()), w.compliance());
+            counts(lw, ComplianceCounts.of(w), w.compliance());
         }
         return n;
     }
@@ -277,6 +279,7 @@ public final class AlerterApi {
         n.put("persons", c.persons());
         n.put("masked", c.masked());
         n.put("unmasked", c.unmasked());
+        n.put("incorrect", c.incorrect());
         n.put("uncertain", c.uncertain());
         if (ratio == null) {
             n.putNull("compliance");

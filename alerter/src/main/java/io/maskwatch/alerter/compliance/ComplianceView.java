@@ -20,7 +20,7 @@ public final class ComplianceView {
     /** Counts over the rolling span. */
     public record Rolling(long fromMs, long toMs, ComplianceCounts counts) {
         public Double compliance() {
-            return ComplianceWindow.ratio(counts.masked(), counts.unmasked());
+            return counts.compliance();
         }
     }
 
@@ -74,7 +74,7 @@ public final class ComplianceView {
         TreeMap<Long, ComplianceWindow> perKey = windows.get(key);
         if (perKey != null) {
             for (ComplianceWindow w : perKey.tailMap(from, true).values()) {
-                sum = sum.plus(new ComplianceCounts(w.persons(), w.masked(), w.unmasked(), w.uncertain()));
+                sum = sum.plus(ComplianceCounts.of(w));
             }
         }
         return new Rolling(from, from + cfg.rollingMs(), sum);
@@ -91,18 +91,19 @@ public final class ComplianceView {
                     Double r = v.rolling(key).compliance();
                     return r == null ? Double.NaN : r;
                 }).tag("camera", key)
-                .description("masked / (masked + unmasked) persons over the rolling span (15 min); NaN when nobody was decided")
+                .description("masked / (masked + unmasked + incorrect) persons over the rolling span (15 min); NaN when nobody was decided")
                 .register(registry);
-        for (String status : List.of("masked", "unmasked", "uncertain")) {
+        for (String status : List.of("masked", "unmasked", "incorrect", "uncertain")) {
             Gauge.builder("maskwatch.alerter.persons.recent", this, v -> {
                         ComplianceCounts c = v.rolling(key).counts();
                         return switch (status) {
                             case "masked" -> c.masked();
                             case "unmasked" -> c.unmasked();
+                            case "incorrect" -> c.incorrect();
                             default -> c.uncertain();
                         };
                     }).tags("camera", key, "status", status)
-                    .description("persons counted over the rolling span (15 min), by voted status")
+                    .description("persons counted over the rolling span (15 min), by voted status (incorrect = mask below nose)")
                     .register(registry);
         }
     }

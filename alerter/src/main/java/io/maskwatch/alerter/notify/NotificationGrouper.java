@@ -6,9 +6,10 @@ import io.maskwatch.common.contract.Notification;
 import io.maskwatch.common.contract.SchemaVersions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import io.maskwatch.common.contract.PersonStatus;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,7 +19,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Groups a camera's alerts into one notification: the first alert opens a group, which is sent
+ * Groups a camera's alerts into one notification ("2 people without a mask and 1 person with mask
+ * below nose at Entrance A in the last 10 s"): the first alert opens a group, which is sent
  * when the grouping window has passed and the camera's rate limit allows (wall clock, checked on
  * every alert and by a punctuator). Ids are {@code n-<first alert id>}, so replays cannot duplicate.
  */
@@ -56,7 +58,7 @@ public final class NotificationGrouper implements Processor<String, Alert, Strin
         long wallNow = context.currentSystemTimeMs();
         PendingNotification p = store.get(a.cameraId());
         p = (p == null ? PendingNotification.empty() : p)
-                .add(new PendingNotification.PendingAlert(a.alertId(), a.trackId(), a.timestampMs()), wallNow);
+                .add(new PendingNotification.PendingAlert(a.alertId(), a.trackId(), a.timestampMs(), a.status()), wallNow);
         store.put(a.cameraId(), maybeSend(a.cameraId(), p, wallNow));
     }
 
@@ -87,19 +89,34 @@ public final class NotificationGrouper implements Processor<String, Alert, Strin
     Notification build(String camera, List<PendingNotification.PendingAlert> alerts) {
         long start = alerts.stream().mapToLong(PendingNotification.PendingAlert::timestampMs).min().orElse(0);
         long end = alerts.stream().mapToLong(PendingNotification.PendingAlert::timestampMs).max().orElse(0);
-        Set<String> people = new LinkedHashSet<>();
+        // A person is counted once, under the status of their latest alert in the group.
+        Map<String, PersonStatus> people = new LinkedHashMap<>();
         List<String> ids = new ArrayList<>();
+        List<PersonStatus> statuses = new ArrayList<>();
         List<String> urls = new ArrayList<>();
         for (PendingNotification.PendingAlert a : alerts) {
-            people.add(a.trackId());
+            people.put(a.trackId(), a.status());
             ids.add(a.alertId());
+            statuses.add(a.status());
             urls.add(links.face(a.alertId()));
         }
         String name = names.name(camera);
         long seconds = Math.max(1, (Math.max(cfg.windowMs(), end - start) + 999) / 1000);
-        String message = people.size() + (people.size() == 1 ? " person" : " people") + " without a mask at " + name
-                + " in the last " + seconds + " s";
+        long incorrect = people.values().stream().filter(s -> s == PersonStatus.INCORRECT).count();
+        long unmasked = people.size() - incorrect;
+        List<String> parts = new ArrayList<>();
+        if (unmasked > 0) {
+            parts.add(persons(unmasked) + " without a mask");
+        }
+        if (incorrect > 0) {
+            parts.add(persons(incorrect) + " with mask below nose");
+        }
+        String message = String.join(" and ", parts) + " at " + name + " in the last " + seconds + " s";
         return new Notification(SchemaVersions.NOTIFICATION, "n-" + ids.get(0), camera, name, start, end, ids,
-                message, urls);
+                statuses, message, urls);
+    }
+
+    private static String persons(long n) {
+        return n + (n == 1 ? " person" : " people");
     }
 }

@@ -1,5 +1,9 @@
 package io.maskwatch.alerter.notify;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.maskwatch.common.contract.PersonStatus;
+import io.maskwatch.common.serde.JsonUpgrade;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +16,19 @@ import java.util.List;
  */
 public record PendingNotification(List<PendingAlert> alerts, long openedWallMs, long lastSentWallMs) {
 
-    public record PendingAlert(String alertId, String trackId, long timestampMs) {
+    /** @param status unmasked or incorrect (mask below nose) */
+    public record PendingAlert(String alertId, String trackId, long timestampMs, PersonStatus status) {
     }
+
+    /** Pending alerts stored before the third label were all about people without a mask. */
+    public static final JsonUpgrade UPGRADE = node -> {
+        JsonNode alerts = node.get("alerts");
+        for (int i = 0; alerts != null && alerts.isArray() && i < alerts.size(); i++) {
+            if (alerts.get(i) instanceof ObjectNode a && !a.has("status")) {
+                a.put("status", PersonStatus.UNMASKED.wireName());
+            }
+        }
+    };
 
     public PendingNotification {
         alerts = List.copyOf(alerts);

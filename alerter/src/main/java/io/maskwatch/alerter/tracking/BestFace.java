@@ -3,7 +3,8 @@ package io.maskwatch.alerter.tracking;
 import io.maskwatch.common.contract.Box;
 
 /**
- * The face of a track that best shows the person unmasked: highest P(unmasked) x face area,
+ * The face of a track that best shows the person unmasked: highest P(face and no mask or mask below
+ * the nose) x face area,
  * preferring faces that came with a crop. Its crop and heat map (in {@link TrackImages}) become
  * the alert's snapshot.
  */

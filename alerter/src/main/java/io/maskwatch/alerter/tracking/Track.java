@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param box         last observed face box
  * @param vx          smoothed centre velocity, pixels per ms (for predicting where the face is next)
- * @param votes       P(unmasked) of the last K faces, oldest first
+ * @param votes       evidence of the last K faces, oldest first (what {@code AlertPolicy} votes on)
+ * @param status      voted status, set by {@code AlertPolicy}
  * @param alerts      alerts raised for this track so far (the next alert's ordinal is alerts + 1)
  * @param lastAlertMs capture time of the last alert, or -1
  * @param counted     compliance contribution, null until the status is first voted
@@ -23,7 +24,7 @@ public record Track(
         Box box,
         double vx,
         double vy,
-        List<Double> votes,
+        List<FaceEvidence> votes,
         PersonStatus status,
         double confidence,
         int alerts,
@@ -35,15 +36,6 @@ public record Track(
         votes = List.copyOf(votes);
     }
 
-    /** Mean P(unmasked) over the vote window. */
-    public double vote() {
-        double s = 0;
-        for (double v : votes) {
-            s += v;
-        }
-        return votes.isEmpty() ? 0 : s / votes.size();
-    }
-
     /** Box where the face should be at {@code ts}, moving at the track's velocity. */
     Box predictedAt(long ts) {
         long dt = ts - lastSeenMs;
@@ -52,8 +44,8 @@ public record Track(
         return new Box(box.x1() + dx, box.y1() + dy, box.x2() + dx, box.y2() + dy);
     }
 
-    static List<Double> appendVote(List<Double> votes, double v, int window) {
-        List<Double> out = new ArrayList<>(votes.size() + 1);
+    static List<FaceEvidence> appendVote(List<FaceEvidence> votes, FaceEvidence v, int window) {
+        List<FaceEvidence> out = new ArrayList<>(votes.size() + 1);
         out.addAll(votes);
         out.add(v);
         while (out.size() > window) {
@@ -62,19 +54,19 @@ public record Track(
         return out;
     }
 
-    Track with(int frames, long lastSeen, Box b, double nvx, double nvy, List<Double> v, BestFace bf) {
+    Track with(int frames, long lastSeen, Box b, double nvx, double nvy, List<FaceEvidence> v, BestFace bf) {
         return new Track(id, startedMs, lastSeen, frames, b, nvx, nvy, v, status, confidence, alerts, lastAlertMs, bf, counted);
     }
 
-    Track withStatus(PersonStatus s, double conf) {
+    public Track withStatus(PersonStatus s, double conf) {
         return new Track(id, startedMs, lastSeenMs, frameCount, box, vx, vy, votes, s, conf, alerts, lastAlertMs, best, counted);
     }
 
-    Track withAlert(long ts) {
+    public Track withAlert(long ts) {
         return new Track(id, startedMs, lastSeenMs, frameCount, box, vx, vy, votes, status, confidence, alerts + 1, ts, best, counted);
     }
 
-    Track withCounted(Contribution c) {
+    public Track withCounted(Contribution c) {
         return new Track(id, startedMs, lastSeenMs, frameCount, box, vx, vy, votes, status, confidence, alerts, lastAlertMs, best, c);
     }
 }

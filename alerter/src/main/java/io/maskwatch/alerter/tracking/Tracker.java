@@ -1,27 +1,22 @@
 package io.maskwatch.alerter.tracking;
 
-import io.maskwatch.alerter.alert.AlertPolicy;
-import io.maskwatch.alerter.compliance.ComplianceDelta;
 import io.maskwatch.common.contract.Box;
 import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.Face;
-import io.maskwatch.common.contract.FaceLabel;
-import io.maskwatch.common.contract.PersonEvent;
 import io.maskwatch.common.contract.PersonStatus;
-import io.maskwatch.common.contract.SchemaVersions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * Follows faces of one camera across frames and votes their mask status. Pure logic: state in,
- * state and outputs out, no Kafka, so every rule is testable on its own and replays are deterministic.
+ * Follows faces of one camera across frames: which face belongs to which person. It decides
+ * nothing about masks (that is {@link io.maskwatch.alerter.alert.AlertPolicy}); it remembers the
+ * evidence of each track's last K faces, its best snapshot, and starts and ends tracks. Pure logic,
+ * no Kafka, so replays are deterministic.
  *
  * <p>Rules (docs/ALERTER.md): a face joins the live track (seen within max-gap) whose predicted
  * box it overlaps (IoU) or whose predicted centre is near (in face sizes), best pair first; other
- * faces start tracks. A track's vote is the mean P(unmasked) of its last K faces; with at least N
- * faces the status becomes unmasked at vote >= threshold and masked at 1 - vote >= threshold, and
- * otherwise keeps its last value (hysteresis, so flicker changes nothing).
+ * faces start tracks, except in an out-of-order frame. A track ends after end-after-ms of silence.
  */
 public final class Tracker {
     /** Safety cap: a crowd bigger than this in one view is not tracked face by face. */
@@ -31,41 +26,52 @@ public final class Tracker {
 
     public enum Drop { DUPLICATE, LATE }
 
-    /** Result of one step. {@code drop} is set when the detection was ignored. */
-    public record Step(CameraState state, List<TrackingOutput> outputs, Drop drop, int endedTracks) {
+    /** A face added to a track; {@code started} when the face opened the track. */
+    public record Observation(String trackId, Face face, FaceEvidence evidence, boolean started) {
+    }
+
+    /**
+     * Result of one step. {@code drop} is set when the detection was ignored. {@code observations} are in
+     * processing order (existing tracks best pair first, then new tracks); {@code ended} tracks are no
+     * longer in the state (their images are still in {@link TrackImages}: the caller removes them).
+     */
+    public record Association(CameraState state, List<Observation> observations, List<Track> ended, Drop drop) {
+        static Association dropped(CameraState s, Drop d) {
+            return new Association(s, List.of(), List.of(), d);
+        }
     }
 
     private final TrackingConfig cfg;
-    private final AlertPolicy alerts;
-    private final long windowMs;
 
-    public Tracker(TrackingConfig cfg, AlertPolicy alerts, long complianceWindowMs) {
+    public Tracker(TrackingConfig cfg) {
         this.cfg = cfg;
-        this.alerts = alerts;
-        this.windowMs = complianceWindowMs;
+    }
+
+    public TrackingConfig config() {
+        return cfg;
     }
 
     /**
      * @param state   the camera's state, null for a camera seen for the first time
      * @param wallNow wall-clock time of processing
      */
-    public Step onDetection(CameraState state, DetectionEvent ev, long wallNow, TrackImages images) {
+    public Association onDetection(CameraState state, DetectionEvent ev, long wallNow, TrackImages images) {
         String camera = ev.cameraId();
         if (state == null) {
             state = CameraState.empty(camera);
         }
         long ts = ev.captureTimestampMs();
         if (state.recentMs().contains(ts)) {
-            return new Step(state, List.of(), Drop.DUPLICATE, 0);
+            return Association.dropped(state, Drop.DUPLICATE);
         }
         boolean started = state.latestMs() != Long.MIN_VALUE;
         if (started && ts < state.latestMs() - cfg.maxLatenessMs()) {
-            return new Step(state, List.of(), Drop.LATE, 0);
+            return Association.dropped(state, Drop.LATE);
         }
         boolean outOfOrder = started && ts < state.latestMs();
         long latest = started ? Math.max(state.latestMs(), ts) : ts;
 
-        List<TrackingOutput> out = new ArrayList<>();
+        List<Observation> observed = new ArrayList<>();
         List<Track> tracks = new ArrayList<>(state.tracks());
         List<Face> faces = ev.faces();
         boolean[] faceUsed = new boolean[faces.size()];
@@ -77,25 +83,29 @@ public final class Tracker {
             }
             trackUsed[p.track] = true;
             faceUsed[p.face] = true;
-            tracks.set(p.track, observe(tracks.get(p.track), faces.get(p.face), ts, camera, out, images));
+            Face f = faces.get(p.face);
+            FaceEvidence e = FaceEvidence.of(f);
+            tracks.set(p.track, observe(tracks.get(p.track), f, e, ts, images));
+            observed.add(new Observation(tracks.get(p.track).id(), f, e, false));
         }
         // A face in an out-of-order frame only adds to existing tracks: it must not start a person in the past.
         if (!outOfOrder) {
             int n = 0;
             for (int j = 0; j < faces.size() && tracks.size() < MAX_TRACKS; j++) {
                 if (!faceUsed[j]) {
-                    Track t = newTrack(camera + "-" + ts + "-" + n++, faces.get(j), ts, images);
-                    out.add(new TrackingOutput.Person(personEvent(camera, t, PersonEvent.Type.STARTED, ts)));
-                    tracks.add(observeStatus(t, unmaskedProbability(faces.get(j)), ts, camera, out, images));
+                    Face f = faces.get(j);
+                    FaceEvidence e = FaceEvidence.of(f);
+                    Track t = newTrack(camera + "-" + ts + "-" + n++, f, e, ts, images);
+                    tracks.add(t);
+                    observed.add(new Observation(t.id(), f, e, true));
                 }
             }
         }
-        int ended = 0;
+        List<Track> ended = new ArrayList<>();
         List<Track> alive = new ArrayList<>();
         for (Track t : tracks) {
             if (latest - t.lastSeenMs() > cfg.endAfterMs()) {
-                end(camera, t, latest, out, images);
-                ended++;
+                ended.add(t);
             } else {
                 alive.add(t);
             }
@@ -105,7 +115,7 @@ public final class Tracker {
         while (recent.size() > RECENT) {
             recent.remove(0);
         }
-        return new Step(new CameraState(camera, latest, wallNow, alive, recent), out, null, ended);
+        return new Association(new CameraState(camera, latest, wallNow, alive, recent), observed, ended, null);
     }
 
     /**
@@ -113,17 +123,13 @@ public final class Tracker {
      * wall-clock time, counted from {@code notBeforeWall} at the earliest (the task's start, so a
      * restarted alerter first catches up on the backlog).
      */
-    public Step onIdle(CameraState state, long wallNow, long notBeforeWall, TrackImages images) {
+    public Association onIdle(CameraState state, long wallNow, long notBeforeWall) {
         long quietSince = Math.max(state.lastArrivalWallMs(), notBeforeWall);
         if (state.tracks().isEmpty() || wallNow - quietSince < cfg.endAfterMs()) {
-            return new Step(state, List.of(), null, 0);
+            return new Association(state, List.of(), List.of(), null);
         }
-        List<TrackingOutput> out = new ArrayList<>();
-        for (Track t : state.tracks()) {
-            end(state.cameraId(), t, t.lastSeenMs() + cfg.endAfterMs(), out, images);
-        }
-        return new Step(new CameraState(state.cameraId(), state.latestMs(), state.lastArrivalWallMs(), List.of(),
-                state.recentMs()), out, null, state.tracks().size());
+        return new Association(new CameraState(state.cameraId(), state.latestMs(), state.lastArrivalWallMs(), List.of(),
+                state.recentMs()), List.of(), state.tracks(), null);
     }
 
     private record Pair(int track, int face, double score) {
@@ -155,24 +161,24 @@ public final class Tracker {
         return pairs;
     }
 
-    private static double unmaskedProbability(Face f) {
-        // "incorrect" (mask below the nose) does not protect: it counts as unmasked.
-        return Math.min(1, f.probability(FaceLabel.NO_MASK) + f.probability(FaceLabel.INCORRECT));
+    private static BestFace bestCandidate(Face f, FaceEvidence e, long ts) {
+        // The joint score: a clear face that is clearly unmasked makes the best snapshot.
+        return new BestFace(BestFace.scoreOf(e.nonCompliant(), f.box()), ts, f.box(), e.nonCompliant(),
+                f.cropJpeg() != null);
     }
 
-    private Track newTrack(String id, Face f, long ts, TrackImages images) {
-        double p = unmaskedProbability(f);
-        BestFace best = new BestFace(BestFace.scoreOf(p, f.box()), ts, f.box(), p, f.cropJpeg() != null);
+    private Track newTrack(String id, Face f, FaceEvidence e, long ts, TrackImages images) {
+        BestFace best = bestCandidate(f, e, ts);
         if (best.hasCrop()) {
             images.put(id, new TrackImages.Images(f.cropJpeg(), f.heatmapJpeg()));
         }
-        return new Track(id, ts, ts, 1, f.box(), 0, 0, List.of(p), PersonStatus.UNCERTAIN, 0, 0, -1, best, null);
+        return new Track(id, ts, ts, 1, f.box(), 0, 0, List.of(e),
+                PersonStatus.UNCERTAIN, 0, 0, -1, best, null);
     }
 
-    private Track observe(Track t, Face f, long ts, String camera, List<TrackingOutput> out, TrackImages images) {
-        double p = unmaskedProbability(f);
-        List<Double> votes = Track.appendVote(t.votes(), p, cfg.voteWindow());
-        BestFace cand = new BestFace(BestFace.scoreOf(p, f.box()), ts, f.box(), p, f.cropJpeg() != null);
+    private Track observe(Track t, Face f, FaceEvidence e, long ts, TrackImages images) {
+        List<FaceEvidence> votes = Track.appendVote(t.votes(), e, cfg.voteWindow());
+        BestFace cand = bestCandidate(f, e, ts);
         BestFace best = t.best();
         if (BestFace.better(cand, best)) {
             best = cand;
@@ -180,7 +186,6 @@ public final class Tracker {
                 images.put(t.id(), new TrackImages.Images(f.cropJpeg(), f.heatmapJpeg()));
             }
         }
-        Track next;
         if (ts > t.lastSeenMs()) {
             long dt = ts - t.lastSeenMs();
             double ivx = (f.box().centerX() - t.box().centerX()) / dt;
@@ -188,106 +193,9 @@ public final class Tracker {
             boolean first = t.frameCount() == 1;
             double vx = first ? ivx : 0.5 * t.vx() + 0.5 * ivx;
             double vy = first ? ivy : 0.5 * t.vy() + 0.5 * ivy;
-            next = t.with(t.frameCount() + 1, ts, f.box(), vx, vy, votes, best);
-        } else {
-            // Out-of-order face: its vote counts, but it does not move the track back in time.
-            next = t.with(t.frameCount() + 1, t.lastSeenMs(), t.box(), t.vx(), t.vy(), votes, best);
+            return t.with(t.frameCount() + 1, ts, f.box(), vx, vy, votes, best);
         }
-        return observeStatus(next, p, ts, camera, out, images);
-    }
-
-    /** Re-votes the status and applies what follows from it: confirmation, compliance counts, alerts. */
-    private Track observeStatus(Track t, double faceP, long ts, String camera, List<TrackingOutput> out,
-                                TrackImages images) {
-        double vote = t.vote();
-        PersonStatus status = t.status();
-        if (t.frameCount() >= cfg.minFrames()) {
-            if (vote >= cfg.voteThreshold()) {
-                status = PersonStatus.UNMASKED;
-            } else if (1 - vote >= cfg.voteThreshold()) {
-                status = PersonStatus.MASKED;
-            }
-        }
-        double confidence = switch (status) {
-            case UNMASKED -> vote;
-            case MASKED -> 1 - vote;
-            case UNCERTAIN -> Math.max(vote, 1 - vote);
-        };
-        PersonStatus before = t.status();
-        t = t.withStatus(status, confidence);
-        if (status != before) {
-            out.add(new TrackingOutput.Person(personEvent(camera, t, PersonEvent.Type.CONFIRMED, ts)));
-            t = count(camera, t, ts, out);
-        }
-        boolean unmaskedNow = vote >= cfg.voteThreshold() && faceP >= 0.5;
-        if (alerts.due(t.status(), unmaskedNow, t.alerts(), t.lastAlertMs(), ts)) {
-            TrackImages.Images img = t.best() != null && t.best().hasCrop() ? images.get(t.id()) : null;
-            out.add(new TrackingOutput.AlertRaised(alerts.build(camera, t.id(), t.alerts() + 1, ts, confidence,
-                    t.frameCount(), t.best() != null ? t.best().box() : t.box(),
-                    img == null ? null : img.cropJpeg(), img == null ? null : img.heatmapJpeg())));
-            t = t.withAlert(ts);
-        }
-        return t;
-    }
-
-    /** First voted status: +1 person in this window. A later change moves the person within that window. */
-    private Track count(String camera, Track t, long ts, List<TrackingOutput> out) {
-        Contribution c = t.counted();
-        if (c == null) {
-            long start = windowStart(ts);
-            out.add(new TrackingOutput.Counts(delta(camera, start, 1, t.status(), +1, null, ts)));
-            return t.withCounted(new Contribution(start, t.status()));
-        }
-        if (c.status() != t.status()) {
-            out.add(new TrackingOutput.Counts(delta(camera, c.windowStartMs(), 0, t.status(), +1, c.status(), ts)));
-            return t.withCounted(new Contribution(c.windowStartMs(), t.status()));
-        }
-        return t;
-    }
-
-    private void end(String camera, Track t, long eventTs, List<TrackingOutput> out, TrackImages images) {
-        if (t.best() != null && t.best().hasCrop()) {
-            images.remove(t.id());
-        }
-        // A track that never reached min-frames is noise (a detector blip), not a person.
-        if (t.counted() == null && t.frameCount() >= cfg.minFrames()) {
-            long start = windowStart(t.lastSeenMs());
-            out.add(new TrackingOutput.Counts(delta(camera, start, 1, PersonStatus.UNCERTAIN, +1, null, eventTs)));
-        }
-        out.add(new TrackingOutput.Person(personEvent(camera, t, PersonEvent.Type.ENDED, eventTs)));
-    }
-
-    /** Whether an ended track counts as a person (see {@link #end}). */
-    public boolean countsAsPerson(PersonEvent ended) {
-        return ended.status() != PersonStatus.UNCERTAIN || ended.frameCount() >= cfg.minFrames();
-    }
-
-    private long windowStart(long ts) {
-        return ts - Math.floorMod(ts, windowMs);
-    }
-
-    private static ComplianceDelta delta(String camera, long windowStart, int persons, PersonStatus add, int sign,
-                                         PersonStatus remove, long eventTs) {
-        long m = 0;
-        long u = 0;
-        long q = 0;
-        switch (add) {
-            case MASKED -> m += sign;
-            case UNMASKED -> u += sign;
-            case UNCERTAIN -> q += sign;
-        }
-        if (remove != null) {
-            switch (remove) {
-                case MASKED -> m -= 1;
-                case UNMASKED -> u -= 1;
-                case UNCERTAIN -> q -= 1;
-            }
-        }
-        return new ComplianceDelta(camera, windowStart, persons, m, u, q, eventTs);
-    }
-
-    private static PersonEvent personEvent(String camera, Track t, PersonEvent.Type type, long eventTs) {
-        return new PersonEvent(SchemaVersions.PERSON, camera, t.id(), type, t.status(), t.startedMs(), t.lastSeenMs(),
-                eventTs, t.frameCount(), t.confidence());
+        // Out-of-order face: its evidence counts, but it does not move the track back in time.
+        return t.with(t.frameCount() + 1, t.lastSeenMs(), t.box(), t.vx(), t.vy(), votes, best);
     }
 }

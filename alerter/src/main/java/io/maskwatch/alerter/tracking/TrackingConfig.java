@@ -4,15 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How faces are followed across frames and how a track's mask status is voted.
+ * How faces are followed across frames, and the vote keys {@code AlertPolicy} reads (kept under
+ * {@code tracking.} so existing configurations stay valid).
  *
  * @param maxGapMs          a face can join a track last seen at most this long ago (capture time)
  * @param minIou            a face joins a track when the overlap with its predicted box reaches this ...
  * @param maxCentreDistance ... or when the centres are at most this many face sizes apart
  * @param endAfterMs        a track ends after this much silence (capture time, or wall clock when the camera is quiet)
- * @param voteWindow        K: the vote is the mean P(unmasked) of the track's last K faces
+ * @param voteWindow        K: the track remembers its last K faces; the vote is their P(face)-weighted non-compliant share
  * @param minFrames         N: no status before a track has this many faces
- * @param voteThreshold     status becomes unmasked when the vote reaches this, masked when 1 - vote reaches it
+ * @param voteThreshold     status becomes unmasked/incorrect when the vote reaches this, masked when 1 - vote reaches it
  * @param maxLatenessMs     detections older than the camera's newest by more than this are dropped as late
  * @param idleCheckMs       how often (wall clock) quiet cameras are checked for tracks to end
  */

@@ -18,12 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the {@link Tracker} per camera over the {@code tracks} store, and ends the tracks of quiet
- * cameras from a wall-clock punctuator. Forwards person events, alerts and compliance deltas.
+ * Runs {@link Persons} (the {@link Tracker} and the alert policy) per camera over the {@code tracks}
+ * store, and ends the tracks of quiet cameras from a wall-clock punctuator. Forwards person events, alerts and compliance deltas.
  */
 public final class TrackingProcessor implements Processor<String, DetectionEvent, String, TrackingOutput> {
     private static final Logger log = LoggerFactory.getLogger(TrackingProcessor.class);
-    private final Tracker tracker;
+    private final Persons persons;
     private final String storeName;
     private final String imagesStoreName;
     private final long idleCheckMs;
@@ -34,11 +34,11 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
     private TrackImages images;
     private long taskStartWall;
 
-    public TrackingProcessor(Tracker tracker, String storeName, String imagesStoreName, long idleCheckMs,
+    public TrackingProcessor(Persons persons, String storeName, String imagesStoreName, long idleCheckMs,
                              AlerterMetrics metrics, String topic) {
         this.topic = topic;
         this.imagesStoreName = imagesStoreName;
-        this.tracker = tracker;
+        this.persons = persons;
         this.storeName = storeName;
         this.idleCheckMs = idleCheckMs;
         this.metrics = metrics;
@@ -88,7 +88,7 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
             metrics.detection(camera, "key_mismatch");
         }
         long wallNow = context.currentSystemTimeMs();
-        Tracker.Step step = tracker.onDetection(store.get(camera), ev, wallNow, images);
+        Persons.Step step = persons.onDetection(store.get(camera), ev, wallNow, images);
         if (step.drop() != null) {
             metrics.detection(camera, step.drop().name().toLowerCase());
             return;
@@ -99,28 +99,28 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
     }
 
     private void endQuietCameras(long wallNow) {
-        List<KeyValue<String, Tracker.Step>> ended = new ArrayList<>();
+        List<KeyValue<String, Persons.Step>> ended = new ArrayList<>();
         try (KeyValueIterator<String, CameraState> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, CameraState> kv = it.next();
-                Tracker.Step step = tracker.onIdle(kv.value, wallNow, taskStartWall, images);
+                Persons.Step step = persons.onIdle(kv.value, wallNow, taskStartWall, images);
                 if (step.endedTracks() > 0) {
                     ended.add(KeyValue.pair(kv.key, step));
                 }
             }
         }
-        for (KeyValue<String, Tracker.Step> kv : ended) {
+        for (KeyValue<String, Persons.Step> kv : ended) {
             store.put(kv.key, kv.value.state());
             emit(kv.key, kv.value, wallNow);
         }
     }
 
-    private void emit(String camera, Tracker.Step step, long wallNow) {
+    private void emit(String camera, Persons.Step step, long wallNow) {
         for (TrackingOutput o : step.outputs()) {
             if (o instanceof TrackingOutput.AlertRaised a) {
-                metrics.alert(camera, wallNow - a.alert().timestampMs());
+                metrics.alert(camera, a.alert().status(), wallNow - a.alert().timestampMs());
             } else if (o instanceof TrackingOutput.Person p && p.event().type() == PersonEvent.Type.ENDED
-                    && tracker.countsAsPerson(p.event())) {
+                    && persons.countsAsPerson(p.event())) {
                 metrics.personCounted(camera, p.event().status());
             }
             context.forward(new Record<>(camera, o, o.timestampMs()));

@@ -55,6 +55,10 @@ class AlerterApiTest {
             assertEquals("Entrance A", first.get("camera_name").asText());
             assertEquals("/api/alerts/" + a1.alertId() + "/face.jpg", first.get("face_url").asText());
             assertTrue(body.get("alerts").get(0).get("heatmap_url").isNull(), "lobby alert has no heat map");
+            assertEquals("incorrect", body.get("alerts").get(0).get("status").asText());
+            assertEquals("mask below nose", body.get("alerts").get(0).get("status_text").asText());
+            assertEquals("unmasked", first.get("status").asText());
+            assertEquals("no mask", first.get("status_text").asText());
 
             assertEquals(2, json(get(f.url("/api/alerts?camera=entrance-a"), null)).get("count").asInt());
             assertEquals(3, json(get(f.url("/api/alerts?camera=entrance-a,lobby"), null)).get("count").asInt());
@@ -101,7 +105,10 @@ class AlerterApiTest {
             assertEquals(900_000, c.get("rolling_ms").asLong());
             JsonNode facility = c.get("facility");
             assertEquals(7, facility.get("rolling").get("persons").asLong());
+            // One of the two non-compliant people wore the mask below the nose: still not compliant.
             assertEquals(5.0 / 7, facility.get("rolling").get("compliance").asDouble(), 1e-9);
+            assertEquals(1, facility.get("rolling").get("incorrect").asLong());
+            assertEquals(1, facility.get("rolling").get("unmasked").asLong());
             assertEquals(ApiFixture.NOW, facility.get("latest_window").get("window_start_ms").asLong());
             JsonNode cams = c.get("cameras");
             assertEquals(2, cams.size());
@@ -114,6 +121,8 @@ class AlerterApiTest {
             String metrics = new String(get(f.url("/metrics"), null).body());
             assertTrue(metrics.contains("maskwatch_alerter_compliance_ratio{camera=\"_facility\",service=\"alerter\"} 0.714"), metrics);
             assertTrue(metrics.contains("maskwatch_alerter_persons_recent{camera=\"entrance-a\",service=\"alerter\",status=\"unmasked\"} 2.0"),
+                    metrics);
+            assertTrue(metrics.contains("maskwatch_alerter_persons_recent{camera=\"_facility\",service=\"alerter\",status=\"incorrect\"} 1.0"),
                     metrics);
         }
     }

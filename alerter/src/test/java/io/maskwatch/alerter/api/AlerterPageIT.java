@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.PersonStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ class AlerterPageIT {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "chromium not installed at " + CHROMIUM + "; skipping the page test");
         try (ApiFixture f = new ApiFixture(ApiFixture.TOKEN)) {
             // Replace the lobby alert (no heat map) so every row has both images.
-            f.index.add(ApiFixture.alert("lobby", 4, ApiFixture.NOW - 5_000, true, true));
+            f.index.add(ApiFixture.alert("lobby", 4, ApiFixture.NOW - 5_000, true, true, PersonStatus.INCORRECT));
             List<Alert> expected = f.index.query(java.util.Set.of(), null, null, 100).stream()
                     .filter(a -> a.heatmapJpeg() != null).toList();
 
@@ -75,6 +76,14 @@ class AlerterPageIT {
                 assertTrue(row.matches("(?s).*<img class=\"heatmap\"[^>]*data-loaded=\"true\".*"), () -> "heat map not loaded: " + row);
             }
             assertTrue(dom.contains("Entrance A"));
+            // The lobby alerts are masks below the nose: their own status, in words.
+            for (Alert a : f.index.query(java.util.Set.of(), null, null, 100)) {
+                String row = rows.stream().filter(r -> r.startsWith(a.alertId() + "\u0000")).findFirst().orElseThrow();
+                String cell = a.cameraId().equals("lobby") ? "<td class=\"status incorrect\">mask below nose</td>"
+                        : "<td class=\"status unmasked\">no mask</td>";
+                assertTrue(row.contains(cell), () -> cell + " missing in row: " + row);
+            }
+            assertTrue(dom.matches("(?s).*data-camera=\"_facility\".*1 mask below nose.*"), () -> "facility card:\n" + dom);
             assertTrue(dom.matches("(?s).*data-camera=\"_facility\".*71%.*"), () -> "facility compliance card (5 of 7 masked):\n" + dom);
 
             // Without the token the page cannot read the API: it asks for the token in an inline form.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.maskwatch.common.contract.Notification;
+import io.maskwatch.common.contract.PersonStatus;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -24,8 +25,8 @@ class HttpSinkTest {
     private final AtomicReference<String> lastAuth = new AtomicReference<>();
     private final AtomicReference<String> lastKey = new AtomicReference<>();
     private final HttpClient client = HttpClient.newHttpClient();
-    private static final Notification N = new Notification(1, "n-cam-1-0-1", "cam", "Gate <B> & C", 1, 2,
-            List.of("cam-1-0-1"), "1 person without a mask at Gate <B> & C in the last 10 s",
+    private static final Notification N = new Notification(2, "n-cam-1-0-1", "cam", "Gate <B> & C", 1, 2,
+            List.of("cam-1-0-1"), List.of(PersonStatus.UNMASKED), "1 person without a mask at Gate <B> & C in the last 10 s",
             List.of("http://a/api/alerts/cam-1-0-1/face.jpg"));
 
     @BeforeEach

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.maskwatch.alerter.AlerterMetrics;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Notification;
+import io.maskwatch.common.contract.PersonStatus;
 import io.maskwatch.common.kafka.ClientConfigs;
 import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.kafka.TopicSetup;
@@ -93,7 +94,8 @@ class NotificationDeliveryIT {
     }
 
     private static Notification notification(String id, long now) {
-        return new Notification(1, id, "entrance-a", "Entrance A", now - 5_000, now, List.of(id.substring(2)),
+        return new Notification(2, id, "entrance-a", "Entrance A", now - 5_000, now, List.of(id.substring(2)),
+                List.of(PersonStatus.UNMASKED),
                 "1 person without a mask at Entrance A in the last 10 s",
                 List.of("http://alerter.test/api/alerts/" + id.substring(2) + "/face.jpg"));
     }

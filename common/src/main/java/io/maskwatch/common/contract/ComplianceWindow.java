@@ -6,7 +6,8 @@ import java.util.Objects;
  * Value of {@code maskwatch.compliance}: persons with a voted status in one tumbling window.
  * Key: camera id, or {@link #FACILITY} for the whole site.
  *
- * @param compliance masked / (masked + unmasked), null when nobody had a voted status
+ * @param incorrect  persons voted {@code incorrect} (mask below the nose; schema 2, 0 when decoding schema 1)
+ * @param compliance masked / (masked + unmasked + incorrect), null when nobody had a voted status
  */
 public record ComplianceWindow(
         int schemaVersion,
@@ -16,6 +17,7 @@ public record ComplianceWindow(
         long persons,
         long masked,
         long unmasked,
+        long incorrect,
         long uncertain,
         Double compliance) {
 
@@ -26,8 +28,9 @@ public record ComplianceWindow(
         Objects.requireNonNull(cameraId, "camera_id");
     }
 
-    public static Double ratio(long masked, long unmasked) {
-        long decided = masked + unmasked;
+    /** Compliant share of the decided persons; a mask below the nose is not compliant. */
+    public static Double ratio(long masked, long unmasked, long incorrect) {
+        long decided = masked + unmasked + incorrect;
         return decided == 0 ? null : (double) masked / decided;
     }
 }

@@ -9,8 +9,11 @@ import java.util.Objects;
  * @param box           face box in frame pixels
  * @param faceScore     face detector confidence in [0, 1]
  * @param label         predicted label
- * @param score         probability of {@code label}
- * @param probabilities probability per label wire name ({@code mask}, {@code no_mask}, later {@code incorrect})
+ * @param score         confidence of {@code label}: from schema 2 the joint P(face) x P(label | face), i.e.
+ *                      {@code faceScore * probabilities[label]}; in schema 1 it was P(label | face) alone.
+ *                      Consumers that need a version-independent number use {@link #joint(FaceLabel)}.
+ * @param probabilities P(label | face) per label wire name ({@code mask}, {@code no_mask}, and from 3-class
+ *                      models {@code incorrect}); conditional on a face, they sum to 1
  * @param cropJpeg      optional small JPEG of the face crop (base64 in JSON), null when not sent
  * @param heatmapJpeg   optional JPEG of the class-activation heat map blended over the crop, null when not sent
  */
@@ -32,6 +35,11 @@ public record Face(
 
     public double probability(FaceLabel l) {
         return probabilities.getOrDefault(l.wireName(), 0.0);
+    }
+
+    /** P(face) x P(l | face): the same number in every schema version (unlike {@link #score}). */
+    public double joint(FaceLabel l) {
+        return faceScore * probability(l);
     }
 
     public Face withImages(byte[] crop, byte[] heatmap) {

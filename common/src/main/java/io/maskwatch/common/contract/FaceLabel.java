@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** Classifier label of one face. {@code incorrect} (mask below the nose) is reserved for a 3-class model. */
+/** Classifier label of one face. {@code incorrect} (mask below the nose or chin) comes from 3-class models (schema 2). */
 public enum FaceLabel {
     MASK("mask"),
     NO_MASK("no_mask"),

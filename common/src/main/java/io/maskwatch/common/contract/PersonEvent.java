@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * @param type       STARTED when a track first appears, CONFIRMED when its status is voted (or changes),
  *                   ENDED after the configured silence
- * @param confidence vote share of {@code status} over the recent classifications, in [0, 1]
+ * @param status     voted status; {@code incorrect} from schema 2
+ * @param confidence vote share of {@code status} over the recent classifications, in [0, 1]; for
+ *                   {@code unmasked} and {@code incorrect} the share of all non-compliant evidence
  */
 public record PersonEvent(
         int schemaVersion,

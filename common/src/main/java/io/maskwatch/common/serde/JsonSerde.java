@@ -1,7 +1,9 @@
 package io.maskwatch.common.serde;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -19,9 +21,16 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
     private static final ObjectMapper MAPPER = Json.eventMapper();
     private final Class<T> type;
+    private final JsonUpgrade upgrade;
 
     public JsonSerde(Class<T> type) {
+        this(type, JsonUpgrade.NONE);
+    }
+
+    /** @param upgrade turns JSON of older versions of {@code type} into the current shape */
+    public JsonSerde(Class<T> type, JsonUpgrade upgrade) {
         this.type = type;
+        this.upgrade = upgrade;
     }
 
     public Class<T> type() {
@@ -46,7 +55,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return MAPPER.readValue(data, type);
+            return decode(data);
         } catch (UnrecognizedPropertyException e) {
             throw new EventDecodingException(topic, type.getSimpleName() + " has unknown field '"
                     + e.getPropertyName() + "' (producer and consumer disagree on the schema?)", e);
@@ -61,6 +70,27 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
                     + e.getOriginalMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new EventDecodingException(topic, "cannot decode " + type.getSimpleName() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Current records take the fast streaming path; only a record that does not decode as it is goes
+     * through the tree and the upgrade (tree decoding costs about twice as much, and the tracks store
+     * is decoded on every frame).
+     */
+    private T decode(byte[] data) throws IOException {
+        if (upgrade == JsonUpgrade.NONE) {
+            return MAPPER.readValue(data, type);
+        }
+        try {
+            return MAPPER.readValue(data, type);
+        } catch (MismatchedInputException | ValueInstantiationException first) {
+            JsonNode tree = MAPPER.readTree(data);
+            if (!(tree instanceof ObjectNode obj)) {
+                throw first;
+            }
+            upgrade.apply(obj);
+            return MAPPER.readerFor(type).readValue(obj);
         }
     }
 
