@@ -15,7 +15,6 @@ import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.Face;
 import io.maskwatch.common.contract.FaceLabel;
 import io.maskwatch.common.kafka.ClientConfigs;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.serde.EventSerdes;
 import io.maskwatch.common.serde.JsonSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,25 +38,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Alerter benchmarks (numbers in docs/ALERTER.md): (1) the tracker alone, state serialisation
  * included, by faces per frame; (2) the whole service on an embedded broker with exactly-once:
  * detections per second through the topology, and capture-to-visible-alert latency at a live pace.
- * Run: {@code java -cp 'app/target/lib/*' io.maskwatch.alerter.bench.AlerterBench [seconds]}.
+ * Run: {@code ./maskwatch bench --what alerter} (embedded broker), or this main against a scratch broker.
  */
 public final class AlerterBench {
     private AlerterBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        run(System.out, args.length > 0 ? Integer.parseInt(args[0]) : 3);
+        run(System.out, args.length > 1 ? Integer.parseInt(args[1]) : 3, args[0]); // bootstrap-servers [seconds]
         System.exit(0);
     }
 
-    public static void run(PrintStream out, int seconds) throws Exception {
+    public static void run(PrintStream out, int seconds, String bootstrapServers) throws Exception {
         out.printf("alerter bench on %d CPU(s), Java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         trackerOnly(null, 4, 1); // warm-up
         for (int faces : new int[] {1, 4, 16}) {
             trackerOnly(out, faces, seconds);
         }
-        endToEnd(out, seconds);
+        endToEnd(out, seconds, bootstrapServers);
     }
 
     private static Face face(double cx, double cy, double p, byte[] crop) {
@@ -108,10 +107,10 @@ public final class AlerterBench {
                 faces, n / secs, secs * 1e6 / n, bytes / n);
     }
 
-    private static void endToEnd(PrintStream out, int seconds) throws Exception {
+    private static void endToEnd(PrintStream out, int seconds, String bootstrapServers) throws Exception {
         Path state = Files.createTempDirectory("alerter-bench-");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), Map.of(), KafkaSettings.TopicNames.defaults(),
+        try {
+            KafkaSettings kafka = new KafkaSettings(bootstrapServers, Map.of(), KafkaSettings.TopicNames.defaults(),
                     4, (short) 1, true);
             AlerterConfig cfg = AlerterConfig.defaults().withStateDir(state.toString()).withApplicationId("alerter-bench")
                     .withHttp("127.0.0.1", 0, null)

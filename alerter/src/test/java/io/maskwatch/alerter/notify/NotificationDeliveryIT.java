@@ -10,7 +10,7 @@ import io.maskwatch.alerter.AlerterMetrics;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Notification;
 import io.maskwatch.common.kafka.ClientConfigs;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.serde.EventSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
