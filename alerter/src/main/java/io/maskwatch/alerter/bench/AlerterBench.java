@@ -45,7 +45,11 @@ public final class AlerterBench {
     }
 
     public static void main(String[] args) throws Exception {
-        run(System.out, args.length > 1 ? Integer.parseInt(args[1]) : 3, args[0]); // bootstrap-servers [seconds]
+        if (args.length == 0) {
+            System.err.println("usage: AlerterBench BOOTSTRAP_SERVERS [seconds]  (or ./maskwatch bench --what alerter)");
+            System.exit(2);
+        }
+        run(System.out, args.length > 1 ? Integer.parseInt(args[1]) : 3, args[0]);
         System.exit(0);
     }
 
