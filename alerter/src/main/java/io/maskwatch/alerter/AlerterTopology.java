@@ -19,7 +19,6 @@ import io.maskwatch.common.contract.ComplianceWindow;
 import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.Notification;
 import io.maskwatch.common.contract.PersonEvent;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.serde.EventSerdes;
 import io.maskwatch.common.serde.JsonSerde;
 import java.time.Duration;
@@ -55,7 +54,7 @@ public final class AlerterTopology {
     public static final String CAMERA_WINDOWS_STORE = "compliance-windows";
     public static final String FACILITY_WINDOWS_STORE = "facility-windows";
     /** Face crops travel in alerts and the images changelog; allow them to be large. */
-    static final int MAX_STATE_RECORD_BYTES = EmbeddedKafkaBroker.MAX_MESSAGE_BYTES / 2;
+    static final int MAX_STATE_RECORD_BYTES = KafkaSettings.MAX_MESSAGE_BYTES / 2;
 
     private AlerterTopology() {
     }

@@ -8,7 +8,7 @@ import io.maskwatch.common.contract.Alert;
 import io.maskwatch.common.contract.ComplianceWindow;
 import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.kafka.ClientConfigs;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.serde.EventSerdes;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -27,7 +27,7 @@ import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.Face;
 import io.maskwatch.common.contract.PersonEvent;
 import io.maskwatch.common.kafka.ClientConfigs;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.observability.Metrics;
 import io.maskwatch.common.observability.ServiceHttpServer;
 import io.maskwatch.common.serde.EventSerdes;

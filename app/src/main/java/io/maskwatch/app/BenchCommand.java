@@ -5,6 +5,7 @@ import io.maskwatch.alerter.bench.AlerterBench;
 import io.maskwatch.common.cli.Args;
 import io.maskwatch.common.cli.Command;
 import io.maskwatch.detector.bench.DetectorBenchmark;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
 import io.maskwatch.ingest.bench.IngestBenchmark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -65,11 +66,19 @@ public final class BenchCommand implements Command {
                                     Duration.ofSeconds(seconds), args.intValue("threads", 1), 2.0), System.err))
                             .append('\n');
                 }
-                case "ingest" -> report.append("### Ingest\n\n").append(IngestBenchmark.run(clip, List.of(1, 4, 16),
-                        Duration.ofSeconds(seconds), 960, System.err)).append('\n');
+                case "ingest" -> {
+                    // The service modules carry Kafka clients only; the broker comes from here.
+                    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+                        report.append("### Ingest\n\n").append(IngestBenchmark.run(broker.bootstrapServers(), clip,
+                                List.of(1, 4, 16), Duration.ofSeconds(seconds), 960, System.err)).append('\n');
+                    }
+                }
                 case "alerter" -> {
                     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                    AlerterBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), seconds);
+                    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+                        AlerterBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), seconds,
+                                broker.bootstrapServers());
+                    }
                     report.append("### Alerter\n\n```\n").append(buf.toString(StandardCharsets.UTF_8)).append("```\n\n");
                 }
                 default -> throw new Args.UsageException("unknown benchmark '" + w + "'");

@@ -1,33 +1,44 @@
 package io.maskwatch.app;
 
+import io.maskwatch.alerter.AlerterCommand;
 import io.maskwatch.common.cli.Args;
 import io.maskwatch.common.cli.Command;
 import io.maskwatch.common.config.ConfigException;
+import io.maskwatch.detector.AnalyzeCommand;
+import io.maskwatch.detector.DetectorCommand;
+import io.maskwatch.detector.CropsCommand;
+import io.maskwatch.detector.EvalCommand;
+import io.maskwatch.detector.catalogue.ModelsCommand;
+import io.maskwatch.ingest.IngestCommand;
+import io.maskwatch.model.training.TrainCommand;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Entry point of the {@code ./maskwatch} launcher: picks the subcommand and runs it.
- * Each service module provides its command; this table is the one place that names them.
+ * Each service module provides its command; this table is the one place that names them, wired at
+ * compile time (a renamed or missing command is a build error, not a runtime surprise).
  */
 public final class Main {
-    /** Subcommand name to implementing class, in help order. */
-    static final Map<String, String> COMMANDS = new LinkedHashMap<>();
-
-    static {
-        COMMANDS.put("demo", "io.maskwatch.app.DemoCommand");
-        COMMANDS.put("ingest", "io.maskwatch.ingest.IngestCommand");
-        COMMANDS.put("detector", "io.maskwatch.detector.DetectorCommand");
-        COMMANDS.put("alerter", "io.maskwatch.alerter.AlerterCommand");
-        COMMANDS.put("analyze", "io.maskwatch.detector.AnalyzeCommand");
-        COMMANDS.put("eval", "io.maskwatch.detector.EvalCommand");
-        COMMANDS.put("crops", "io.maskwatch.detector.CropsCommand");
-        COMMANDS.put("train", "io.maskwatch.model.training.TrainCommand");
-        COMMANDS.put("bench", "io.maskwatch.app.BenchCommand");
-        COMMANDS.put("models", "io.maskwatch.detector.catalogue.ModelsCommand");
-    }
+    /**
+     * Subcommand name to its factory, in help order. Adding a command is one line here. Factories,
+     * not instances: only the chosen command is built (help builds each once for its summary).
+     */
+    static final Map<String, Supplier<Command>> COMMANDS = ordered(
+            Map.entry("demo", DemoCommand::new),
+            Map.entry("ingest", IngestCommand::new),
+            Map.entry("detector", DetectorCommand::new),
+            Map.entry("alerter", AlerterCommand::new),
+            Map.entry("analyze", AnalyzeCommand::new),
+            Map.entry("eval", EvalCommand::new),
+            Map.entry("crops", CropsCommand::new),
+            Map.entry("train", TrainCommand::new),
+            Map.entry("bench", BenchCommand::new),
+            Map.entry("models", ModelsCommand::new));
 
     private Main() {
     }
@@ -44,9 +55,7 @@ public final class Main {
         String name = argv.get(0);
         Command command = load(name);
         if (command == null) {
-            System.err.println(COMMANDS.containsKey(name)
-                    ? "maskwatch: '" + name + "' is not available in this build yet.\n" + help()
-                    : "maskwatch: unknown command '" + name + "'.\n" + help());
+            System.err.println("maskwatch: unknown command '" + name + "'.\n" + help());
             return 2;
         }
         List<String> rest = argv.subList(1, argv.size());
@@ -69,18 +78,21 @@ public final class Main {
         }
     }
 
+    /** The command called {@code name}, or null when there is none. */
     static Command load(String name) {
-        String cls = COMMANDS.get(name);
-        if (cls == null) {
-            return null;
+        Supplier<Command> factory = COMMANDS.get(name);
+        return factory == null ? null : factory.get();
+    }
+
+    @SafeVarargs
+    private static Map<String, Supplier<Command>> ordered(Map.Entry<String, Supplier<Command>>... entries) {
+        Map<String, Supplier<Command>> map = new LinkedHashMap<>();
+        for (Map.Entry<String, Supplier<Command>> e : entries) {
+            if (map.put(e.getKey(), e.getValue()) != null) {
+                throw new IllegalStateException("command '" + e.getKey() + "' is listed twice");
+            }
         }
-        try {
-            return (Command) Class.forName(cls).getDeclaredConstructor().newInstance();
-        } catch (ClassNotFoundException e) {
-            return null;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot create command " + cls, e);
-        }
+        return Collections.unmodifiableMap(map);
     }
 
     static String help() {
@@ -92,8 +104,7 @@ public final class Main {
                 commands:
                 """);
         for (var e : COMMANDS.entrySet()) {
-            Command c = load(e.getKey());
-            sb.append(String.format("  %-9s %s%n", e.getKey(), c == null ? "(not available in this build yet)" : c.summary()));
+            sb.append(String.format("  %-9s %s%n", e.getKey(), e.getValue().get().summary()));
         }
         return sb.toString();
     }

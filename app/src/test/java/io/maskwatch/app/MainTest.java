@@ -33,6 +33,32 @@ class MainTest {
     }
 
     @Test
+    void helpListsEveryCommandWithItsSummary() {
+        String help = Main.help();
+        for (var e : Main.COMMANDS.entrySet()) {
+            var command = e.getValue().get();
+            assertTrue(help.contains("  " + e.getKey() + " "), help);
+            assertTrue(help.contains(command.summary()), help);
+            assertTrue(!command.usage().isBlank(), e.getKey() + " has no usage text");
+        }
+        assertTrue(Main.COMMANDS.keySet().containsAll(List.of("demo", "ingest", "detector", "alerter", "analyze", "eval",
+                "train", "bench")), Main.COMMANDS.keySet().toString());
+    }
+
+    @Test
+    void commandHelpPrintsItsUsage() {
+        PrintStream out = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf));
+        try {
+            assertEquals(0, Main.run(List.of("ingest", "--help")));
+        } finally {
+            System.setOut(out);
+        }
+        assertTrue(buf.toString().contains(Main.load("ingest").usage().strip()), buf.toString());
+    }
+
+    @Test
     void badDemoOptionIsAUsageError() {
         assertEquals(2, Main.run(List.of("demo", "--bogus")));
     }

@@ -6,9 +6,9 @@ import io.maskwatch.common.kafka.ClientConfigs;
 import io.maskwatch.common.observability.HealthCheck;
 import io.maskwatch.ingest.camera.CameraMetrics;
 import io.maskwatch.ingest.camera.CameraWorker;
-import io.maskwatch.ingest.camera.FfmpegFrameSource;
-import io.maskwatch.ingest.camera.FfmpegLog;
 import io.maskwatch.ingest.camera.FrameSource;
+import io.maskwatch.ingest.camera.FrameSources;
+import io.maskwatch.ingest.camera.ffmpeg.FfmpegLog;
 import io.maskwatch.ingest.publish.FramePublisher;
 import io.maskwatch.ingest.sharding.CameraSharding;
 import io.micrometer.core.instrument.Gauge;
@@ -50,12 +50,11 @@ public final class IngestService implements AutoCloseable {
 
     public IngestService(IngestSettings settings, List<CameraConfig> cameras, KafkaSettings kafka,
                          MeterRegistry registry) {
-        this(settings, cameras, kafka, registry,
-                FfmpegFrameSource.factory(settings.stallTimeoutMs(), settings.decoderThreads()), hostname());
+        this(settings, cameras, kafka, registry, FrameSources.standard(settings), hostname());
     }
 
     /**
-     * @param sources  how cameras are opened (FFmpeg in production)
+     * @param sources  how cameras are opened ({@link FrameSources#standard}: FFmpeg, in production)
      * @param hostname used when {@code worker-index} is -1 (StatefulSet ordinal)
      */
     public IngestService(IngestSettings settings, List<CameraConfig> cameras, KafkaSettings kafka,

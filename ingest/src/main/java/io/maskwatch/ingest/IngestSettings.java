@@ -84,44 +84,139 @@ public record IngestSettings(
         producer = producer == null ? Producer.defaults() : producer;
     }
 
+    /** A builder starting from these settings: {@code settings.toBuilder().queueCapacity(8).build()}. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     public IngestSettings withWorker(int index, int count) {
-        return new IngestSettings(httpPort, index, count, queueCapacity, reconnectInitialBackoffMs,
-                reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, ffmpegLogLevel, motion, producer);
+        return toBuilder().workerIndex(index).workerCount(count).build();
     }
 
     public IngestSettings withHttpPort(int port) {
-        return new IngestSettings(port, workerIndex, workerCount, queueCapacity, reconnectInitialBackoffMs,
-                reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, ffmpegLogLevel, motion, producer);
+        return toBuilder().httpPort(port).build();
     }
 
     public IngestSettings withFileRealtime(boolean realtime) {
-        return new IngestSettings(httpPort, workerIndex, workerCount, queueCapacity, reconnectInitialBackoffMs,
-                reconnectMaxBackoffMs, stallTimeoutMs, realtime, decoderThreads, ffmpegLogLevel, motion, producer);
+        return toBuilder().fileRealtime(realtime).build();
     }
 
     public IngestSettings withMotion(Motion m) {
-        return new IngestSettings(httpPort, workerIndex, workerCount, queueCapacity, reconnectInitialBackoffMs,
-                reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, ffmpegLogLevel, m, producer);
+        return toBuilder().motion(m).build();
     }
 
     public IngestSettings withProducer(Producer p) {
-        return new IngestSettings(httpPort, workerIndex, workerCount, queueCapacity, reconnectInitialBackoffMs,
-                reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, ffmpegLogLevel, motion, p);
+        return toBuilder().producer(p).build();
     }
 
     public IngestSettings withReconnect(long initialMs, long maxMs, long stallMs) {
-        return new IngestSettings(httpPort, workerIndex, workerCount, queueCapacity, initialMs, maxMs, stallMs,
-                fileRealtime, decoderThreads, ffmpegLogLevel, motion, producer);
+        return toBuilder().reconnectInitialBackoffMs(initialMs).reconnectMaxBackoffMs(maxMs).stallTimeoutMs(stallMs)
+                .build();
     }
 
     public IngestSettings withQueueCapacity(int capacity) {
-        return new IngestSettings(httpPort, workerIndex, workerCount, capacity, reconnectInitialBackoffMs,
-                reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, ffmpegLogLevel, motion, producer);
+        return toBuilder().queueCapacity(capacity).build();
     }
 
     public IngestSettings withFfmpegLogLevel(String level) {
-        return new IngestSettings(httpPort, workerIndex, workerCount, queueCapacity, reconnectInitialBackoffMs,
-                reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, level, motion, producer);
+        return toBuilder().ffmpegLogLevel(level).build();
+    }
+
+    /** Mutable only while building; {@link #build()} gives an immutable {@link IngestSettings}. */
+    public static final class Builder {
+        private int httpPort;
+        private int workerIndex;
+        private int workerCount;
+        private int queueCapacity;
+        private long reconnectInitialBackoffMs;
+        private long reconnectMaxBackoffMs;
+        private long stallTimeoutMs;
+        private boolean fileRealtime;
+        private int decoderThreads;
+        private String ffmpegLogLevel;
+        private Motion motion;
+        private Producer producer;
+
+        private Builder(IngestSettings s) {
+            httpPort = s.httpPort;
+            workerIndex = s.workerIndex;
+            workerCount = s.workerCount;
+            queueCapacity = s.queueCapacity;
+            reconnectInitialBackoffMs = s.reconnectInitialBackoffMs;
+            reconnectMaxBackoffMs = s.reconnectMaxBackoffMs;
+            stallTimeoutMs = s.stallTimeoutMs;
+            fileRealtime = s.fileRealtime;
+            decoderThreads = s.decoderThreads;
+            ffmpegLogLevel = s.ffmpegLogLevel;
+            motion = s.motion;
+            producer = s.producer;
+        }
+
+        public Builder httpPort(int v) {
+            httpPort = v;
+            return this;
+        }
+
+        public Builder workerIndex(int v) {
+            workerIndex = v;
+            return this;
+        }
+
+        public Builder workerCount(int v) {
+            workerCount = v;
+            return this;
+        }
+
+        public Builder queueCapacity(int v) {
+            queueCapacity = v;
+            return this;
+        }
+
+        public Builder reconnectInitialBackoffMs(long v) {
+            reconnectInitialBackoffMs = v;
+            return this;
+        }
+
+        public Builder reconnectMaxBackoffMs(long v) {
+            reconnectMaxBackoffMs = v;
+            return this;
+        }
+
+        public Builder stallTimeoutMs(long v) {
+            stallTimeoutMs = v;
+            return this;
+        }
+
+        public Builder fileRealtime(boolean v) {
+            fileRealtime = v;
+            return this;
+        }
+
+        public Builder decoderThreads(int v) {
+            decoderThreads = v;
+            return this;
+        }
+
+        public Builder ffmpegLogLevel(String v) {
+            ffmpegLogLevel = v;
+            return this;
+        }
+
+        public Builder motion(Motion v) {
+            motion = v;
+            return this;
+        }
+
+        public Builder producer(Producer v) {
+            producer = v;
+            return this;
+        }
+
+        public IngestSettings build() {
+            return new IngestSettings(httpPort, workerIndex, workerCount, queueCapacity, reconnectInitialBackoffMs,
+                    reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, ffmpegLogLevel, motion,
+                    producer);
+        }
     }
 
     /**

@@ -29,6 +29,22 @@ class IngestSettingsTest {
     }
 
     @Test
+    void builderChangesOnlyWhatItIsTold() {
+        IngestSettings d = IngestSettings.defaults();
+        IngestSettings b = d.toBuilder().queueCapacity(9).stallTimeoutMs(1234).ffmpegLogLevel("debug").build();
+        assertEquals(new IngestSettings(d.httpPort(), d.workerIndex(), d.workerCount(), 9,
+                d.reconnectInitialBackoffMs(), d.reconnectMaxBackoffMs(), 1234, d.fileRealtime(), d.decoderThreads(),
+                "debug", d.motion(), d.producer()), b);
+        assertEquals(d, d.toBuilder().build());
+        assertEquals(4, d.queueCapacity(), "the original is unchanged");
+        IngestSettings w = d.withWorker(2, 3).withReconnect(10, 20, 300).withHttpPort(0);
+        assertEquals(java.util.List.of(2, 3, 10L, 20L, 300L, 0),
+                java.util.List.of(w.workerIndex(), w.workerCount(), w.reconnectInitialBackoffMs(),
+                        w.reconnectMaxBackoffMs(), w.stallTimeoutMs(), w.httpPort()));
+        assertEquals(d.motion(), w.motion());
+    }
+
+    @Test
     void fileAndEnvironmentOverrideDefaults() {
         IngestSettings s = bind("""
                 ingest:

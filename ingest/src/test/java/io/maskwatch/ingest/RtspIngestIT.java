@@ -27,7 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.maskwatch.common.kafka.EmbeddedKafkaExtension;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RTSP cameras (GStreamer's RTSP server, TCP and UDP) into a real Kafka broker, through crashes and stalls. */

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.FrameMetadata;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.observability.Metrics;
 import io.maskwatch.ingest.testing.FrameCollector;

@@ -25,7 +25,7 @@ import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import io.maskwatch.common.kafka.EmbeddedKafkaExtension;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Local files (looping, at native rate or not) and MJPEG over HTTP into a real broker. */

@@ -17,7 +17,6 @@ import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.Face;
 import io.maskwatch.common.contract.FaceLabel;
 import io.maskwatch.common.kafka.ClientConfigs;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.serde.EventSerdes;
 import io.maskwatch.common.serde.JsonSerde;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -41,25 +40,35 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Alerter benchmarks (numbers in docs/ALERTER.md): (1) the tracker alone, state serialisation
  * included, by faces per frame; (2) the whole service on an embedded broker with exactly-once:
  * detections per second through the topology, and capture-to-visible-alert latency at a live pace.
- * Run: {@code java -cp 'app/target/lib/*' io.maskwatch.alerter.bench.AlerterBench [seconds] [--tracker-only]}.
+ * Run: {@code ./maskwatch bench --what alerter} (embedded broker), or this main against a scratch broker
+ * ({@code AlerterBench BOOTSTRAP_SERVERS [seconds]}), or {@code AlerterBench --tracker-only [seconds]} (no broker).
  */
 public final class AlerterBench {
     private AlerterBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        boolean trackerOnly = java.util.Arrays.asList(args).contains("--tracker-only");
-        run(System.out, seconds, trackerOnly);
+        java.util.List<String> a = java.util.Arrays.asList(args);
+        boolean trackerOnly = a.contains("--tracker-only");
+        java.util.List<String> positional = a.stream().filter(x -> !x.startsWith("--")).toList();
+        if (!trackerOnly && positional.isEmpty()) {
+            System.err.println("usage: AlerterBench BOOTSTRAP_SERVERS [seconds] | AlerterBench --tracker-only [seconds]"
+                    + "  (or ./maskwatch bench --what alerter)");
+            System.exit(2);
+        }
+        String bootstrap = trackerOnly ? null : positional.get(0);
+        int secondsAt = trackerOnly ? 0 : 1;
+        int seconds = positional.size() > secondsAt ? Integer.parseInt(positional.get(secondsAt)) : 3;
+        run(System.out, seconds, bootstrap, trackerOnly);
         System.exit(0);
     }
 
-    public static void run(PrintStream out, int seconds) throws Exception {
-        run(out, seconds, false);
+    public static void run(PrintStream out, int seconds, String bootstrapServers) throws Exception {
+        run(out, seconds, bootstrapServers, false);
     }
 
-    /** @param trackerOnly skip the embedded-broker part (quick, and comparable across builds) */
-    public static void run(PrintStream out, int seconds, boolean trackerOnly) throws Exception {
+    /** @param trackerOnly skip the broker part (quick, and comparable across builds) */
+    public static void run(PrintStream out, int seconds, String bootstrapServers, boolean trackerOnly) throws Exception {
         out.printf("alerter bench on %d CPU(s), Java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         trackerOnly(null, 4, 1); // warm-up
@@ -67,7 +76,7 @@ public final class AlerterBench {
             trackerOnly(out, faces, seconds);
         }
         if (!trackerOnly) {
-            endToEnd(out, seconds);
+            endToEnd(out, seconds, bootstrapServers);
         }
     }
 
@@ -119,10 +128,10 @@ public final class AlerterBench {
                 faces, n / secs, secs * 1e6 / n, bytes / n);
     }
 
-    private static void endToEnd(PrintStream out, int seconds) throws Exception {
+    private static void endToEnd(PrintStream out, int seconds, String bootstrapServers) throws Exception {
         Path state = Files.createTempDirectory("alerter-bench-");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            KafkaSettings kafka = new KafkaSettings(broker.bootstrapServers(), Map.of(), KafkaSettings.TopicNames.defaults(),
+        try {
+            KafkaSettings kafka = new KafkaSettings(bootstrapServers, Map.of(), KafkaSettings.TopicNames.defaults(),
                     4, (short) 1, true);
             AlerterConfig cfg = AlerterConfig.defaults().withStateDir(state.toString()).withApplicationId("alerter-bench")
                     .withHttp("127.0.0.1", 0, null)

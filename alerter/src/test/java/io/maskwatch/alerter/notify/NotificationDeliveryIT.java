@@ -11,7 +11,7 @@ import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Notification;
 import io.maskwatch.common.contract.PersonStatus;
 import io.maskwatch.common.kafka.ClientConfigs;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.serde.EventSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -11,7 +11,7 @@ import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.EventDecodingException;
 import io.maskwatch.common.contract.PersonEvent;
 import io.maskwatch.common.contract.PersonStatus;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.observability.Metrics;
 import io.maskwatch.common.observability.ServiceHttpServer;

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.config.MaskWatchConfig;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,8 +184,8 @@ class ComposeTest {
         assertEquals(String.valueOf(kafka.partitions()), env.get("PARTITIONS"), "kafka-init PARTITIONS = kafka.partitions");
         assertEquals(String.valueOf(kafka.replicationFactor()), env.get("REPLICATION_FACTOR"));
         assertTrue(Integer.parseInt(environment(services.path("kafka")).get("KAFKA_MESSAGE_MAX_BYTES"))
-                >= EmbeddedKafkaBroker.MAX_MESSAGE_BYTES, "the broker accepts the frame sizes the producers use");
-        assertTrue(text.contains("max_bytes=" + EmbeddedKafkaBroker.MAX_MESSAGE_BYTES));
+                >= KafkaSettings.MAX_MESSAGE_BYTES, "the broker accepts the frame sizes the producers use");
+        assertTrue(text.contains("max_bytes=" + KafkaSettings.MAX_MESSAGE_BYTES));
     }
 
     @Test

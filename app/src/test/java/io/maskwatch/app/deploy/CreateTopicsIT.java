@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maskwatch.common.config.KafkaSettings;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ class CreateTopicsIT {
                 Config cfg = admin.describeConfigs(List.of(frames)).all().get(30, TimeUnit.SECONDS).get(frames);
                 assertEquals("3600000", cfg.get("retention.ms").value(), "frames are kept one hour");
                 assertEquals("600000", cfg.get("segment.ms").value());
-                assertEquals(String.valueOf(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES), cfg.get("max.message.bytes").value());
+                assertEquals(String.valueOf(KafkaSettings.MAX_MESSAGE_BYTES), cfg.get("max.message.bytes").value());
             }
 
             // a second run (compose restarts) changes nothing and says when partitions are short

@@ -131,7 +131,8 @@ class DockerImageTest {
         List<String> ignored = DeployFiles.read(ROOT.resolve(".dockerignore")).lines()
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         assertTrue(ignored.contains(".git") && ignored.contains("**/target/"), ".git and build outputs stay out");
-        for (String needed : List.of("pom.xml", "common", "app", "models", "scripts", "config", "deploy/docker")) {
+        for (String needed : List.of("pom.xml", "common", "embedded-kafka", "app", "models", "scripts", "config",
+                "deploy/docker")) {
             for (String pattern : ignored) {
                 String p = pattern.replaceAll("/$", "");
                 assertFalse(needed.equals(p) || needed.startsWith(p + "/") && !p.contains("*"),

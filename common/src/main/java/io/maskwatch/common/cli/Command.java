@@ -3,8 +3,8 @@ package io.maskwatch.common.cli;
 import java.util.List;
 
 /**
- * One {@code ./maskwatch} subcommand. Implementations have a public no-argument constructor;
- * the launcher ({@code io.maskwatch.app.Main}) lists them by name.
+ * One {@code ./maskwatch} subcommand. The launcher ({@code io.maskwatch.app.Main}) lists each by
+ * name with a factory (usually its constructor); it is built only when chosen or for the help text.
  */
 public interface Command {
     /** One line for the launcher's help. */

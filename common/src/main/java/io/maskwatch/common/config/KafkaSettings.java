@@ -21,6 +21,13 @@ public record KafkaSettings(
         short replicationFactor,
         boolean createTopics) implements ConfigSection {
 
+    /**
+     * Largest record MaskWatch sends (frames are JPEGs of up to a few MB): producers' request size,
+     * consumers' fetch size and the frames topic's {@code max.message.bytes}. A broker must accept
+     * at least this ({@code message.max.bytes}) or large frames fail to send.
+     */
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
     public record TopicNames(
             String frames,
             String framesDlq,

@@ -34,7 +34,7 @@ public final class TopicSetup {
                     if (t.equals(kafka.topics().frames())) {
                         // Frames are real-time data: keep them briefly and allow large JPEGs.
                         nt.configs(Map.of("retention.ms", String.valueOf(60 * 60 * 1000),
-                                "max.message.bytes", String.valueOf(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES)));
+                                "max.message.bytes", String.valueOf(KafkaSettings.MAX_MESSAGE_BYTES)));
                     }
                     missing.add(nt);
                 }

@@ -10,7 +10,7 @@ import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.FaceLabel;
 import io.maskwatch.common.contract.FrameMetadata;
 import io.maskwatch.common.kafka.ClientConfigs;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
+import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.observability.Metrics;
 import io.maskwatch.common.serde.EventSerdes;
 import io.maskwatch.detector.DetectorConfig;

@@ -2,7 +2,6 @@ package io.maskwatch.ingest.bench;
 
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.config.KafkaSettings;
-import io.maskwatch.common.kafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.ingest.IngestService;
 import io.maskwatch.ingest.IngestSettings;
@@ -24,15 +23,16 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 
 /**
  * How many frames one ingest worker sustains: N file-backed cameras of the same clip, decoded,
- * scaled, JPEG-encoded and produced to an embedded Kafka broker in this JVM.
+ * scaled, JPEG-encoded and produced to Kafka (the {@code bench} command starts an embedded broker in
+ * this JVM; this module does not carry the broker).
  *
  * <p>Two loads per camera count: <b>max</b> (files read as fast as decoding allows, every frame
  * sampled: the worker's ceiling) and <b>live</b> (files paced at their native rate and sampled at
  * 2 fps, as real cameras are). CPU is the CPU time of the ingest threads only (camera threads,
  * publisher, Kafka producer I/O), not of the embedded broker.
  *
- * <p>{@code java ... io.maskwatch.ingest.bench.IngestBenchmark [--clip FILE] [--cameras 1,4,16]
- * [--seconds 15] [--max-width 960]}, or {@link #run} from the {@code bench} command.
+ * <p>{@code ./maskwatch bench --what ingest}, or {@code java ... io.maskwatch.ingest.bench.IngestBenchmark
+ * --bootstrap HOST:PORT [--clip FILE] [--cameras 1,4,16] [--seconds 15] [--max-width 960]} against a scratch broker.
  */
 public final class IngestBenchmark {
     private IngestBenchmark() {
@@ -71,7 +71,12 @@ public final class IngestBenchmark {
                 : List.of(1, 4, 16);
         Duration seconds = Duration.ofSeconds(Long.parseLong(a.getOrDefault("seconds", "15")));
         int maxWidth = Integer.parseInt(a.getOrDefault("max-width", "960"));
-        System.out.println(run(clip, counts, seconds, maxWidth, System.err));
+        if (!a.containsKey("bootstrap")) {
+            System.err.println("usage: IngestBenchmark --bootstrap HOST:PORT [--clip FILE] [--cameras 1,4,16] [--seconds 15]"
+                    + " [--max-width 960]  (or ./maskwatch bench --what ingest, which starts its own broker)");
+            System.exit(2);
+        }
+        System.out.println(run(a.get("bootstrap"), clip, counts, seconds, maxWidth, System.err));
         System.exit(0);
     }
 
@@ -92,26 +97,25 @@ public final class IngestBenchmark {
     /**
      * Runs every configuration and returns a Markdown report.
      *
-     * @param progress where to print progress (one line per run)
+     * @param bootstrapServers the broker the frames go to (topics are created if missing)
+     * @param progress         where to print progress (one line per run)
      */
-    public static String run(Path clip, List<Integer> cameraCounts, Duration measure, int maxWidth,
-                             PrintStream progress) throws Exception {
+    public static String run(String bootstrapServers, Path clip, List<Integer> cameraCounts, Duration measure,
+                             int maxWidth, PrintStream progress) throws Exception {
         String clipInfo = describe(clip);
         List<Result> results = new ArrayList<>();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            KafkaSettings kafka = KafkaSettings.defaults().withBootstrapServers(broker.bootstrapServers());
-            TopicSetup.ensureTopics(kafka);
-            progress.println("ingest benchmark: warming up (JIT, native libraries) ...");
-            measure(kafka, clip, "max", 1, maxWidth, Duration.ofSeconds(3), Duration.ofSeconds(5));
-            for (String load : List.of("max", "live")) {
-                for (int n : cameraCounts) {
-                    progress.printf(Locale.ROOT, "ingest benchmark: %s load, %d camera(s), %d s ...%n", load, n,
-                            measure.toSeconds());
-                    Result r = measure(kafka, clip, load, n, maxWidth, Duration.ofSeconds(4), measure);
-                    progress.printf(Locale.ROOT, "  -> %.1f frames/s sent, %.2f cores%n", r.sentPerSecond(),
-                            r.cores());
-                    results.add(r);
-                }
+        KafkaSettings kafka = KafkaSettings.defaults().withBootstrapServers(bootstrapServers);
+        TopicSetup.ensureTopics(kafka);
+        progress.println("ingest benchmark: warming up (JIT, native libraries) ...");
+        measure(kafka, clip, "max", 1, maxWidth, Duration.ofSeconds(3), Duration.ofSeconds(5));
+        for (String load : List.of("max", "live")) {
+            for (int n : cameraCounts) {
+                progress.printf(Locale.ROOT, "ingest benchmark: %s load, %d camera(s), %d s ...%n", load, n,
+                        measure.toSeconds());
+                Result r = measure(kafka, clip, load, n, maxWidth, Duration.ofSeconds(4), measure);
+                progress.printf(Locale.ROOT, "  -> %.1f frames/s sent, %.2f cores%n", r.sentPerSecond(),
+                        r.cores());
+                results.add(r);
             }
         }
         return report(clipInfo, maxWidth, results);

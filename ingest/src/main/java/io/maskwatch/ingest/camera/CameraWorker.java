@@ -1,30 +1,23 @@
 package io.maskwatch.ingest.camera;
 
 import io.maskwatch.common.config.CameraConfig;
-import io.maskwatch.common.contract.FrameMetadata;
 import io.maskwatch.ingest.IngestSettings;
-import io.maskwatch.ingest.frame.EncodedFrame;
-import io.maskwatch.ingest.frame.FramePacer;
-import io.maskwatch.ingest.frame.FrameSampler;
+import io.maskwatch.ingest.camera.ffmpeg.FfmpegLog;
 import io.maskwatch.ingest.frame.FrameSink;
-import io.maskwatch.ingest.frame.JpegEncoder;
-import io.maskwatch.ingest.motion.MotionGate;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.OpenCVFrameConverter;
-import org.bytedeco.opencv.opencv_core.Mat;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One camera on its own thread: open the stream, grab and decode frames, sample them to the camera's
- * rate, optionally gate on motion, scale and JPEG-encode, and hand them to the {@link FrameSink}
- * (which never blocks). A failed, ended or silent stream is reopened with capped exponential backoff;
- * nothing here can stop another camera.
+ * Supervises one camera on its own thread (Frigate's camera watchdog): opens a {@link FrameSource}
+ * through the factory, lets {@link CameraCapture} stream from it, and when the stream fails, ends or
+ * falls silent reopens it with capped exponential backoff and jitter; nothing here can stop another
+ * camera. Keeps the camera's state, last error and frame sequence for /cameras and logs.
  *
  * <p>A stream that stops sending makes FFmpeg's I/O timeout end {@code grab()}. Should a native call
  * hang regardless, {@link #checkStall} (called by the service's watchdog) abandons that thread and
@@ -62,6 +55,25 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
     private String lastLoggedError;
     private boolean announced;
     private int sameErrorCount;
+
+    /** Progress and state reports from the capture thread. */
+    private final CameraCapture.Events events = new CameraCapture.Events() {
+        @Override
+        public void connecting(long nowNanos) {
+            state = State.CONNECTING;
+            lastProgressNanos = nowNanos;
+        }
+
+        @Override
+        public void progress(long nowNanos) {
+            lastProgressNanos = nowNanos;
+        }
+
+        @Override
+        public void streaming(FrameSource source) {
+            onStreaming(source);
+        }
+    };
 
     public CameraWorker(CameraConfig camera, IngestSettings settings, FrameSource.Factory sources, FrameSink sink,
                         CameraMetrics metrics, FfmpegLog ffmpegLog) {
@@ -101,48 +113,48 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
 
     private void run(int gen) {
         ffmpegLog.bind(this);
-        OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
-        JpegEncoder encoder = new JpegEncoder(camera.maxWidth(), camera.jpegQuality());
-        MotionGate gate = settings.motion().enabled() ? new MotionGate(settings.motion()) : null;
-        FrameSampler sampler = new FrameSampler(camera.fps());
-        FramePacer pacer = new FramePacer(FramePacer.Clock.SYSTEM);
-        try {
+        BooleanSupplier current = () -> current(gen);
+        try (CameraCapture capture = new CameraCapture(camera, settings, sink, metrics, scrubber, sequence, events)) {
             boolean failedBefore = false;
             while (current(gen)) {
                 if (failedBefore) {
                     metrics.reconnect();
                 }
-                String failure;
+                CameraCapture.Outcome outcome;
                 FrameSource source = null;
                 try {
                     source = sources.create(camera, scrubber);
-                    failure = stream(gen, source, converter, encoder, gate, sampler, pacer);
+                    outcome = capture.stream(source, current);
                 } catch (SourceException e) {
-                    failure = e.getMessage();
+                    outcome = CameraCapture.Outcome.failed(e.getMessage());
                 } catch (RuntimeException | LinkageError e) {
                     // no stack trace: exception texts from native libraries may carry the raw URL
-                    failure = "unexpected error: " + scrubber.scrub(e.toString());
+                    outcome = CameraCapture.Outcome.failed("unexpected error: " + scrubber.scrub(e.toString()));
                 } finally {
                     if (source != null) {
                         source.close();
                     }
                 }
-                if (!current(gen)) {
+                if (!current(gen) || outcome.ending() == CameraCapture.Ending.STOPPED) {
                     break;
                 }
-                if (failure == null) {
-                    if (state == State.FINISHED) {
-                        return;
-                    }
+                if (outcome.ending() == CameraCapture.Ending.FINISHED) {
+                    state = State.FINISHED;
+                    metrics.up(false);
+                    log.info("camera {}: end of file {} after {} frames (set loop: true to repeat it)", camera.id(),
+                            scrubber.redactedUrl(), outcome.frames());
+                    return;
+                }
+                if (outcome.ending() == CameraCapture.Ending.REOPEN) {
                     failedBefore = false;
                     continue; // looping file: reopen at once
                 }
                 failedBefore = true;
                 metrics.up(false);
                 state = State.RETRYING;
-                lastError = failure;
+                lastError = outcome.failure();
                 long delay = backoff.nextDelayMs();
-                logFailure(failure, delay);
+                logFailure(outcome.failure(), delay);
                 if (stopped.await(delay, TimeUnit.MILLISECONDS)) {
                     break;
                 }
@@ -154,87 +166,8 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
             if (generation.get() == gen) {
                 metrics.up(false);
             }
-            converter.close();
-            encoder.close();
-            if (gate != null) {
-                gate.close();
-            }
             ffmpegLog.unbind();
         }
-    }
-
-    /**
-     * Streams from one opened connection until it ends.
-     *
-     * @return null when a file ended normally (state tells whether to loop), otherwise why the stream failed
-     */
-    private String stream(int gen, FrameSource source, OpenCVFrameConverter.ToMat converter, JpegEncoder encoder,
-                          MotionGate gate, FrameSampler sampler, FramePacer pacer)
-            throws SourceException, InterruptedException {
-        state = State.CONNECTING;
-        lastProgressNanos = System.nanoTime();
-        source.open();
-        if (!current(gen)) {
-            return null;
-        }
-        boolean live = source.live();
-        sampler.reset();
-        pacer.reset();
-        if (gate != null) {
-            gate.reset();
-        }
-        long frames = 0;
-        while (current(gen)) {
-            Frame frame = source.grab();
-            long now = System.nanoTime();
-            long wallMs = System.currentTimeMillis();
-            if (!current(gen)) {
-                break; // abandoned by the watchdog or stopping
-            }
-            lastProgressNanos = now;
-            if (frame == null) {
-                break;
-            }
-            metrics.grabbed();
-            if (frames++ == 0) {
-                onStreaming(source);
-            }
-            if (frame.image == null || frame.imageWidth <= 0 || frame.imageHeight <= 0) {
-                metrics.decodeError();
-                continue;
-            }
-            long t = live ? now : frame.timestamp * 1000L;
-            if (!live && settings.fileRealtime()) {
-                pacer.await(t);
-            }
-            if (!sampler.accept(t)) {
-                continue;
-            }
-            try {
-                encodeAndOffer(frame, now, wallMs, converter, encoder, gate);
-            } catch (RuntimeException e) {
-                metrics.decodeError();
-                log.debug("camera {}: cannot encode frame: {}", camera.id(), scrubber.scrub(e.toString()));
-            }
-        }
-        if (!current(gen)) {
-            return null;
-        }
-        if (live) {
-            return frames == 0
-                    ? "the stream opened but delivered no frame within " + settings.stallTimeoutMs() + " ms"
-                    : "the stream ended or stalled (no data for " + settings.stallTimeoutMs() + " ms)";
-        }
-        if (frames == 0) {
-            return "the file has no decodable video frames";
-        }
-        if (!camera.loop()) {
-            state = State.FINISHED;
-            metrics.up(false);
-            log.info("camera {}: end of file {} after {} frames (set loop: true to repeat it)", camera.id(),
-                    scrubber.redactedUrl(), frames);
-        }
-        return null;
     }
 
     private void onStreaming(FrameSource source) {
@@ -253,23 +186,6 @@ public final class CameraWorker implements FfmpegLog.CameraContext {
         lastLoggedError = null;
         sameErrorCount = 0;
         lastError = null;
-    }
-
-    private void encodeAndOffer(Frame frame, long grabNanos, long captureMs, OpenCVFrameConverter.ToMat converter,
-                                JpegEncoder encoder, MotionGate gate) {
-        Mat bgr = converter.convert(frame);
-        if (bgr == null || bgr.empty()) {
-            metrics.decodeError();
-            return;
-        }
-        if (gate != null && !gate.shouldSend(bgr, grabNanos)) {
-            metrics.dropped(DropReason.NO_MOTION);
-            return;
-        }
-        JpegEncoder.Jpeg jpeg = encoder.encode(encoder.scale(bgr));
-        FrameMetadata md = FrameMetadata.of(camera.id(), captureMs, sequence.getAndIncrement(), jpeg.width(),
-                jpeg.height());
-        sink.offer(new EncodedFrame(md, jpeg.bytes(), grabNanos));
     }
 
     /** Logs the first failure in full; repeats of the same failure only on attempts 2, 4, 8, ... */

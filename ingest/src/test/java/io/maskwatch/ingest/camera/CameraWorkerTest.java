@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.ingest.IngestSettings;
+import io.maskwatch.ingest.camera.ffmpeg.FfmpegLog;
 import io.maskwatch.ingest.frame.EncodedFrame;
 import io.maskwatch.ingest.testing.TestImages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,6 +1,7 @@
-package io.maskwatch.common.kafka;
+package io.maskwatch.embeddedkafka;
 
 import io.maskwatch.common.config.KafkaSettings;
+import io.maskwatch.common.kafka.TopicSetup;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

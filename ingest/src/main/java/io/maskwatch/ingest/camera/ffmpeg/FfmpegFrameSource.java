@@ -1,6 +1,10 @@
-package io.maskwatch.ingest.camera;
+package io.maskwatch.ingest.camera.ffmpeg;
 
 import io.maskwatch.common.config.CameraConfig;
+import io.maskwatch.ingest.camera.FrameSource;
+import io.maskwatch.ingest.camera.SecretScrubber;
+import io.maskwatch.ingest.camera.SourceException;
+import io.maskwatch.ingest.camera.SourceKind;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package io.maskwatch.common.kafka;
+package io.maskwatch.embeddedkafka;
 
+import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.io.Directories;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-    /** Frames are JPEGs of up to a few MB; keep broker and clients in step. */
-    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private final Path logDir;
     private final boolean deleteOnClose;
@@ -83,8 +82,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("message.max.bytes", String.valueOf(MAX_MESSAGE_BYTES));
-        p.put("replica.fetch.max.bytes", String.valueOf(MAX_MESSAGE_BYTES));
+        p.put("message.max.bytes", String.valueOf(KafkaSettings.MAX_MESSAGE_BYTES));
+        p.put("replica.fetch.max.bytes", String.valueOf(KafkaSettings.MAX_MESSAGE_BYTES));
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
         p.put("log.retention.hours", "24");

@@ -1,4 +1,4 @@
-package io.maskwatch.common.kafka;
+package io.maskwatch.embeddedkafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +9,8 @@ import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.EventDecodingException;
 import io.maskwatch.common.contract.FrameMetadata;
+import io.maskwatch.common.kafka.ClientConfigs;
+import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.serde.EventSerdes;
 import java.nio.file.Files;
 import java.nio.file.Path;

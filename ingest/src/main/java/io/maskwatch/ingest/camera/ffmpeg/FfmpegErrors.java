@@ -1,5 +1,7 @@
-package io.maskwatch.ingest.camera;
+package io.maskwatch.ingest.camera.ffmpeg;
 
+import io.maskwatch.ingest.camera.SecretScrubber;
+import io.maskwatch.ingest.camera.SourceKind;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

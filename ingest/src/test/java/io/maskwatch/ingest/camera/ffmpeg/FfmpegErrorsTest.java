@@ -1,9 +1,11 @@
-package io.maskwatch.ingest.camera;
+package io.maskwatch.ingest.camera.ffmpeg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.maskwatch.ingest.camera.SecretScrubber;
+import io.maskwatch.ingest.camera.SourceKind;
 import org.junit.jupiter.api.Test;
 
 class FfmpegErrorsTest {

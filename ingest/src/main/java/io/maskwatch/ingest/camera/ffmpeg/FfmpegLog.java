@@ -1,4 +1,4 @@
-package io.maskwatch.ingest.camera;
+package io.maskwatch.ingest.camera.ffmpeg;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_DEBUG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
@@ -9,6 +9,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_VERBOSE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING;
 
+import io.maskwatch.ingest.camera.SecretScrubber;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,0 +1,2 @@
+/** Small file-system helpers shared by the services, the demo and the tests. */
+package io.maskwatch.common.io;

@@ -1,0 +1,2 @@
+/** Bounded, drop-oldest queues per camera and the Kafka producer that sends frames with their metadata headers. */
+package io.maskwatch.ingest.publish;
