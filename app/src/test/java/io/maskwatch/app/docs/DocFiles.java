@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  *   <li><b>Command lines</b>: {@code ./maskwatch CMD ...} inside a fenced code block (one line, with
  *       {@code \} continuations, up to a {@code #} comment) or inside one inline code span. CMD may
  *       list alternatives ({@code analyze|eval|crops}); every {@code --flag} after it is documented
- *       for each of them. {@code ./maskwatch <command>} and {@code ./maskwatch --help} name no command.</li>
+ *       for each of them. {@code ./maskwatch <command>}, {@code ./maskwatch CMD} (upper case: a placeholder)
+ *       and {@code ./maskwatch --help} name no command.</li>
  *   <li><b>Metric names</b>: any {@code maskwatch_[a-z0-9_]+} word, in code or prose.</li>
  *   <li><b>Config keys</b>: the example config (see {@link ConfigKeys}), inline code spans that
  *       start with a section ({@code detector.tiling.mode}), and the first column of the
