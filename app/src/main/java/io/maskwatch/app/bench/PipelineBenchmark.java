@@ -132,11 +132,17 @@ public final class PipelineBenchmark {
             cameras.add(new CameraConfig("bench-" + i, "Bench " + i, o.clip().toString(), o.fps(), 1280, 85, true,
                     "tcp", true));
         }
-        Map<String, String> env = Map.of(
-                "MASKWATCH_DETECTOR_THREADS", String.valueOf(o.threads()),
-                // A person who stays is re-alerted every 5 s, so alert latency has samples.
-                "MASKWATCH_ALERTER_ALERTS_COOLDOWN_MS", "5000",
-                "MASKWATCH_DETECTOR_MAX_FRAME_AGE_MS", "0");
+        // The caller's detector settings (MASKWATCH_DETECTOR_BACKEND=blazeface, ...) choose what is measured.
+        Map<String, String> env = new java.util.HashMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("MASKWATCH_DETECTOR_")) {
+                env.put(k, v);
+            }
+        });
+        env.put("MASKWATCH_DETECTOR_THREADS", String.valueOf(o.threads()));
+        // A person who stays is re-alerted every 5 s, so alert latency has samples.
+        env.put("MASKWATCH_ALERTER_ALERTS_COOLDOWN_MS", "5000");
+        env.put("MASKWATCH_DETECTOR_MAX_FRAME_AGE_MS", "0");
         try (DemoRun run = new DemoRun(new DemoRun.Options(cameras, null, 0, null, env)).printAlerts(false)) {
             run.start(s -> { });
             KafkaSettings kafka = run.kafka();

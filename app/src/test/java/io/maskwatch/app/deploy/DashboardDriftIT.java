@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.maskwatch.app.DemoCommand;
 import io.maskwatch.app.demo.DemoEndToEndIT;
 import io.maskwatch.app.demo.DemoRun;
+import io.maskwatch.app.docs.DocMetrics;
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.contract.FrameMetadata;
 import io.maskwatch.common.kafka.ClientConfigs;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Dashboards and alert rules cannot drift from the code: run the real services on the embedded
  * broker with traffic (a real clip, one poison frame, one stale frame), scrape their /metrics and
- * fail on any metric a dashboard or rule queries that none of them exports.
+ * fail on any metric a dashboard or rule queries, or the docs name, that none of them exports.
  */
 class DashboardDriftIT {
     @Test
@@ -66,6 +67,10 @@ class DashboardDriftIT {
             assertTrue(queried.size() > 20, "dashboards query only " + queried);
             Set<String> missing = DashboardMetrics.missingMetrics(queried, scrape.toString());
             assertTrue(missing.isEmpty(), "queried by dashboards/rules but not exported by the services: " + missing);
+            // The same scrape holds the docs to the code (one run of the services for both checks).
+            List<String> docs = DocMetrics.notExported(root, DashboardMetrics.scrapedNames(scrape.toString()));
+            assertTrue(docs.isEmpty(), "metric names in the docs that the services do not export:\n  "
+                    + String.join("\n  ", docs));
         }
     }
 }

@@ -1,10 +1,13 @@
 package io.maskwatch.common.cli;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Tiny parser for {@code --key value}, {@code --key=value} and {@code --flag} arguments,
@@ -45,7 +48,7 @@ public final class Args {
                 }
                 a.values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             } else {
-                throw new UsageException("unknown option --" + name);
+                throw new UnknownOptionException(name, withValue, flags);
             }
         }
         return a;
@@ -103,6 +106,33 @@ public final class Args {
     public static class UsageException extends RuntimeException {
         public UsageException(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * An option the command does not take. Names the options it does take, so the user sees the fix
+     * and the docs test can compare them with {@code --help} and the documentation.
+     */
+    public static final class UnknownOptionException extends UsageException {
+        private final Set<String> known;
+
+        UnknownOptionException(String name, Set<String> withValue, Set<String> flags) {
+            super("unknown option --" + name + "; this command takes "
+                    + (withValue.isEmpty() && flags.isEmpty() ? "no options" : options(withValue, flags)));
+            Set<String> all = new TreeSet<>(withValue);
+            all.addAll(flags);
+            this.known = Collections.unmodifiableSet(all);
+        }
+
+        /** Every option the command takes, without the leading dashes. */
+        public Set<String> known() {
+            return known;
+        }
+
+        private static String options(Set<String> withValue, Set<String> flags) {
+            Set<String> all = new TreeSet<>(withValue);
+            all.addAll(flags);
+            return all.stream().map(o -> "--" + o).collect(Collectors.joining(" "));
         }
     }
 }

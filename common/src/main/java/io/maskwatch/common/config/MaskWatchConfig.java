@@ -36,15 +36,18 @@ import java.util.stream.Collectors;
  * {@link #section}. Precedence: the section's defaults, then the file, then environment
  * variables. {@code MASKWATCH_DETECTOR_THREADS=2} sets {@code detector.threads};
  * {@code MASKWATCH_CAMERAS_0_URL} sets {@code cameras[0].url}; a double underscore
- * ({@code MASKWATCH_ALERTER__NOTIFY__RATE_LIMIT_SECONDS}) separates levels explicitly.
+ * ({@code MASKWATCH_ALERTER__NOTIFICATIONS__RATE_LIMIT_MS}) separates levels explicitly.
  * String values may reference the environment with {@code ${VAR}} or {@code ${VAR:-default}},
  * which keeps camera passwords in a Secret rather than in the file.
  */
 public final class MaskWatchConfig {
     public static final String ENV_PREFIX = "MASKWATCH_";
-    /** Top-level sections a file may contain. */
+    /**
+     * Top-level sections a file may contain: only those a command reads, so a misplaced section is
+     * an error rather than silently ignored settings (the demo and train take command-line flags).
+     */
     public static final Set<String> SECTIONS = Set.of(
-            "kafka", "cameras", "ingest", "detector", "alerter", "demo", "train");
+            "kafka", "cameras", "ingest", "detector", "alerter");
     /**
      * MASKWATCH_* variables that are not configuration keys: they steer the launcher, the model
      * cache and tests, and must not be rejected as unknown sections.

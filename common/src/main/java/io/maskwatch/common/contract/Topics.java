@@ -5,7 +5,7 @@ package io.maskwatch.common.contract;
  * ordered in one partition. Names can be changed in the {@code kafka.topics} config section.
  */
 public final class Topics {
-    /** Key: camera id. Value: JPEG bytes. Headers: {@link FrameHeaders}. */
+    /** Key: camera id. Value: JPEG bytes. Headers: {@link FrameMetadata}. */
     public static final String FRAMES = "maskwatch.frames";
     /** Frames the detector could not process; header {@code mw.dlq.reason} says why. */
     public static final String FRAMES_DLQ = "maskwatch.frames.dlq";

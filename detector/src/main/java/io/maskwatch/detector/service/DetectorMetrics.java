@@ -21,6 +21,7 @@ public final class DetectorMetrics implements StageListener {
     private final Timer captureToDetection;
     private final DistributionSummary batchSize;
     private final DistributionSummary classifyBatch;
+    private final Counter produceFailures;
 
     public DetectorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,6 +39,9 @@ public final class DetectorMetrics implements StageListener {
                 .description("Frames processed per poll batch").register(registry);
         classifyBatch = DistributionSummary.builder(PREFIX + "classify.batch.faces")
                 .description("Faces per classifier call (all faces of a poll batch)").baseUnit("faces").register(registry);
+        // Registered up front: exported as 0 from the start, so alerts and docs can rely on the series.
+        produceFailures = Counter.builder(PREFIX + "produce.failures")
+                .description("Batches replayed because a detection or dead letter was not acknowledged").register(registry);
     }
 
     @Override
@@ -70,6 +74,6 @@ public final class DetectorMetrics implements StageListener {
 
     /** Batches replayed because a detection or dead letter was not acknowledged. */
     public Counter produceFailures() {
-        return registry.counter(PREFIX + "produce.failures");
+        return produceFailures;
     }
 }
