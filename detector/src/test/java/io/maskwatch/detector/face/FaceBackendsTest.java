@@ -43,7 +43,7 @@ class FaceBackendsTest {
     @Test
     void res10WithoutPathsNamesBothKeys() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> FaceBackends.check(DetectorConfig.defaults().withBackend("res10"), Map.of()));
+                () -> FaceBackends.check(DetectorConfig.defaults().withBackend("res10"), Map.of("MASKWATCH_MODEL_CACHE", tmp.toString())));
         assertTrue(e.getMessage().contains("detector.res10-model is not set"), e.getMessage());
         assertTrue(e.getMessage().contains("detector.res10-config is not set"), e.getMessage());
     }
