@@ -58,6 +58,18 @@ public final class FaceDataset {
      * @throws IllegalArgumentException saying what is missing
      */
     public static FaceDataset open(List<Path> roots, List<String> classes) throws IOException {
+        return open(roots, classes, true);
+    }
+
+    /**
+     * For evaluating a trained model: its classes in logit order; a data set may lack some of them
+     * (a 2-class crop set scores a 3-class model on the classes it has).
+     */
+    public static FaceDataset openForEvaluation(List<Path> roots, List<String> modelClasses) throws IOException {
+        return open(roots, modelClasses, false);
+    }
+
+    private static FaceDataset open(List<Path> roots, List<String> classes, boolean everyClassNeeded) throws IOException {
         if (roots.isEmpty()) {
             throw new IllegalArgumentException("no dataset given; use --data DIR (e.g. ../shared/datasets/face-masks)");
         }
@@ -82,6 +94,9 @@ public final class FaceDataset {
                     : String.valueOf(root.toAbsolutePath().normalize().getFileName())));
         }
         List<String> cls = classes == null ? List.copyOf(found) : classes;
+        if (!everyClassNeeded && cls.stream().anyMatch(found::contains)) {
+            return new FaceDataset(opened, cls);
+        }
         for (String c : cls) {
             if (!found.contains(c)) {
                 throw new IllegalArgumentException("class '" + c + "' has no folder " + roots.stream()

@@ -205,7 +205,7 @@ public final class TrainCommand implements Command {
         String split = a.get("eval-split", "test");
         String key = a.get("metrics-key", "test");
         try (MaskClassifier classifier = MaskClassifier.load(modelDir)) {
-            FaceDataset dataset = FaceDataset.open(data, classifier.classes());
+            FaceDataset dataset = FaceDataset.openForEvaluation(data, classifier.classes());
             List<FaceDataset.Sample> samples = dataset.samples(split, FaceDataset.parseSources(a.get("eval-sources")));
             if (samples.isEmpty()) {
                 throw new Args.UsageException("no crops in " + data.stream().map(d -> d.resolve(split).toString()).toList()
