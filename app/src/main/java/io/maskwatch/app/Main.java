@@ -36,6 +36,7 @@ public final class Main {
             Map.entry("analyze", AnalyzeCommand::new),
             Map.entry("eval", EvalCommand::new),
             Map.entry("crops", CropsCommand::new),
+            Map.entry("painted-crops", PaintedCropsCommand::new),
             Map.entry("train", TrainCommand::new),
             Map.entry("bench", BenchCommand::new),
             Map.entry("models", ModelsCommand::new));
