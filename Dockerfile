@@ -53,7 +53,7 @@ RUN --mount=type=cache,target=/root/.m2 \
 # plus those loaded by name: EC/TLS crypto, Kerberos/SASL login modules, extra charsets, zip file
 # system): ~60 MB instead of a ~190 MB JRE.
 ARG JLINK_MODULES=java.base,java.compiler,java.desktop,java.naming,java.net.http,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,jdk.httpserver,jdk.jfr,jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.security.auth,jdk.charsets,jdk.zipfs
-RUN jlink --add-modules "$JLINK_MODULES" --strip-debug --no-man-pages --no-header-files --compress=2 \
+RUN jlink --add-modules "$JLINK_MODULES" --strip-java-debug-attributes --no-man-pages --no-header-files --compress=2 \
       --output /dist/jre \
  && /dist/jre/bin/java -version
 
@@ -73,7 +73,8 @@ WORKDIR /opt/maskwatch
 COPY --from=build /dist/jre/ /opt/java/
 COPY --from=build /dist/lib/ lib/
 COPY --from=build /src/models/ models/
-COPY --from=models /opt/maskwatch/model-cache/ model-cache/
+# Owned by the service user: `models fetch|import` can add to it in a derived image or a volume.
+COPY --from=models --chown=10001:10001 /opt/maskwatch/model-cache/ model-cache/
 COPY config/maskwatch.example.yaml /etc/maskwatch/maskwatch.example.yaml
 COPY --chmod=0755 deploy/docker/entrypoint.sh bin/maskwatch-entrypoint
 COPY --chmod=0755 deploy/docker/healthcheck.sh bin/maskwatch-healthcheck
