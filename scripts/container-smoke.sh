@@ -265,12 +265,14 @@ start() {   # start NAME ARGS... : a detached container on the host network, rem
   local name=$1; shift
   podman rm -f "$name" >/dev/null 2>&1 || true
   CONTAINERS+=("$name")
-  podman run -d --name "$name" --network host "$@" >/dev/null || die "container $name did not start"
+  # (podman's complaint that it cannot register healthchecks with systemd goes to the log)
+  podman run -d --name "$name" --network host "$@" > "$LOGS/run-$name.log" 2>&1 \
+    || { cat "$LOGS/run-$name.log" >&2; die "container $name did not start"; }
 }
 
 # The MaskWatch services as Kubernetes runs them: non-root, read-only root, no capabilities.
 HARDENED=(--read-only --cap-drop ALL --security-opt no-new-privileges --user 10001:10001
-          --tmpfs /tmp:rw,size=256m --tmpfs /var/cache/maskwatch:rw,size=1g)
+          --tmpfs /tmp:rw,exec,size=256m,U --tmpfs /var/cache/maskwatch:rw,exec,size=1g,U)  # U: owned by the user
 
 wait_healthy() {   # wait_healthy NAME LIMIT_S: polls the image's HEALTHCHECK (podman runs none without systemd)
   local name=$1 limit=$2 t0=$SECONDS out
@@ -367,9 +369,10 @@ YAML
   RESULTS+=("first alert $((SECONDS - t)) s after the last service was ready")
 
   log "stack: Prometheus (Debian's server) scraping every service"
-  promtool check config "$ROOT/deploy/prometheus/prometheus.yml" >/dev/null 2>&1 \
-    || sed "s#/etc/prometheus/rules#$ROOT/deploy/prometheus/rules#" "$ROOT/deploy/prometheus/prometheus.yml" > "$LOGS/prom-check.yml"
-  [[ -f "$LOGS/prom-check.yml" ]] && { promtool check config "$LOGS/prom-check.yml" >/dev/null || die "deploy/prometheus/prometheus.yml does not pass promtool"; }
+  # the compose configuration and its rules, checked by promtool with the rules where it finds them
+  sed "s#/etc/prometheus/rules#$ROOT/deploy/prometheus/rules#" "$ROOT/deploy/prometheus/prometheus.yml" > "$LOGS/prom-check.yml"
+  promtool check config "$LOGS/prom-check.yml" > "$LOGS/promtool.log" 2>&1 \
+    || { cat "$LOGS/promtool.log" >&2; die "deploy/prometheus/prometheus.yml does not pass promtool"; }
   promtool check rules "$ROOT"/deploy/prometheus/rules/*.yml >/dev/null || die "deploy/prometheus/rules do not pass promtool"
   cat > "$LOGS/prometheus.yml" <<PROM
 global: {scrape_interval: 2s}
@@ -385,7 +388,7 @@ PROM
   t=$SECONDS
   while ((SECONDS - t < 60)); do
     targets="$(curl -fsS "http://localhost:$PROM_PORT/api/v1/targets" 2>/dev/null || true)"
-    up="$(grep -o '"health":"up"' <<<"$targets" | wc -l)"
+    up="$(grep -o '"health":"up"' <<<"$targets" | wc -l || true)"
     ((up >= 3)) && break
     sleep 2
   done
