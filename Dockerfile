@@ -12,8 +12,8 @@
 # Upstream images, pinned by version (docs/DEPLOYMENT.md says how each tag was checked). CI builds
 # the same Dockerfile with stand-ins made from Debian packages (scripts/container-smoke.sh).
 ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-17
-ARG NODE_IMAGE=node:22.21.1-bookworm-slim
-ARG RUNTIME_IMAGE=debian:bookworm-20251117-slim
+ARG NODE_IMAGE=node:22.23.3-trixie-slim
+ARG RUNTIME_IMAGE=debian:12.13-slim
 
 # --- 1. Detector models published on npm (BlazeFace ONNX), pinned and checksummed by the script.
 FROM ${NODE_IMAGE} AS models
