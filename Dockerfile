@@ -9,9 +9,11 @@
 # (MASKWATCH_KAFKA_BOOTSTRAP_SERVERS=kafka:9092, MASKWATCH_DETECTOR_THREADS=2, ...); JVM flags
 # in MASKWATCH_JAVA_OPTS. See docs/DEPLOYMENT.md.
 
+# Upstream images, pinned by version (docs/DEPLOYMENT.md says how each tag was checked). CI builds
+# the same Dockerfile with stand-ins made from Debian packages (scripts/container-smoke.sh).
 ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-17
-ARG NODE_IMAGE=node:22-bookworm-slim
-ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy
+ARG NODE_IMAGE=node:22.23.3-trixie-slim
+ARG RUNTIME_IMAGE=debian:12.13-slim
 
 # --- 1. Detector models published on npm (BlazeFace ONNX), pinned and checksummed by the script.
 FROM ${NODE_IMAGE} AS models
@@ -38,10 +40,25 @@ RUN --mount=type=cache,target=/root/.m2 \
  # Natives of other platforms are dead weight (hundreds of MB); keep linux-x86_64 only.
  && find /dist/lib -regextype posix-extended \
       -regex '.*-(linux-(arm64|armhf|ppc64le|x86)|android-[a-z0-9_]+|ios-[a-z0-9_]+|macosx-[a-z0-9_]+|windows-[a-z0-9_]+)(-gpu)?\.jar' \
-      -print -delete
+      -print -delete \
+ # RocksDB ships the natives of every platform in one jar (~190 MB unpacked); keep glibc x86-64.
+ && mkdir /tmp/rocksdb && cd /tmp/rocksdb \
+ && jar xf /dist/lib/rocksdbjni-*.jar \
+ && find . -name 'librocksdbjni-*' ! -name 'librocksdbjni-linux64.so' -delete \
+ && test -f librocksdbjni-linux64.so \
+ && rm /dist/lib/rocksdbjni-*.jar && jar cfm /dist/lib/rocksdbjni-linux64.jar META-INF/MANIFEST.MF . \
+ && cd / && rm -rf /tmp/rocksdb
 
-# --- 3. Runtime: JRE 17, non-root.
-FROM ${JRE_IMAGE}
+# A runtime with only the JDK modules MaskWatch uses (jdeps --print-module-deps over app/target/lib,
+# plus those loaded by name: EC/TLS crypto, Kerberos/SASL login modules, extra charsets, zip file
+# system): ~60 MB instead of a ~190 MB JRE.
+ARG JLINK_MODULES=java.base,java.compiler,java.desktop,java.naming,java.net.http,java.rmi,java.scripting,java.security.jgss,java.security.sasl,java.sql,jdk.httpserver,jdk.jfr,jdk.management,jdk.unsupported,jdk.crypto.ec,jdk.security.auth,jdk.charsets,jdk.zipfs
+RUN jlink --add-modules "$JLINK_MODULES" --strip-java-debug-attributes --no-man-pages --no-header-files --compress=2 \
+      --output /dist/jre \
+ && /dist/jre/bin/java -version
+
+# --- 3. Runtime: Debian slim + the jlinked Java 17 runtime, non-root.
+FROM ${RUNTIME_IMAGE}
 LABEL org.opencontainers.image.title="MaskWatch" \
       org.opencontainers.image.description="Real-time face-mask compliance for camera networks, on Kafka" \
       org.opencontainers.image.licenses="Apache-2.0"
@@ -53,9 +70,11 @@ RUN groupadd --system --gid ${UID} maskwatch \
  && chown -R maskwatch:maskwatch /var/lib/maskwatch /var/cache/maskwatch
 
 WORKDIR /opt/maskwatch
+COPY --from=build /dist/jre/ /opt/java/
 COPY --from=build /dist/lib/ lib/
 COPY --from=build /src/models/ models/
-COPY --from=models /opt/maskwatch/model-cache/ model-cache/
+# Owned by the service user: `models fetch|import` can add to it in a derived image or a volume.
+COPY --from=models --chown=10001:10001 /opt/maskwatch/model-cache/ model-cache/
 COPY config/maskwatch.example.yaml /etc/maskwatch/maskwatch.example.yaml
 COPY --chmod=0755 deploy/docker/entrypoint.sh bin/maskwatch-entrypoint
 COPY --chmod=0755 deploy/docker/healthcheck.sh bin/maskwatch-healthcheck
@@ -63,13 +82,14 @@ COPY --chmod=0755 deploy/docker/healthcheck.sh bin/maskwatch-healthcheck
 # Native libraries (JavaCPP, PyTorch) are unpacked at start into /var/cache/maskwatch; mount an
 # emptyDir there (and on /tmp) to run with a read-only root filesystem.
 ENV HOME=/var/lib/maskwatch \
+    JAVA_HOME=/opt/java \
     MASKWATCH_MODEL_CACHE=/opt/maskwatch/model-cache \
     DJL_CACHE_DIR=/var/cache/maskwatch/djl \
     ENGINE_CACHE_DIR=/var/cache/maskwatch/djl \
     OPT_OUT_TRACKING=true \
     GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 \
     OMP_WAIT_POLICY=PASSIVE \
-    PATH=/opt/maskwatch/bin:$PATH
+    PATH=/opt/maskwatch/bin:/opt/java/bin:$PATH
 
 USER 10001:10001
 # alerter (HTTP API, page), ingest, detector: /metrics, /health/live, /health/ready

@@ -22,7 +22,7 @@ model_cache="${MASKWATCH_MODEL_CACHE:-$home/model-cache}"
 unset MASKWATCH_JAVA_OPTS MASKWATCH_MODEL_CACHE
 
 case "$cmd" in
-  detector|demo|analyze|eval|bench)
+  detector|demo|analyze|eval|bench|models)
     export MASKWATCH_DETECTOR_MODEL_CACHE_DIR="${MASKWATCH_DETECTOR_MODEL_CACHE_DIR:-$model_cache}"
     ;;
 esac
