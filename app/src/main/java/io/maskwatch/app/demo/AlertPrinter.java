@@ -2,6 +2,7 @@ package io.maskwatch.app.demo;
 
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.PersonStatus;
 import io.maskwatch.common.serde.EventSerdes;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +50,10 @@ final class AlertPrinter implements AutoCloseable {
                         Alert a = EventSerdes.alerts().deserialize(r.topic(), r.value());
                         if (seen.add(a.alertId())) {
                             String id = URLEncoder.encode(a.alertId(), StandardCharsets.UTF_8);
-                            System.out.printf("ALERT %s  %s: person without a mask (confidence %.2f, %d frames)  face: %s%n",
-                                    TIME.format(Instant.ofEpochMilli(a.timestampMs())), a.cameraId(), a.confidence(),
+                            String what = a.status() == PersonStatus.INCORRECT ? "person with mask below nose"
+                                    : "person without a mask";
+                            System.out.printf("ALERT %s  %s: %s (confidence %.2f, %d frames)  face: %s%n",
+                                    TIME.format(Instant.ofEpochMilli(a.timestampMs())), a.cameraId(), what, a.confidence(),
                                     a.frameCount(), urlBase + "/api/alerts/" + id + "/face.jpg");
                         }
                     } catch (RuntimeException e) {
