@@ -1,0 +1,5 @@
+/**
+ * Compliance rates: per-camera and facility windows of masked, unmasked and incorrectly masked
+ * people.
+ */
+package io.maskwatch.alerter.compliance;
