@@ -257,9 +257,11 @@ public final class DemoRun implements AutoCloseable {
         }
         long masked = finalStatus.values().stream().filter(s -> s == PersonStatus.MASKED).count();
         long unmasked = finalStatus.values().stream().filter(s -> s == PersonStatus.UNMASKED).count();
+        long incorrect = finalStatus.values().stream().filter(s -> s == PersonStatus.INCORRECT).count();
         long alerts = alerts().size();
-        return new DemoSummary(frames, faces, masked + unmasked, masked, unmasked, alerts,
-                masked + unmasked == 0 ? null : (double) masked / (masked + unmasked));
+        long persons = masked + unmasked + incorrect;
+        return new DemoSummary(frames, faces, persons, masked, unmasked, incorrect, alerts,
+                persons == 0 ? null : (double) masked / persons);
     }
 
     /** Every alert so far, de-duplicated by id. */
