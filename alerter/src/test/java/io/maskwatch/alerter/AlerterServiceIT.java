@@ -369,7 +369,7 @@ class AlerterServiceIT {
                         HttpResponse.BodyHandlers.ofByteArray()).body());
                 assertEquals(10, comp.get("facility").get("rolling").get("persons").asLong(), comp.toString());
                 assertEquals(0.4, comp.get("facility").get("rolling").get("compliance").asDouble(), 1e-9);
-                String metrics = client.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).build(),
+                String metrics = client.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).header("Authorization", "Bearer " + TOKEN).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 assertTrue(metrics.contains("maskwatch_alerter_compliance_ratio{camera=\"_facility\",service=\"alerter\"} 0.4"),
                         "gauge from the rolling view");

@@ -70,6 +70,8 @@ public final class AlerterApi {
     }
 
     public void mount(ServiceHttpServer server) {
+        // Prometheus scrapes with the read token (compose: credentials file; Kubernetes: ServiceMonitor authorization).
+        server.protectMetrics(ex -> ApiAuth.allows(auth.roleOf(ex), ApiAuth.Role.READ));
         server.route("/api/alerts", this::alertsRoute);
         server.route("/api/compliance", this::complianceRoute);
         server.route("/api/session", this::sessionRoute);

@@ -130,7 +130,7 @@ class AlerterApiTest {
     }
 
     @Test
-    void tokenProtectsTheApiButNotThePageOrHealth() throws Exception {
+    void tokenProtectsTheApiAndMetricsButNotThePageOrHealth() throws Exception {
         try (ApiFixture f = new ApiFixture()) {
             Alert a1 = f.index.query(java.util.Set.of(), null, null, 10).get(2);
             Alert a2 = f.index.query(java.util.Set.of(), null, null, 10).get(1);
@@ -166,6 +166,11 @@ class AlerterApiTest {
 
             assertEquals(200, get(f.url("/"), null).statusCode());
             assertEquals(200, get(f.url("/health/live"), null).statusCode());
+            assertEquals(200, get(f.url("/health/ready"), null).statusCode());
+            // /metrics names cameras and their compliance: Prometheus scrapes it with the read token.
+            assertEquals(401, get(f.url("/metrics"), null).statusCode());
+            assertEquals(401, get(f.url("/metrics"), "wrong-token-xxxxxxxx").statusCode());
+            assertEquals(200, get(f.url("/metrics"), T).statusCode());
         }
     }
 

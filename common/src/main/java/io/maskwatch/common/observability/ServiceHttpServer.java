@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ public final class ServiceHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
+    private volatile Predicate<HttpExchange> metricsGuard = ex -> true;
 
     /**
      * @param port 0 picks a free port (tests and the one-process demo)
@@ -40,7 +42,14 @@ public final class ServiceHttpServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        route("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        route("/metrics", ex -> {
+            if (!metricsGuard.test(ex)) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"maskwatch\"");
+                respond(ex, 401, "application/json", "{\"error\":\"unauthorized\",\"status\":401}");
+                return;
+            }
+            respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        });
         route("/health/live", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\",\"service\":\"" + service + "\"}"));
         route("/health/ready", this::ready);
     }
@@ -48,6 +57,15 @@ public final class ServiceHttpServer implements AutoCloseable {
     public ServiceHttpServer start() {
         server.start();
         log.info("{} HTTP on {} (/metrics, /health/live, /health/ready)", service, baseUrl());
+        return this;
+    }
+
+    /**
+     * Lets only requests that pass {@code allowed} read {@code /metrics} (the alerter's carry camera ids
+     * and compliance figures: its API token guards them); others get 401. {@code /health/*} stays open.
+     */
+    public ServiceHttpServer protectMetrics(Predicate<HttpExchange> allowed) {
+        this.metricsGuard = allowed;
         return this;
     }
 
