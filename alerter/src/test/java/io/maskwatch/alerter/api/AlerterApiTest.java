@@ -189,6 +189,13 @@ class AlerterApiTest {
     void signingInSetsAnHttpOnlyStrictCookieThatIsNotTheToken() throws Exception {
         try (ApiFixture f = new ApiFixture()) {
             assertEquals(401, signIn(f, "wrong-token-xxxxxxxx").statusCode());
+            // A huge body is refused on its declared length, before a byte of it is read.
+            try (java.net.Socket raw = new java.net.Socket("127.0.0.1", f.server.port())) {
+                raw.getOutputStream().write(("POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\n\r\ntoken=").getBytes());
+                String status = new java.io.BufferedReader(new java.io.InputStreamReader(raw.getInputStream())).readLine();
+                assertEquals("HTTP/1.1 413 Request Entity Too Large", status);
+            }
             assertTrue(signIn(f, "wrong-token-xxxxxxxx").headers().firstValue("Set-Cookie").isEmpty());
             HttpResponse<byte[]> ok = signIn(f, T);
             assertEquals(204, ok.statusCode());
