@@ -372,7 +372,10 @@ YAML
 
   log "stack: Prometheus (Debian's server) scraping every service"
   # the compose configuration and its rules, checked by promtool with the rules where it finds them
-  sed "s#/etc/prometheus/rules#$ROOT/deploy/prometheus/rules#" "$ROOT/deploy/prometheus/prometheus.yml" > "$LOGS/prom-check.yml"
+  # (promtool wants the alerter's token file, a compose secret in the stack, to exist)
+  printf '%s' "$SMOKE_TOKEN" > "$LOGS/alerter-api-token"; chmod 644 "$LOGS/alerter-api-token"
+  sed -e "s#/etc/prometheus/rules#$ROOT/deploy/prometheus/rules#" \
+      -e "s#/run/secrets/alerter_api_token#$LOGS/alerter-api-token#" "$ROOT/deploy/prometheus/prometheus.yml" > "$LOGS/prom-check.yml"
   promtool check config "$LOGS/prom-check.yml" > "$LOGS/promtool.log" 2>&1 \
     || { cat "$LOGS/promtool.log" >&2; die "deploy/prometheus/prometheus.yml does not pass promtool"; }
   promtool check rules "$ROOT"/deploy/prometheus/rules/*.yml >/dev/null || die "deploy/prometheus/rules do not pass promtool"
