@@ -249,6 +249,8 @@ build_image() {
 # Host networking (what works in CI sandboxes) on ports away from the defaults, so a developer's
 # own services on 8080/9092 do not collide.
 K_PORT=39092; ALERTER_PORT=38080; INGEST_PORT=38081; DETECTOR_PORT=38082; PROM_PORT=39090
+# The alerter refuses to start without an API token; its API and /metrics need it (docs/SECURITY.md).
+SMOKE_TOKEN="smoke-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 CONTAINERS=(); VOLUMES=()
 cleanup() {
   local rc=$?
@@ -342,7 +344,7 @@ YAML
   local svc args
   for svc in alerter detector ingest; do
     case $svc in
-      alerter)  args=(-v mwci-alerter-state:/var/lib/maskwatch/alerter-state) ;;
+      alerter)  args=(-v mwci-alerter-state:/var/lib/maskwatch/alerter-state -e MASKWATCH_ALERTER_API_TOKEN="$SMOKE_TOKEN") ;;
       detector) args=(-v mwci-models:/opt/maskwatch/model-cache:ro -e MASKWATCH_DETECTOR_THREADS=1) ;;
       ingest)   args=(-v "$(dirname "$clip"):/videos:ro,z") ;;
     esac
@@ -357,7 +359,7 @@ YAML
   t=$SECONDS
   local alerts=""
   while ((SECONDS - t < ALERT_TIMEOUT)); do
-    alerts="$(curl -fsS "http://localhost:$ALERTER_PORT/api/alerts?limit=5" 2>/dev/null || true)"
+    alerts="$(curl -fsS -H "Authorization: Bearer $SMOKE_TOKEN" "http://localhost:$ALERTER_PORT/api/alerts?limit=5" 2>/dev/null || true)"
     if [[ "$alerts" =~ \"count\":[[:space:]]*([1-9][0-9]*) ]]; then break; fi
     alerts=""; sleep 3
   done
@@ -370,7 +372,10 @@ YAML
 
   log "stack: Prometheus (Debian's server) scraping every service"
   # the compose configuration and its rules, checked by promtool with the rules where it finds them
-  sed "s#/etc/prometheus/rules#$ROOT/deploy/prometheus/rules#" "$ROOT/deploy/prometheus/prometheus.yml" > "$LOGS/prom-check.yml"
+  # (promtool wants the alerter's token file, a compose secret in the stack, to exist)
+  printf '%s' "$SMOKE_TOKEN" > "$LOGS/alerter-api-token"; chmod 644 "$LOGS/alerter-api-token"
+  sed -e "s#/etc/prometheus/rules#$ROOT/deploy/prometheus/rules#" \
+      -e "s#/run/secrets/alerter_api_token#$LOGS/alerter-api-token#" "$ROOT/deploy/prometheus/prometheus.yml" > "$LOGS/prom-check.yml"
   promtool check config "$LOGS/prom-check.yml" > "$LOGS/promtool.log" 2>&1 \
     || { cat "$LOGS/promtool.log" >&2; die "deploy/prometheus/prometheus.yml does not pass promtool"; }
   promtool check rules "$ROOT"/deploy/prometheus/rules/*.yml >/dev/null || die "deploy/prometheus/rules do not pass promtool"
@@ -379,7 +384,7 @@ global: {scrape_interval: 2s}
 scrape_configs:
   - {job_name: maskwatch-ingest, static_configs: [{targets: ["localhost:$INGEST_PORT"]}]}
   - {job_name: maskwatch-detector, static_configs: [{targets: ["localhost:$DETECTOR_PORT"]}]}
-  - {job_name: maskwatch-alerter, static_configs: [{targets: ["localhost:$ALERTER_PORT"]}]}
+  - {job_name: maskwatch-alerter, authorization: {type: Bearer, credentials: "$SMOKE_TOKEN"}, static_configs: [{targets: ["localhost:$ALERTER_PORT"]}]}
 PROM
   chmod 644 "$LOGS/prometheus.yml"
   start mwci-prometheus -v "$LOGS/prometheus.yml:/etc/prometheus/prometheus.yml:ro,z" "$PROM" \
@@ -414,6 +419,10 @@ run_compose() {
   COMPOSE_DOWN="${COMPOSE[*]} down -v --remove-orphans -t 5"
 
   # Images no registry-less machine can make are left out, by name, in the output.
+  # The compose file takes the alerter's token from ALERTER_API_TOKEN; the CI copy hands it to
+  # Prometheus as a file secret (docker-compose v1 has no environment-sourced secrets).
+  export ALERTER_API_TOKEN="$SMOKE_TOKEN"
+  printf '%s' "$SMOKE_TOKEN" > "$LOGS/alerter-api-token"; chmod 644 "$LOGS/alerter-api-token"
   python3 - "$ROOT/docker-compose.yml" "$file" "$ROOT" "$SHARED" "$KAFKA" "$PROM" "$IMAGE" > "$LOGS/compose-skipped.txt" <<'PY' \
     || die "could not prepare the CI copy of docker-compose.yml"
 import os, sys, yaml
@@ -455,6 +464,8 @@ ing.setdefault("volumes", []).append(f"{shared}/videos:/videos:ro")
 services["detector"].setdefault("volumes", []).append(
     f"{shared}/models/retinaface-mobilenet0.25.onnx:/opt/maskwatch/model-cache/retinaface/retinaface-mobilenet0.25.onnx:ro")
 services["detector"]["environment"]["MASKWATCH_DETECTOR_THREADS"] = "1"
+if "secrets" in c:
+    c["secrets"] = {"alerter_api_token": {"file": os.path.join(os.path.dirname(dst), "alerter-api-token")}}
 yaml.safe_dump(c, open(dst, "w"), sort_keys=False)
 PY
   while read -r line; do log "compose: $line"; done < "$LOGS/compose-skipped.txt"
@@ -490,7 +501,7 @@ PY
   alerter="$(ip alerter)"; prom="$(ip prometheus)"
   t=$SECONDS
   while ((SECONDS - t < ALERT_TIMEOUT)); do
-    alerts="$(curl -fsS "http://$alerter:8080/api/alerts?limit=5" 2>/dev/null || true)"
+    alerts="$(curl -fsS -H "Authorization: Bearer $SMOKE_TOKEN" "http://$alerter:8080/api/alerts?limit=5" 2>/dev/null || true)"
     [[ "$alerts" =~ \"count\":[[:space:]]*[1-9] ]] && break
     alerts=""; sleep 3
   done

@@ -19,7 +19,9 @@ import java.util.Map;
  * @param httpHost         interface of the HTTP server (metrics, health, API, page)
  * @param httpPort         port of the HTTP server; 0 picks a free one
  * @param publicBaseUrl    how users reach this service (snapshot links in notifications); default: the HTTP server's URL
- * @param apiToken         when set, the API needs "Authorization: Bearer TOKEN" (or ?token=TOKEN)
+ * @param apiToken         required: the read-only token of the API and page ("Authorization: Bearer TOKEN" or the
+ *                         session cookie the page's sign-in sets); the alerter refuses to start without it
+ * @param adminToken       optional: the token for changing endpoints (erase, acknowledge); it also reads
  * @param streamThreads    Kafka Streams threads
  * @param commitIntervalMs Kafka Streams commit interval: with exactly-once, the latency of every output
  * @param cameraNames      camera id to display name, for cameras not in the top-level {@code cameras} list
@@ -33,6 +35,7 @@ public record AlerterConfig(
         int httpPort,
         String publicBaseUrl,
         String apiToken,
+        String adminToken,
         int streamThreads,
         long commitIntervalMs,
         TrackingConfig tracking,
@@ -48,64 +51,76 @@ public record AlerterConfig(
         cameraNames = cameraNames == null ? Map.of() : Map.copyOf(cameraNames);
         streamsProperties = streamsProperties == null ? Map.of() : Map.copyOf(streamsProperties);
         apiToken = apiToken == null || apiToken.isBlank() ? null : apiToken;
+        adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken;
         publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? null : stripSlash(publicBaseUrl);
     }
 
     public static AlerterConfig defaults() {
         return new AlerterConfig("maskwatch-alerter",
                 Path.of(System.getProperty("java.io.tmpdir"), "maskwatch", "alerter-state").toString(),
-                "0.0.0.0", DEFAULT_HTTP_PORT, null, null, 1, 100,
+                "0.0.0.0", DEFAULT_HTTP_PORT, null, null, null, 1, 100,
                 TrackingConfig.defaults(), AlertConfig.defaults(), NotificationConfig.defaults(),
                 ComplianceConfig.defaults(), Map.of(), Map.of());
     }
 
     public AlerterConfig withStateDir(String dir) {
-        return new AlerterConfig(applicationId, dir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
+        return new AlerterConfig(applicationId, dir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
                 commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withApplicationId(String id) {
-        return new AlerterConfig(id, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
+        return new AlerterConfig(id, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
                 commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withHttp(String host, int port, String publicUrl) {
-        return new AlerterConfig(applicationId, stateDir, host, port, publicUrl, apiToken, streamThreads,
+        return new AlerterConfig(applicationId, stateDir, host, port, publicUrl, apiToken, adminToken, streamThreads,
                 commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withApiToken(String token) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, token, streamThreads,
+        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, token, adminToken, streamThreads,
                 commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
+    public AlerterConfig withAdminToken(String token) {
+        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, token, streamThreads,
+                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
+    }
+
+    /** Why the alerter cannot start without an API token, and how to give it one. */
+    public static final String TOKEN_REQUIRED = "alerter.api-token is not set: the alerter's API and page show "
+            + "people's faces, so they need a token. Set MASKWATCH_ALERTER_API_TOKEN (e.g. to the output of "
+            + "'openssl rand -hex 32') or alerter.api-token in the config file; clients send "
+            + "'Authorization: Bearer TOKEN', people sign in on the page with it";
+
     public AlerterConfig withCommitIntervalMs(long ms) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
+        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
                 ms, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withTracking(TrackingConfig t) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
+        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
                 commitIntervalMs, t, alerts, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withAlerts(AlertConfig a) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
+        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
                 commitIntervalMs, tracking, a, notifications, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withNotifications(NotificationConfig n) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
+        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
                 commitIntervalMs, tracking, alerts, n, compliance, cameraNames, streamsProperties);
     }
 
     public AlerterConfig withCameraNames(Map<String, String> names) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
+        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
                 commitIntervalMs, tracking, alerts, notifications, compliance, names, streamsProperties);
     }
 
     public AlerterConfig withStreamsProperties(Map<String, String> props) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, streamThreads,
+        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
                 commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, props);
     }
 
@@ -142,6 +157,12 @@ public record AlerterConfig(
         }
         if (apiToken != null && apiToken.length() < 16) {
             out.add("api-token must be at least 16 characters (use a random secret), got " + apiToken.length());
+        }
+        if (adminToken != null && adminToken.length() < 16) {
+            out.add("admin-token must be at least 16 characters (use a random secret), got " + adminToken.length());
+        }
+        if (adminToken != null && adminToken.equals(apiToken)) {
+            out.add("admin-token must differ from api-token (whoever may read must not thereby be able to erase)");
         }
         if (streamThreads < 1 || streamThreads > 64) {
             out.add("stream-threads must be 1..64, got " + streamThreads);

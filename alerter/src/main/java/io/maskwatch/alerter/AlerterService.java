@@ -2,6 +2,7 @@ package io.maskwatch.alerter;
 
 import io.maskwatch.alerter.api.AlertIndex;
 import io.maskwatch.alerter.api.AlerterApi;
+import io.maskwatch.alerter.api.ApiAuth;
 import io.maskwatch.alerter.api.TopicViews;
 import io.maskwatch.alerter.compliance.ComplianceView;
 import io.maskwatch.alerter.notify.NotificationDispatcher;
@@ -49,6 +50,7 @@ public final class AlerterService implements AutoCloseable {
     private volatile String boundBaseUrl;
     private volatile Consumer<Throwable> onFatal = e -> { };
 
+    private final ApiAuth auth;
     private KafkaStreams streams;
     private TopicViews views;
     private NotificationDispatcher dispatcher;
@@ -66,10 +68,14 @@ public final class AlerterService implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         cfg.problems().forEach(p -> problems.add("alerter." + p));
         kafka.problems().forEach(p -> problems.add("kafka." + p));
+        if (cfg.apiToken() == null) {
+            problems.add(AlerterConfig.TOKEN_REQUIRED);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         this.cfg = cfg;
+        this.auth = new ApiAuth(cfg.apiToken(), cfg.adminToken(), clock);
         this.kafka = kafka;
         this.names = new CameraNames(cameras, cfg.cameraNames());
         this.metrics = new AlerterMetrics(registry);
@@ -83,9 +89,18 @@ public final class AlerterService implements AutoCloseable {
     /** Mounts the API and page on {@code http} and adds the readiness checks. Call before {@link #start()}. */
     public AlerterService bind(ServiceHttpServer http) {
         boundBaseUrl = reachableBaseUrl(http);
-        new AlerterApi(index, view, cfg.compliance(), names, links, cfg.apiToken(), clock).mount(http);
+        new AlerterApi(index, view, cfg.compliance(), names, links, auth, clock).mount(http);
         http.addCheck("alerter", readiness());
         return this;
+    }
+
+    /**
+     * A code for a one-time link {@code BASE/login?code=CODE} that signs a browser in to the page
+     * (read-only, valid 10 minutes, works once), for a process that holds the token anyway (the demo);
+     * the token itself never goes into a URL.
+     */
+    public String oneTimeLoginCode() {
+        return auth.issueLoginCode();
     }
 
     /** Called (once, on another thread) when the topology stops on an error it cannot recover from. */

@@ -20,6 +20,7 @@ public final class AlerterChild {
         KafkaSettings kafka = new KafkaSettings(args[0], Map.of(), KafkaSettings.TopicNames.defaults(), 2, (short) 1, true);
         AlerterConfig cfg = AlerterConfig.defaults()
                 .withApplicationId(args[2])
+                .withApiToken("alerter-child-token-0123456789")
                 .withStateDir(args[1])
                 .withHttp("127.0.0.1", 0, null)
                 .withCommitIntervalMs(Long.parseLong(args[3]))

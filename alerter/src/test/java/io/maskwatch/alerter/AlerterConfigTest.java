@@ -137,7 +137,33 @@ class AlerterConfigTest {
                 "SLACK_WEBHOOK_URL", "https://hooks.example.com/services/x", "ALERTER_API_TOKEN", ""));
         AlerterConfig a = cfg.section("alerter", AlerterConfig.class, AlerterConfig.defaults());
         assertEquals(List.of(), a.problems());
-        assertNull(a.apiToken(), "an empty token means an open API");
+        assertNull(a.apiToken(), "an empty token means no token (and an alerter that refuses to start)");
         assertEquals("Entrance A", new CameraNames(cfg.cameras(), a.cameraNames()).name("entrance-a"));
+    }
+
+    @Test
+    void adminTokenIsCheckedAndMustDifferFromTheReadToken() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("""
+                alerter:
+                  api-token: same-token-0123456789
+                  admin-token: same-token-0123456789
+                """, Map.of()));
+        assertTrue(e.getMessage().contains("alerter.admin-token must differ from api-token"), e.getMessage());
+        ConfigException shortAdmin = assertThrows(ConfigException.class, () -> load(
+                "alerter:\n  api-token: read-token-0123456789\n  admin-token: short\n", Map.of()));
+        assertTrue(shortAdmin.getMessage().contains("alerter.admin-token must be at least 16"), shortAdmin.getMessage());
+        AlerterConfig ok = load("alerter:\n  api-token: read-token-0123456789\n", Map.of("MASKWATCH_ALERTER_ADMIN_TOKEN",
+                "admin-token-0123456789"));
+        assertEquals("admin-token-0123456789", ok.adminToken());
+    }
+
+    @Test
+    void theAlerterRefusesToStartWithoutAToken() {
+        io.maskwatch.common.config.KafkaSettings kafka = new io.maskwatch.common.config.KafkaSettings("127.0.0.1:9",
+                Map.of(), io.maskwatch.common.config.KafkaSettings.TopicNames.defaults(), 1, (short) 1, false);
+        ConfigException e = assertThrows(ConfigException.class, () -> new AlerterService(AlerterConfig.defaults(), kafka,
+                List.of(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+        assertTrue(e.getMessage().contains("alerter.api-token is not set"), e.getMessage());
+        assertTrue(e.getMessage().contains("MASKWATCH_ALERTER_API_TOKEN"), "says how to set it: " + e.getMessage());
     }
 }

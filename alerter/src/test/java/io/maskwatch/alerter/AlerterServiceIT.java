@@ -100,9 +100,12 @@ class AlerterServiceIT {
         EmbeddedDirs.delete(stateDir);
     }
 
+    private static final String TOKEN = "alerter-it-token-0123456789";
+
     private AlerterConfig config() {
         return AlerterConfig.defaults()
                 .withApplicationId("alerter-it")
+                .withApiToken(TOKEN)
                 .withStateDir(stateDir.toString())
                 .withHttp("127.0.0.1", 0, null)
                 .withCommitIntervalMs(100)
@@ -350,11 +353,11 @@ class AlerterServiceIT {
                 HttpClient client = HttpClient.newHttpClient();
                 String api = second.http().baseUrl();
                 await("API ready", 30_000, () -> second.service().readiness().problem() == null);
-                JsonNode list = JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(api + "/api/alerts?limit=100")).build(),
+                JsonNode list = JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(api + "/api/alerts?limit=100")).header("Authorization", "Bearer " + TOKEN).build(),
                         HttpResponse.BodyHandlers.ofByteArray()).body());
                 assertEquals(6, list.get("count").asInt(), list.toString());
                 JsonNode one = list.get("alerts").get(0);
-                HttpResponse<byte[]> face = client.send(HttpRequest.newBuilder(URI.create(api + one.get("face_url").asText())).build(),
+                HttpResponse<byte[]> face = client.send(HttpRequest.newBuilder(URI.create(api + one.get("face_url").asText())).header("Authorization", "Bearer " + TOKEN).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 assertEquals(200, face.statusCode());
                 assertEquals((byte) 0xFF, face.body()[0]);
@@ -362,11 +365,11 @@ class AlerterServiceIT {
                 Alert fromTopic = alerts.snapshot().stream().filter(a -> a.alertId().equals(one.get("alert_id").asText()))
                         .findFirst().orElseThrow();
                 assertArrayEquals(fromTopic.faceJpeg(), face.body());
-                JsonNode comp = JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(api + "/api/compliance")).build(),
+                JsonNode comp = JSON.readTree(client.send(HttpRequest.newBuilder(URI.create(api + "/api/compliance")).header("Authorization", "Bearer " + TOKEN).build(),
                         HttpResponse.BodyHandlers.ofByteArray()).body());
                 assertEquals(10, comp.get("facility").get("rolling").get("persons").asLong(), comp.toString());
                 assertEquals(0.4, comp.get("facility").get("rolling").get("compliance").asDouble(), 1e-9);
-                String metrics = client.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).build(),
+                String metrics = client.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).header("Authorization", "Bearer " + TOKEN).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 assertTrue(metrics.contains("maskwatch_alerter_compliance_ratio{camera=\"_facility\",service=\"alerter\"} 0.4"),
                         "gauge from the rolling view");

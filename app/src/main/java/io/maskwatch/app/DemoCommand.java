@@ -101,6 +101,12 @@ public final class DemoCommand implements Command {
             say("MaskWatch demo is running: " + cameras.size() + " camera(s): "
                     + cameras.stream().map(c -> c.id() + " <- " + c.redactedUrl()).toList());
             run.urls().forEach((what, url) -> say(String.format(Locale.ROOT, "  %-18s %s", what, url)));
+            // Printed once, to the terminal only (not the log): the user needs it for curl and the page.
+            say(run.generatedApiToken() != null
+                    ? "  API token          " + run.generatedApiToken() + "  (generated for this run; set "
+                            + "MASKWATCH_ALERTER_API_TOKEN to choose one; curl -H 'Authorization: Bearer TOKEN')"
+                    : "  API token          yours (alerter.api-token / MASKWATCH_ALERTER_API_TOKEN)");
+            say("  sign in            " + run.loginUrl() + "  (one-time link, 10 minutes)");
             say(bounded ? "  stops after " + seconds + " s or when the sources are consumed" : "  press Ctrl-C to stop");
             say("");
             long deadline = bounded ? System.nanoTime() + seconds * 1_000_000_000L : Long.MAX_VALUE;

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -32,9 +31,10 @@ import java.util.Set;
  * The alerter's HTTP API and page, mounted on the service's {@link ServiceHttpServer}:
  * {@code GET /api/alerts}, {@code /api/alerts/{id}}, {@code /api/alerts/{id}/face.jpg},
  * {@code /api/alerts/{id}/heatmap.jpg}, {@code /api/compliance} and {@code /} (the live page).
- * With an API token, {@code /api/*} needs {@code Authorization: Bearer TOKEN} or {@code ?token=TOKEN};
- * images also open with the per-alert {@code ?sig=} of notification links. The page itself holds
- * no data and is served without a token.
+ * {@code /api/*} needs the read token ({@link ApiAuth}: {@code Authorization: Bearer TOKEN} or the
+ * session cookie of {@code POST /api/session} or a one-time {@code /login?code=} link); images also
+ * open with the per-alert {@code ?sig=} of notification links. The page itself holds no data and is
+ * served without a token.
  */
 public final class AlerterApi {
     static final int DEFAULT_LIMIT = 50;
@@ -46,18 +46,18 @@ public final class AlerterApi {
     private final ComplianceConfig complianceCfg;
     private final CameraNames names;
     private final SnapshotLinks links;
-    private final byte[] token;
+    private final ApiAuth auth;
     private final Clock clock;
     private final byte[] page;
 
     public AlerterApi(AlertIndex alerts, ComplianceView compliance, ComplianceConfig complianceCfg, CameraNames names,
-                      SnapshotLinks links, String apiToken, Clock clock) {
+                      SnapshotLinks links, ApiAuth auth, Clock clock) {
         this.alerts = alerts;
         this.compliance = compliance;
         this.complianceCfg = complianceCfg;
         this.names = names;
         this.links = links;
-        this.token = apiToken == null ? null : apiToken.getBytes(StandardCharsets.UTF_8);
+        this.auth = auth;
         this.clock = clock;
         try (InputStream in = AlerterApi.class.getResourceAsStream("index.html")) {
             if (in == null) {
@@ -70,8 +70,12 @@ public final class AlerterApi {
     }
 
     public void mount(ServiceHttpServer server) {
+        // Prometheus scrapes with the read token (compose: credentials file; Kubernetes: ServiceMonitor authorization).
+        server.protectMetrics(ex -> ApiAuth.allows(auth.roleOf(ex), ApiAuth.Role.READ));
         server.route("/api/alerts", this::alertsRoute);
         server.route("/api/compliance", this::complianceRoute);
+        server.route("/api/session", this::sessionRoute);
+        server.route("/login", this::loginRoute);
         server.route("/api", ex -> error(ex, 404, "no such API endpoint; see /api/alerts and /api/compliance"));
         server.route("/", this::pageRoute);
     }
@@ -93,6 +97,44 @@ public final class AlerterApi {
             return;
         }
         ServiceHttpServer.respond(ex, 200, "text/html; charset=utf-8", page);
+    }
+
+    /** A one-time link's code becomes the session cookie; then on to the page. */
+    private void loginRoute(HttpExchange ex) throws IOException {
+        if (!readOnly(ex)) {
+            return;
+        }
+        if (!auth.redeem(first(query(ex.getRequestURI().getRawQuery()), "code"))) {
+            ServiceHttpServer.respond(ex, 401, "text/plain; charset=utf-8",
+                    "This login link has expired or was already used. Open the page and sign in with the API token.\n");
+            return;
+        }
+        auth.setSession(ex, ApiAuth.Role.READ);
+        ex.getResponseHeaders().set("Location", "/");
+        ServiceHttpServer.respond(ex, 303, "text/plain; charset=utf-8", "");
+    }
+
+    /** POST form field {@code token}: sets the session cookie; DELETE: signs out. */
+    private void sessionRoute(HttpExchange ex) throws IOException {
+        String m = ex.getRequestMethod();
+        if (m.equals("DELETE")) {
+            auth.clearSession(ex);
+            ServiceHttpServer.respond(ex, 204, "application/json", "");
+            return;
+        }
+        if (!m.equals("POST")) {
+            ex.getResponseHeaders().set("Allow", "POST, DELETE");
+            error(ex, 405, "method " + m + " not allowed; POST token=... signs in, DELETE signs out");
+            return;
+        }
+        byte[] body = ex.getRequestBody().readNBytes(4096);
+        Optional<ApiAuth.Role> role = auth.roleOfToken(first(query(new String(body, StandardCharsets.UTF_8)), "token"));
+        if (role.isEmpty()) {
+            unauthorized(ex);
+            return;
+        }
+        auth.setSession(ex, role.get());
+        ServiceHttpServer.respond(ex, 204, "application/json", "");
     }
 
     private void alertsRoute(HttpExchange ex) throws IOException {
@@ -301,22 +343,20 @@ public final class AlerterApi {
     }
 
     private boolean authorized(HttpExchange ex, Map<String, List<String>> q, String signedAlertId) throws IOException {
-        if (token == null) {
-            return true;
-        }
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
-                : first(q, "token");
-        if (presented != null && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
+        if (ApiAuth.allows(auth.roleOf(ex), ApiAuth.Role.READ)) {
             return true;
         }
         if (signedAlertId != null && links.verify(signedAlertId, first(q, "sig"))) {
             return true;
         }
-        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"maskwatch\"");
-        error(ex, 401, presented == null ? "this API needs a token: Authorization: Bearer TOKEN, or ?token=TOKEN"
-                : "wrong token");
+        unauthorized(ex);
         return false;
+    }
+
+    /** The same answer for a missing, short or wrong token: nothing to learn from it. */
+    private static void unauthorized(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"maskwatch\"");
+        error(ex, 401, "unauthorized");
     }
 
     private static List<String> segments(String rawPath) {

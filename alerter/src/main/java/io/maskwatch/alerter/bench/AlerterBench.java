@@ -134,6 +134,7 @@ public final class AlerterBench {
             KafkaSettings kafka = new KafkaSettings(bootstrapServers, Map.of(), KafkaSettings.TopicNames.defaults(),
                     4, (short) 1, true);
             AlerterConfig cfg = AlerterConfig.defaults().withStateDir(state.toString()).withApplicationId("alerter-bench")
+                    .withApiToken(java.util.UUID.randomUUID().toString())
                     .withHttp("127.0.0.1", 0, null)
                     .withNotifications(new NotificationConfig(10_000, 60_000, 3_600_000, List.of()));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -2,7 +2,8 @@ package io.maskwatch.alerter.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The API over real HTTP, with and without a token. */
 class AlerterApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String T = ApiFixture.TOKEN;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<byte[]> get(String url, String bearer) throws Exception {
@@ -40,12 +42,12 @@ class AlerterApiTest {
     }
 
     @Test
-    void openApiListsFiltersAndServesImages() throws Exception {
-        try (ApiFixture f = new ApiFixture(null)) {
+    void apiListsFiltersAndServesImages() throws Exception {
+        try (ApiFixture f = new ApiFixture()) {
             Alert a1 = f.index.query(java.util.Set.of(), null, null, 10).get(2);
             Alert a3 = f.index.query(java.util.Set.of(), null, null, 10).get(0);
 
-            HttpResponse<byte[]> all = get(f.url("/api/alerts"), null);
+            HttpResponse<byte[]> all = get(f.url("/api/alerts"), T);
             assertEquals(200, all.statusCode());
             assertEquals("application/json", all.headers().firstValue("Content-Type").orElse(""));
             JsonNode body = json(all);
@@ -60,48 +62,48 @@ class AlerterApiTest {
             assertEquals("unmasked", first.get("status").asText());
             assertEquals("no mask", first.get("status_text").asText());
 
-            assertEquals(2, json(get(f.url("/api/alerts?camera=entrance-a"), null)).get("count").asInt());
-            assertEquals(3, json(get(f.url("/api/alerts?camera=entrance-a,lobby"), null)).get("count").asInt());
+            assertEquals(2, json(get(f.url("/api/alerts?camera=entrance-a"), T)).get("count").asInt());
+            assertEquals(3, json(get(f.url("/api/alerts?camera=entrance-a,lobby"), T)).get("count").asInt());
             assertEquals(List.of(a1.alertId()),
-                    ids(json(get(f.url("/api/alerts?from=" + (ApiFixture.NOW - 60_000) + "&to=" + (ApiFixture.NOW - 30_000)), null))));
-            assertEquals(2, json(get(f.url("/api/alerts?from=" + java.time.Instant.ofEpochMilli(ApiFixture.NOW - 30_000)), null))
+                    ids(json(get(f.url("/api/alerts?from=" + (ApiFixture.NOW - 60_000) + "&to=" + (ApiFixture.NOW - 30_000)), T))));
+            assertEquals(2, json(get(f.url("/api/alerts?from=" + java.time.Instant.ofEpochMilli(ApiFixture.NOW - 30_000)), T))
                     .get("count").asInt(), "ISO-8601 times work too");
-            assertEquals(1, json(get(f.url("/api/alerts?limit=1"), null)).get("count").asInt());
+            assertEquals(1, json(get(f.url("/api/alerts?limit=1"), T)).get("count").asInt());
 
-            HttpResponse<byte[]> bad = get(f.url("/api/alerts?limit=lots"), null);
+            HttpResponse<byte[]> bad = get(f.url("/api/alerts?limit=lots"), T);
             assertEquals(400, bad.statusCode());
             assertTrue(json(bad).get("error").asText().contains("limit"));
-            assertEquals(400, get(f.url("/api/alerts?from=yesterday"), null).statusCode());
+            assertEquals(400, get(f.url("/api/alerts?from=yesterday"), T).statusCode());
 
-            JsonNode one = json(get(f.url("/api/alerts/" + a1.alertId()), null));
+            JsonNode one = json(get(f.url("/api/alerts/" + a1.alertId()), T));
             assertEquals(a1.trackId(), one.get("track_id").asText());
             assertEquals(a1.frameCount(), one.get("frame_count").asInt());
 
-            HttpResponse<byte[]> face = get(f.url("/api/alerts/" + a1.alertId() + "/face.jpg"), null);
+            HttpResponse<byte[]> face = get(f.url("/api/alerts/" + a1.alertId() + "/face.jpg"), T);
             assertEquals(200, face.statusCode());
             assertEquals("image/jpeg", face.headers().firstValue("Content-Type").orElse(""));
             assertArrayEquals(a1.faceJpeg(), face.body());
-            assertArrayEquals(a1.heatmapJpeg(), get(f.url("/api/alerts/" + a1.alertId() + "/heatmap.jpg"), null).body());
-            assertEquals(404, get(f.url("/api/alerts/" + a3.alertId() + "/heatmap.jpg"), null).statusCode());
-            assertEquals(404, get(f.url("/api/alerts/nope-1"), null).statusCode());
-            assertEquals(404, get(f.url("/api/alerts/" + a1.alertId() + "/other.png"), null).statusCode());
-            assertEquals(404, get(f.url("/api/nothing"), null).statusCode());
+            assertArrayEquals(a1.heatmapJpeg(), get(f.url("/api/alerts/" + a1.alertId() + "/heatmap.jpg"), T).body());
+            assertEquals(404, get(f.url("/api/alerts/" + a3.alertId() + "/heatmap.jpg"), T).statusCode());
+            assertEquals(404, get(f.url("/api/alerts/nope-1"), T).statusCode());
+            assertEquals(404, get(f.url("/api/alerts/" + a1.alertId() + "/other.png"), T).statusCode());
+            assertEquals(404, get(f.url("/api/nothing"), T).statusCode());
 
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(f.url("/api/alerts")))
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + T).POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, post.statusCode());
 
-            HttpResponse<byte[]> page = get(f.url("/"), null);
+            HttpResponse<byte[]> page = get(f.url("/"), T);
             assertEquals(200, page.statusCode());
             assertTrue(new String(page.body()).contains("/api/alerts"));
-            assertEquals(404, get(f.url("/favicon.ico"), null).statusCode());
+            assertEquals(404, get(f.url("/favicon.ico"), T).statusCode());
         }
     }
 
     @Test
     void complianceShowsRollingAndLatestWindows() throws Exception {
-        try (ApiFixture f = new ApiFixture(null)) {
-            JsonNode c = json(get(f.url("/api/compliance"), null));
+        try (ApiFixture f = new ApiFixture()) {
+            JsonNode c = json(get(f.url("/api/compliance"), T));
             assertEquals(900_000, c.get("rolling_ms").asLong());
             JsonNode facility = c.get("facility");
             assertEquals(7, facility.get("rolling").get("persons").asLong());
@@ -118,7 +120,7 @@ class AlerterApiTest {
             assertEquals(1, cams.get(1).get("rolling").get("persons").asLong(), "the 40-minute-old lobby window is out");
             assertEquals(1.0, cams.get(1).get("rolling").get("compliance").asDouble());
 
-            String metrics = new String(get(f.url("/metrics"), null).body());
+            String metrics = new String(get(f.url("/metrics"), T).body());
             assertTrue(metrics.contains("maskwatch_alerter_compliance_ratio{camera=\"_facility\",service=\"alerter\"} 0.714"), metrics);
             assertTrue(metrics.contains("maskwatch_alerter_persons_recent{camera=\"entrance-a\",service=\"alerter\",status=\"unmasked\"} 2.0"),
                     metrics);
@@ -128,25 +130,31 @@ class AlerterApiTest {
     }
 
     @Test
-    void tokenProtectsTheApiButNotThePageOrMetrics() throws Exception {
-        try (ApiFixture f = new ApiFixture(ApiFixture.TOKEN)) {
+    void tokenProtectsTheApiAndMetricsButNotThePageOrHealth() throws Exception {
+        try (ApiFixture f = new ApiFixture()) {
             Alert a1 = f.index.query(java.util.Set.of(), null, null, 10).get(2);
             Alert a2 = f.index.query(java.util.Set.of(), null, null, 10).get(1);
             HttpResponse<byte[]> none = get(f.url("/api/alerts"), null);
             assertEquals(401, none.statusCode());
             assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
-            assertTrue(json(none).get("error").asText().contains("needs a token"));
-            assertEquals(401, get(f.url("/api/alerts"), "wrong-token-xxxxxxxx").statusCode());
+            // Missing, short and wrong tokens: the same answer, no detail to learn from.
+            String body = new String(none.body());
+            assertEquals(body, new String(get(f.url("/api/alerts"), "wrong-token-xxxxxxxx").body()));
+            assertEquals(body, new String(get(f.url("/api/alerts"), "short").body()));
+            assertEquals(401, get(f.url("/api/alerts"), T.substring(0, 15)).statusCode(), "a prefix of the token is not it");
+            assertEquals(401, get(f.url("/api/alerts"), T + "x").statusCode());
             assertEquals(401, get(f.url("/api/compliance"), null).statusCode());
             assertEquals(401, get(f.url("/api/alerts/" + a1.alertId() + "/face.jpg"), null).statusCode());
 
-            assertEquals(200, get(f.url("/api/alerts"), ApiFixture.TOKEN).statusCode());
-            assertEquals(200, get(f.url("/api/compliance?token=" + ApiFixture.TOKEN), null).statusCode());
-            assertEquals(200, get(f.url("/api/alerts/" + a1.alertId() + "/face.jpg?token=" + ApiFixture.TOKEN), null).statusCode());
+            assertEquals(200, get(f.url("/api/alerts"), T).statusCode());
+            assertEquals(200, get(f.url("/api/alerts"), ApiFixture.ADMIN_TOKEN).statusCode(), "admin may read too");
+            // Tokens in URLs end up in logs and browser history: no longer accepted.
+            assertEquals(401, get(f.url("/api/compliance?token=" + T), null).statusCode());
+            assertEquals(401, get(f.url("/api/alerts/" + a1.alertId() + "/face.jpg?token=" + T), null).statusCode());
 
             // Notification links: signed per alert, never the token itself.
             String link = f.links.face(a1.alertId());
-            assertTrue(link.contains("?sig=") && !link.contains(ApiFixture.TOKEN), link);
+            assertTrue(link.contains("?sig=") && !link.contains(T), link);
             HttpResponse<byte[]> signed = get(link, null);
             assertEquals(200, signed.statusCode());
             assertArrayEquals(a1.faceJpeg(), signed.body());
@@ -157,8 +165,78 @@ class AlerterApiTest {
                     "signatures are for images only");
 
             assertEquals(200, get(f.url("/"), null).statusCode());
-            assertEquals(200, get(f.url("/metrics"), null).statusCode());
-            assertNotNull(get(f.url("/health/live"), null));
+            assertEquals(200, get(f.url("/health/live"), null).statusCode());
+            assertEquals(200, get(f.url("/health/ready"), null).statusCode());
+            // /metrics names cameras and their compliance: Prometheus scrapes it with the read token.
+            assertEquals(401, get(f.url("/metrics"), null).statusCode());
+            assertEquals(401, get(f.url("/metrics"), "wrong-token-xxxxxxxx").statusCode());
+            assertEquals(200, get(f.url("/metrics"), T).statusCode());
+        }
+    }
+
+    private HttpResponse<byte[]> withCookie(String url, String cookie) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<byte[]> signIn(ApiFixture f, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(f.url("/api/session")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void signingInSetsAnHttpOnlyStrictCookieThatIsNotTheToken() throws Exception {
+        try (ApiFixture f = new ApiFixture()) {
+            assertEquals(401, signIn(f, "wrong-token-xxxxxxxx").statusCode());
+            // A huge body is refused on its declared length, before a byte of it is read.
+            try (java.net.Socket raw = new java.net.Socket("127.0.0.1", f.server.port())) {
+                raw.getOutputStream().write(("POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\n\r\ntoken=").getBytes());
+                String status = new java.io.BufferedReader(new java.io.InputStreamReader(raw.getInputStream())).readLine();
+                assertEquals("HTTP/1.1 413 Request Entity Too Large", status);
+            }
+            assertTrue(signIn(f, "wrong-token-xxxxxxxx").headers().firstValue("Set-Cookie").isEmpty());
+            HttpResponse<byte[]> ok = signIn(f, T);
+            assertEquals(204, ok.statusCode());
+            String setCookie = ok.headers().firstValue("Set-Cookie").orElseThrow();
+            assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), setCookie);
+            assertFalse(setCookie.contains(T), "the cookie is derived from the token, not the token: " + setCookie);
+            String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+
+            assertEquals(200, withCookie(f.url("/api/alerts"), cookie).statusCode());
+            Alert a1 = f.index.query(java.util.Set.of(), null, null, 10).get(2);
+            assertEquals(200, withCookie(f.url("/api/alerts/" + a1.alertId() + "/face.jpg"), cookie).statusCode(),
+                    "the page's image URLs work with the cookie alone");
+            assertEquals(401, withCookie(f.url("/api/alerts"), cookie + "x").statusCode());
+            assertEquals(401, withCookie(f.url("/api/alerts"), "mw_session=" + T).statusCode(), "the raw token is no cookie");
+
+            String admin = signIn(f, ApiFixture.ADMIN_TOKEN).headers().firstValue("Set-Cookie").orElseThrow();
+            assertNotEquals(setCookie, admin, "admin and read sessions differ");
+            assertEquals(ApiAuth.Role.ADMIN, f.auth.roleOfToken(ApiFixture.ADMIN_TOKEN).orElseThrow());
+            assertEquals(ApiAuth.Role.READ, f.auth.roleOfToken(T).orElseThrow());
+            assertFalse(ApiAuth.allows(f.auth.roleOfToken(T), ApiAuth.Role.ADMIN), "the read token cannot administer");
+            assertTrue(ApiAuth.allows(f.auth.roleOfToken(ApiFixture.ADMIN_TOKEN), ApiAuth.Role.ADMIN));
+        }
+    }
+
+    @Test
+    void oneTimeLoginLinkWorksOnceAndKeepsTheTokenOutOfTheUrl() throws Exception {
+        try (ApiFixture f = new ApiFixture()) {
+            String code = f.auth.issueLoginCode();
+            assertFalse(code.contains(T));
+            HttpResponse<byte[]> first = get(f.url("/login?code=" + code), null);
+            assertEquals(303, first.statusCode());
+            assertEquals("/", first.headers().firstValue("Location").orElse(""));
+            String setCookie = first.headers().firstValue("Set-Cookie").orElseThrow();
+            assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), setCookie);
+            assertEquals(200, withCookie(f.url("/api/compliance"), setCookie.substring(0, setCookie.indexOf(';'))).statusCode());
+
+            HttpResponse<byte[]> again = get(f.url("/login?code=" + code), null);
+            assertEquals(401, again.statusCode(), "a login link works once");
+            assertTrue(again.headers().firstValue("Set-Cookie").isEmpty());
+            assertEquals(401, get(f.url("/login?code=made-up"), null).statusCode());
+            assertEquals(401, get(f.url("/login"), null).statusCode());
         }
     }
 }

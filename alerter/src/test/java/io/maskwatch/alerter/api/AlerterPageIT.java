@@ -1,6 +1,7 @@
 package io.maskwatch.alerter.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maskwatch.common.contract.Alert;
@@ -59,13 +60,14 @@ class AlerterPageIT {
     @Test
     void pageListsAlertsWithFaceAndHeatMapLoaded() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "chromium not installed at " + CHROMIUM + "; skipping the page test");
-        try (ApiFixture f = new ApiFixture(ApiFixture.TOKEN)) {
+        try (ApiFixture f = new ApiFixture()) {
             // Replace the lobby alert (no heat map) so every row has both images.
             f.index.add(ApiFixture.alert("lobby", 4, ApiFixture.NOW - 5_000, true, true, PersonStatus.INCORRECT));
             List<Alert> expected = f.index.query(java.util.Set.of(), null, null, 100).stream()
                     .filter(a -> a.heatmapJpeg() != null).toList();
 
-            String dom = dumpDom(f.url("/?token=" + ApiFixture.TOKEN));
+            // Signed in the way the demo does it: a one-time link sets the session cookie, then the page.
+            String dom = dumpDom(f.url("/login?code=" + f.auth.issueLoginCode()));
             assertTrue(dom.contains("data-state=\"ok\""), () -> "page did not refresh successfully:\n" + dom);
             List<String> rows = rows(dom);
             assertEquals(f.index.size(), rows.size(), () -> "rows in:\n" + dom);
@@ -91,6 +93,10 @@ class AlerterPageIT {
             assertTrue(denied.contains("data-state=\"auth\""), denied);
             assertTrue(denied.contains("<form id=\"login\">"), "the token form is shown:\n" + denied);
             assertEquals(0, rows(denied).size());
+            assertFalse(dom.matches("(?s).*(src|href)=\"[^\"]*(token|test-token)[^\"]*\".*"),
+                    "no URL the page builds carries a token:\n" + dom);
+            assertTrue(dom.matches("(?s).*<img class=\"face\"[^>]*src=\"/api/alerts/[^\"?]+/face\\.jpg\".*"),
+                    "images load by plain URL, the cookie authenticates them:\n" + dom);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 final class ApiFixture implements AutoCloseable {
     static final long NOW = 1_700_000_400_000L; // a minute boundary
     static final String TOKEN = "test-token-0123456789";
+    static final String ADMIN_TOKEN = "test-admin-token-9876543210";
 
     final PrometheusMeterRegistry registry = Metrics.newRegistry("alerter");
     final AlertIndex index = new AlertIndex(100);
@@ -27,12 +28,13 @@ final class ApiFixture implements AutoCloseable {
     final ComplianceView view = new ComplianceView(ComplianceConfig.defaults(), clock, registry);
     final ServiceHttpServer server;
     final SnapshotLinks links;
+    final ApiAuth auth = new ApiAuth(TOKEN, ADMIN_TOKEN, clock);
 
-    ApiFixture(String token) throws Exception {
+    ApiFixture() throws Exception {
         server = new ServiceHttpServer("alerter", "127.0.0.1", 0, registry);
-        links = new SnapshotLinks(server::baseUrl, token);
+        links = new SnapshotLinks(server::baseUrl, TOKEN);
         new AlerterApi(index, view, ComplianceConfig.defaults(), CameraNames.of(Map.of("entrance-a", "Entrance A")),
-                links, token, clock).mount(server);
+                links, auth, clock).mount(server);
         server.start();
         index.add(alert("entrance-a", 1, NOW - 50_000, true, true));
         index.add(alert("entrance-a", 2, NOW - 20_000, true, true));

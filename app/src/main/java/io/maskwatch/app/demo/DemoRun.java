@@ -77,6 +77,7 @@ public final class DemoRun implements AutoCloseable {
     private boolean deleteDataDir;
     private boolean printAlerts = true;
     private Path dataDir;
+    private String generatedToken;
 
     public DemoRun(Options options) {
         this.options = options;
@@ -107,6 +108,13 @@ public final class DemoRun implements AutoCloseable {
         kafka = config.kafka();
         detectorConfig = config.section("detector", DetectorConfig.class, DetectorConfig.defaults());
         alerterConfig = config.section("alerter", AlerterConfig.class, AlerterConfig.defaults());
+        if (alerterConfig.apiToken() == null) {
+            // Secure by default here too: a token of the user's (MASKWATCH_ALERTER_API_TOKEN, --config) wins.
+            byte[] b = new byte[24];
+            new java.security.SecureRandom().nextBytes(b);
+            generatedToken = java.util.HexFormat.of().formatHex(b);
+            alerterConfig = alerterConfig.withApiToken(generatedToken);
+        }
         IngestSettings ingestSettings = config.section("ingest", IngestSettings.class, IngestSettings.defaults());
         TopicSetup.ensureTopics(kafka);
         admin = Admin.create(kafka.clientConfig());
@@ -161,11 +169,21 @@ public final class DemoRun implements AutoCloseable {
 
     public Map<String, String> urls() {
         Map<String, String> urls = new LinkedHashMap<>();
-        urls.put("alerts page", alertUrlBase() + "/");
+        urls.put("alerts page", alertUrlBase() + "/  (sign in with the API token)");
         urls.put("alerts API", alertUrlBase() + "/api/alerts");
         urls.put("compliance API", alertUrlBase() + "/api/compliance");
         http.forEach((name, s) -> urls.put(name + " metrics", s.baseUrl() + "/metrics"));
         return urls;
+    }
+
+    /** The API token the demo generated, or null when the user configured one (theirs is never echoed). */
+    public String generatedApiToken() {
+        return generatedToken;
+    }
+
+    /** A one-time link (10 minutes, works once) that signs a browser in to the alerts page. */
+    public String loginUrl() {
+        return alertUrlBase() + "/login?code=" + alerter.oneTimeLoginCode();
     }
 
     public KafkaSettings kafka() {

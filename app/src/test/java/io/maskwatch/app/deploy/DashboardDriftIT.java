@@ -58,8 +58,10 @@ class DashboardDriftIT {
             HttpClient http = HttpClient.newHttpClient();
             StringBuilder scrape = new StringBuilder();
             for (String service : List.of("ingest", "detector", "alerter")) {
+                // The alerter's /metrics needs its API token, like Prometheus presents it (deploy/prometheus).
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create(run.httpOf(service).baseUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                        URI.create(run.httpOf(service).baseUrl() + "/metrics"))
+                        .header("Authorization", "Bearer " + run.generatedApiToken()).build(), HttpResponse.BodyHandlers.ofString());
                 assertTrue(r.statusCode() == 200, service + " /metrics answered " + r.statusCode());
                 scrape.append(r.body()).append('\n');
             }

@@ -1,5 +1,6 @@
 package io.maskwatch.common.camera;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Camera URLs often carry passwords: this is the only form of a URL that may reach logs, metrics or errors. */
@@ -39,5 +40,34 @@ public final class CameraUrls {
             }
         }
         return out;
+    }
+
+    private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):");
+    private static final Pattern V4L2 = Pattern.compile("/dev/video\\d+");
+    /** What ingest may open: anything else FFmpeg understands (udp, tcp, concat, pipe, ...) is refused. */
+    public static final java.util.List<String> ALLOWED_SCHEMES = java.util.List.of("rtsp", "rtsps", "http", "https", "file");
+
+    /**
+     * Null when ingest may open {@code url} (an allowed scheme with {@code ://}, a file path, or
+     * /dev/videoN), else why not. Never quotes the URL (it may carry a password), only its scheme.
+     */
+    public static String schemeProblem(String url) {
+        if (url == null || url.isBlank()) {
+            return null; // "required" is reported elsewhere
+        }
+        if (url.startsWith("/dev/")) {
+            return V4L2.matcher(url).matches() ? null
+                    : "of the devices only V4L2 webcams /dev/videoN are allowed";
+        }
+        Matcher m = SCHEME.matcher(url);
+        if (!m.find() || m.group(1).length() == 1) {
+            return null; // a file path (C:\\... is a Windows drive, not a scheme)
+        }
+        String scheme = m.group(1).toLowerCase(java.util.Locale.ROOT);
+        if (ALLOWED_SCHEMES.contains(scheme) && url.startsWith("://", m.end() - 1)) {
+            return null;
+        }
+        return "scheme '" + (scheme.length() > 20 ? scheme.substring(0, 20) + "..." : scheme)
+                + "' is not allowed; use " + String.join("://, ", ALLOWED_SCHEMES) + "://, a file path or /dev/videoN";
     }
 }

@@ -1,5 +1,7 @@
 package io.maskwatch.common.config;
 
+import io.maskwatch.common.camera.CameraIds;
+
 import io.maskwatch.common.camera.CameraUrls;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,12 +50,18 @@ public record CameraConfig(
     /** Problems with keys relative to this camera (the caller prefixes {@code cameras[i].}). */
     public List<String> problems() {
         List<String> out = new ArrayList<>();
-        if (id == null || !id.matches("[A-Za-z0-9._-]{1,64}")) {
-            out.add("id must be 1-64 characters of letters, digits, '.', '_' or '-', got "
-                    + (id == null ? "nothing" : "'" + id + "'"));
+        String idProblem = CameraIds.problem(id);
+        if (idProblem != null) {
+            out.add("id " + idProblem);
         }
+        String camera = CameraIds.isValid(id) ? " of camera '" + id + "'" : "";
         if (url == null || url.isBlank()) {
             out.add("url is required (rtsp://..., http://..., a video file or /dev/videoN)");
+        } else {
+            String schemeProblem = CameraUrls.schemeProblem(url);
+            if (schemeProblem != null) {
+                out.add("url" + camera + ": " + schemeProblem);
+            }
         }
         if (!(fps > 0 && fps <= 60)) {
             out.add("fps must be > 0 and <= 60, got " + fps);

@@ -1,5 +1,6 @@
 package io.maskwatch.common.contract;
 
+import io.maskwatch.common.camera.CameraIds;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,6 +22,10 @@ public record DetectionEvent(
 
     public DetectionEvent {
         Objects.requireNonNull(cameraId, "camera_id");
+        if (!CameraIds.isValid(cameraId)) {
+            // The alerter makes it a metric label and Kafka key: decoding fails, the record goes to the DLQ count.
+            throw new IllegalArgumentException("camera_id " + CameraIds.problem(cameraId));
+        }
         Objects.requireNonNull(faces, "faces");
         faces = List.copyOf(faces);
     }

@@ -1,5 +1,6 @@
 package io.maskwatch.common.contract;
 
+import io.maskwatch.common.camera.CameraIds;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
@@ -56,6 +57,10 @@ public record FrameMetadata(
      */
     public static FrameMetadata readFrom(String topic, Headers headers) {
         String camera = new String(required(topic, headers, CAMERA), StandardCharsets.UTF_8);
+        if (!CameraIds.isValid(camera)) {
+            // Before it becomes a metric label or Kafka key downstream: to the DLQ with the reason.
+            throw new EventDecodingException(topic, "header " + CAMERA + " (camera id) " + CameraIds.problem(camera));
+        }
         long ts = readLong(topic, headers, CAPTURE_TS);
         long seq = readLong(topic, headers, SEQUENCE);
         int width = readInt(topic, headers, WIDTH);

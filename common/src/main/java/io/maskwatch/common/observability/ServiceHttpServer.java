@@ -5,13 +5,19 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +25,37 @@ import org.slf4j.LoggerFactory;
  * The small HTTP server every service runs: {@code /metrics} (Prometheus text format),
  * {@code /health/live} (the process is up) and {@code /health/ready} (every check passes).
  * Services may add their own routes (the alerter's API) with {@link #route}.
+ *
+ * <p>Hardened against clients that misbehave: a request body larger than {@link #maxBodyBytes}
+ * gets 413; a request (headers and body) not received within {@link #MAX_REQUEST_SECONDS} s has its
+ * connection closed; routes run on a bounded pool (503 when it is full) while {@code /health/*}
+ * answers on the connection threads, so a flood of API requests cannot make Kubernetes restart a
+ * healthy pod.
  */
 public final class ServiceHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServiceHttpServer.class);
+    /** Largest request body a route accepts (the API takes none but a sign-in form). */
+    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+    /** Time to receive a request's headers and body; then the JDK server closes the connection. */
+    public static final long MAX_REQUEST_SECONDS = 10;
+    private static final int ROUTE_THREADS = 4;
+    private static final int ROUTE_QUEUE = 64;
+
+    static {
+        // Read once by the JDK's server when its first instance is created; an operator's -D wins.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(MAX_REQUEST_SECONDS));
+        }
+    }
 
     private final String service;
     private final HttpServer server;
+    /** Parses requests and answers /health/* itself; hands every other route to {@link #routes}. */
     private final ExecutorService executor;
+    private final ThreadPoolExecutor routes;
+    private volatile int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
+    private volatile Predicate<HttpExchange> metricsGuard = ex -> true;
 
     /**
      * @param port 0 picks a free port (tests and the one-process demo)
@@ -34,15 +63,28 @@ public final class ServiceHttpServer implements AutoCloseable {
     public ServiceHttpServer(String service, String host, int port, PrometheusMeterRegistry registry) throws IOException {
         this.service = service;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        this.executor = Executors.newFixedThreadPool(4, r -> {
+        this.executor = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, service + "-http");
             t.setDaemon(true);
             return t;
         });
+        this.routes = new ThreadPoolExecutor(ROUTE_THREADS, ROUTE_THREADS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(ROUTE_QUEUE), r -> {
+                    Thread t = new Thread(r, service + "-http-route");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
         server.setExecutor(executor);
-        route("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        route("/health/live", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\",\"service\":\"" + service + "\"}"));
-        route("/health/ready", this::ready);
+        route("/metrics", ex -> {
+            if (!metricsGuard.test(ex)) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"maskwatch\"");
+                respond(ex, 401, "application/json", "{\"error\":\"unauthorized\",\"status\":401}");
+                return;
+            }
+            respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        });
+        health("/health/live", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\",\"service\":\"" + service + "\"}"));
+        health("/health/ready", this::ready);
     }
 
     public ServiceHttpServer start() {
@@ -51,27 +93,127 @@ public final class ServiceHttpServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Lets only requests that pass {@code allowed} read {@code /metrics} (the alerter's carry camera ids
+     * and compliance figures: its API token guards them); others get 401. {@code /health/*} stays open.
+     */
+    public ServiceHttpServer protectMetrics(Predicate<HttpExchange> allowed) {
+        this.metricsGuard = allowed;
+        return this;
+    }
+
     public synchronized ServiceHttpServer addCheck(String name, HealthCheck check) {
         checks.put(name, check);
         return this;
     }
 
+    /** Requests with a larger body get 413 before the route sees them. */
+    public ServiceHttpServer maxBodyBytes(int bytes) {
+        this.maxBodyBytes = bytes;
+        return this;
+    }
+
+    /** Adds a route; it runs on the bounded route pool (503 when that is full). */
     public ServiceHttpServer route(String path, HttpHandler handler) {
         server.createContext(path, ex -> {
             try {
-                handler.handle(ex);
-            } catch (RuntimeException | IOException e) {
-                log.warn("{} {} failed: {}", ex.getRequestMethod(), path, e.toString());
+                routes.execute(() -> handle(path, handler, ex));
+            } catch (RejectedExecutionException e) {
+                // Busy: say so at once rather than queue without bound; /health/* is unaffected.
                 try {
-                    respond(ex, 500, "application/json", "{\"error\":\"internal error\"}");
-                } catch (IOException ignored) {
-                    // the client went away
+                    ex.getResponseHeaders().set("Retry-After", "1");
+                    respond(ex, 503, "application/json", "{\"error\":\"busy, retry shortly\",\"status\":503}");
+                } finally {
+                    ex.close();
                 }
-            } finally {
-                ex.close();
             }
         });
         return this;
+    }
+
+    /** Health routes answer on the connection threads, never queued behind API requests. */
+    private void health(String path, HttpHandler handler) {
+        server.createContext(path, ex -> handle(path, handler, ex));
+    }
+
+    private void handle(String path, HttpHandler handler, HttpExchange ex) {
+        try {
+            if (limitBody(ex)) {
+                handler.handle(ex);
+            }
+        } catch (BodyTooLarge e) {
+            tooLarge(ex);
+        } catch (RuntimeException | IOException e) {
+            log.warn("{} {} failed: {}", ex.getRequestMethod(), path, e.toString());
+            try {
+                respond(ex, 500, "application/json", "{\"error\":\"internal error\"}");
+            } catch (IOException | RuntimeException ignored) {
+                // the client went away, or the response had begun
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    /** False (413 sent) when the declared length is too large; otherwise caps a chunked body as it is read. */
+    private boolean limitBody(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        int max = maxBodyBytes;
+        if (length != null) {
+            long n;
+            try {
+                n = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                respond(ex, 400, "application/json", "{\"error\":\"bad Content-Length\",\"status\":400}");
+                return false;
+            }
+            if (n > max) {
+                tooLarge(ex);
+                return false;
+            }
+            return true;
+        }
+        InputStream body = ex.getRequestBody();
+        ex.setStreams(new InputStream() {
+            private long read;
+
+            @Override
+            public int read() throws IOException {
+                int b = body.read();
+                count(b < 0 ? 0 : 1);
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = body.read(buf, off, len);
+                count(Math.max(n, 0));
+                return n;
+            }
+
+            private void count(int n) throws BodyTooLarge {
+                read += n;
+                if (read > max) {
+                    throw new BodyTooLarge();
+                }
+            }
+        }, null);
+        return true;
+    }
+
+    private void tooLarge(HttpExchange ex) {
+        try {
+            respond(ex, 413, "application/json", "{\"error\":\"request body larger than " + maxBodyBytes
+                    + " bytes\",\"status\":413}");
+        } catch (IOException | RuntimeException ignored) {
+            // the response had begun, or the client went away
+        }
+    }
+
+    private static final class BodyTooLarge extends IOException {
+        BodyTooLarge() {
+            super("request body too large");
+        }
     }
 
     public int port() {
@@ -146,6 +288,7 @@ public final class ServiceHttpServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        routes.shutdownNow();
         executor.shutdownNow();
     }
 }

@@ -137,4 +137,51 @@ class MaskWatchConfigTest {
                 () -> MaskWatchConfig.load(java.nio.file.Path.of("/nonexistent/mw.yaml"), Map.of()));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }
+
+    @Test
+    void cameraUrlSchemesAreAllowListedAndRefusalsNameTheCameraNotItsSecrets() {
+        var cfg = MaskWatchConfig.parse("""
+                cameras:
+                  - id: gate
+                    url: rtsps://u:topsecret@h/x
+                  - id: dock
+                    url: https://h/mjpeg?token=abc
+                  - id: lab
+                    url: file:///srv/clips/a.mp4
+                  - id: desk
+                    url: /dev/video0
+                  - id: clip
+                    url: clips/a.mp4
+                  - id: relay
+                    url: udp://u:topsecret@239.0.0.1:1234
+                  - id: pipe
+                    url: "pipe:0"
+                  - id: disk
+                    url: /dev/sda
+                  - id: ftp-cam
+                    url: FTP://u:topsecret@h/a.mp4
+                """, Map.of(), "x.yaml");
+        ConfigException e = assertThrows(ConfigException.class, cfg::cameras);
+        String m = e.getMessage();
+        assertEquals(4, e.problems().size(), m);
+        assertTrue(m.contains("cameras[5].url of camera 'relay': scheme 'udp' is not allowed; use rtsp://, rtsps://, "
+                + "http://, https://, file://, a file path or /dev/videoN"), m);
+        assertTrue(m.contains("cameras[6].url of camera 'pipe': scheme 'pipe' is not allowed"), m);
+        assertTrue(m.contains("cameras[7].url of camera 'disk': of the devices only V4L2 webcams /dev/videoN"), m);
+        assertTrue(m.contains("cameras[8].url of camera 'ftp-cam': scheme 'ftp' is not allowed"), m);
+        assertFalse(m.contains("topsecret") || m.contains("239.0.0.1"), "never the URL itself: " + m);
+    }
+
+    @Test
+    void cameraIdsAreLimitedToSafeCharactersAnd64Long() {
+        assertTrue(io.maskwatch.common.camera.CameraIds.isValid("entrance-a.cam_2"));
+        assertTrue(io.maskwatch.common.camera.CameraIds.isValid("x".repeat(64)));
+        for (String bad : List.of("", "x".repeat(65), "a b", "a/b", "caf\u00e9", "a\nb", "a{b}", "a\"b")) {
+            assertFalse(io.maskwatch.common.camera.CameraIds.isValid(bad), bad);
+        }
+        String p = io.maskwatch.common.camera.CameraIds.problem("evil\nINFO forged log line");
+        assertFalse(p.contains("\n"), "control characters are escaped: " + p);
+        assertTrue(p.contains("evil\\u000aINFO"), p);
+        assertTrue(io.maskwatch.common.camera.CameraIds.problem("y".repeat(500)).contains("(500 characters)"));
+    }
 }

@@ -18,6 +18,18 @@ class FrameMetadataTest {
     }
 
     @Test
+    void aCameraIdThatCouldNotBeAMetricLabelIsRejected() {
+        for (String bad : new String[] {"lobby 1", "x".repeat(65), "cam\n1", "a{b=\"c\"}"}) {
+            RecordHeaders h = new RecordHeaders();
+            FrameMetadata.of("lobby", 1, 2, 3, 4).writeTo(h);
+            h.remove(FrameMetadata.CAMERA).add(FrameMetadata.CAMERA, bad.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            EventDecodingException e = assertThrows(EventDecodingException.class, () -> FrameMetadata.readFrom("frames", h));
+            assertTrue(e.reason().contains("mw.camera") && e.reason().contains("must be 1-64"), e.reason());
+            assertTrue(!e.reason().contains("\n"), "no raw control characters in the reason: " + e.reason());
+        }
+    }
+
+    @Test
     void missingHeaderIsNamed() {
         RecordHeaders h = new RecordHeaders();
         FrameMetadata.of("lobby", 1, 2, 3, 4).writeTo(h);

@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,82 @@ class ServiceHttpServerTest {
             assertTrue(notReady.body().contains("model not loaded"));
             problem.set(null);
             assertEquals(200, get(http, server.baseUrl() + "/health/ready").statusCode());
+        }
+    }
+
+    @Test
+    void bodiesLargerThanTheLimitGet413() throws Exception {
+        try (ServiceHttpServer server = new ServiceHttpServer("test", "127.0.0.1", 0, Metrics.newRegistry("test"))) {
+            server.maxBodyBytes(1024).route("/echo", ex -> ServiceHttpServer.respond(ex, 200, "text/plain",
+                    ex.getRequestBody().readAllBytes())).start();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> small = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofString("token=abc")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, small.statusCode());
+            assertEquals("token=abc", small.body());
+            HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[4096])).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, big.statusCode(), big.body());
+            // Chunked (no Content-Length): cut off while reading.
+            HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[8192])))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, chunked.statusCode(), chunked.body());
+        }
+    }
+
+    @Test
+    void aRequestThatIsNeverCompletedHasItsConnectionClosed() throws Exception {
+        try (ServiceHttpServer server = new ServiceHttpServer("test", "127.0.0.1", 0, Metrics.newRegistry("test"));
+             java.net.Socket slow = new java.net.Socket("127.0.0.1", server.start().port())) {
+            // Headers begun and never finished (slowloris): the server closes the connection itself.
+            slow.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\n".getBytes());
+            slow.getOutputStream().flush();
+            slow.setSoTimeout((int) (ServiceHttpServer.MAX_REQUEST_SECONDS * 1000 * 6));
+            assertEquals(-1, slow.getInputStream().read(), "the server closed the connection without answering");
+        }
+    }
+
+    @Test
+    void healthAnswersWhileEveryRouteThreadIsBusy() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger entered = new java.util.concurrent.atomic.AtomicInteger();
+        try (ServiceHttpServer server = new ServiceHttpServer("test", "127.0.0.1", 0, Metrics.newRegistry("test"))) {
+            server.route("/api/slow", ex -> {
+                entered.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ServiceHttpServer.respond(ex, 200, "text/plain", "done");
+            }).start();
+            HttpClient http = HttpClient.newHttpClient();
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                flood.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/slow")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            while (entered.get() < 4) {
+                Thread.sleep(20);
+            }
+            // Every route thread is stuck: health still answers, and so does readiness.
+            // (A time-out only so that a starved server fails the test instead of hanging it.)
+            java.time.Duration guard = java.time.Duration.ofSeconds(60);
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/health/live")).timeout(guard)
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/health/ready")).timeout(guard)
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            release.countDown();
+            int ok = 0;
+            int busy = 0;
+            for (var f : flood) {
+                int status = f.get().statusCode();
+                ok += status == 200 ? 1 : 0;
+                busy += status == 503 ? 1 : 0;
+            }
+            assertEquals(100, ok + busy, "every request got 200 or 503");
+            assertTrue(ok >= 4, "the route threads answered: " + ok);
         }
     }
 

@@ -111,6 +111,17 @@ public class EventSerdesTest {
         assertTrue(e.reason().contains("helmet"), e.reason());
     }
 
+    @Test
+    void aDetectionWithACameraIdThatCouldNotBeAMetricLabelIsRejected() {
+        String json = new String(EventSerdes.detections().serialize("t", sampleDetection()), StandardCharsets.UTF_8);
+        String camera = sampleDetection().cameraId();
+        String bad = json.replace("\"camera_id\":\"" + camera + "\"", "\"camera_id\":\"lobby} 1\\n\"");
+        assertTrue(!bad.equals(json), "the test replaced the camera id");
+        EventDecodingException e = assertThrows(EventDecodingException.class,
+                () -> EventSerdes.detections().deserialize("t", bad.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.reason().contains("camera_id must be 1-64"), e.reason());
+    }
+
     // --- schema 1 (2-class) records, as version 1 producers wrote them, still decode ---
 
     private static <T> T decode(JsonSerde<T> serde, String json) {
