@@ -32,7 +32,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * crop, classify every face of the batch in one call, render crop and heat map JPEGs.
  * Used by the service, {@code analyze}, {@code eval} and the benchmark.
  *
- * <p>Not for concurrent {@code process} calls: one caller (the consumer loop) feeds it batches.
+ * <p>Not for concurrent {@code process} calls: one caller (the consumer loop) feeds it batches
+ * ({@link #detectDecoded} and {@link #classify} may run at once, one thread each).
  */
 public final class FramePipeline implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FramePipeline.class);
@@ -172,6 +173,33 @@ public final class FramePipeline implements AutoCloseable {
             tasks.add(() -> detect(m, false));
         }
         return finish(runAll(tasks));
+    }
+
+    /**
+     * The detect half of {@link #processDecoded}: frames (left open for the caller) to their faces.
+     * With {@link #classify} it lets a caller overlap detecting one batch with classifying the
+     * previous one; one thread may detect while another classifies, each one batch at a time.
+     */
+    public DetectedBatch detectDecoded(List<Mat> frames) {
+        List<Callable<Detected>> tasks = new ArrayList<>(frames.size());
+        for (Mat m : frames) {
+            tasks.add(() -> detect(m, false));
+        }
+        return new DetectedBatch(runAll(tasks));
+    }
+
+    /** The classify half of {@link #processDecoded}: one result per frame of the batch. */
+    public List<FrameResult> classify(DetectedBatch batch) {
+        return finish(batch.detected);
+    }
+
+    /** Frames with their detected faces, waiting for {@link #classify}. */
+    public static final class DetectedBatch {
+        private final List<Detected> detected;
+
+        private DetectedBatch(List<Detected> detected) {
+            this.detected = detected;
+        }
     }
 
     /** Classifies whole images as faces (for inputs that are already face crops); no detection. */
