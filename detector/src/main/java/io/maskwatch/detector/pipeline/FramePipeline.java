@@ -37,6 +37,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class FramePipeline implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FramePipeline.class);
+    /**
+     * Faces per classifier forward pass. PyTorch's activations grow with the batch (8 crowded frames
+     * gave ~100 faces, RSS 2.8 GB after 200 photos), and the process keeps its peak: chunks of 4 kept it at 0.67 GB, at
+     * about the same CPU time (docs/BENCHMARKS.md).
+     */
+    static final int MAX_CLASSIFIER_BATCH = 4;
     private final DetectorConfig config;
     private final List<FaceDetector> detectors;
     private final BlockingQueue<FaceDetector> idle;
@@ -248,7 +254,11 @@ public final class FramePipeline implements AutoCloseable {
                     throw new IllegalStateException("this pipeline has no classifier (detection only)");
                 }
                 long t0 = System.nanoTime();
-                verdicts = labeller.classify(crops, heatmapPolicy != HeatmapPolicy.NONE);
+                verdicts = new ArrayList<>(crops.size());
+                for (int i = 0; i < crops.size(); i += MAX_CLASSIFIER_BATCH) {
+                    verdicts.addAll(labeller.classify(crops.subList(i, Math.min(crops.size(), i + MAX_CLASSIFIER_BATCH)),
+                            heatmapPolicy != HeatmapPolicy.NONE));
+                }
                 listener.record(Stage.CLASSIFY, System.nanoTime() - t0, crops.size());
             }
             // Crop and heat map JPEGs, faces in parallel.
