@@ -29,7 +29,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Frames to labelled faces: decode, detect (frames in parallel on {@code threads} detectors),
- * crop, classify every face of the batch in one call, render crop and heat map JPEGs.
+ * crop, classify the batch's faces (forward passes of at most {@link #MAX_CLASSIFIER_BATCH}), render crop
+ * and heat map JPEGs.
  * Used by the service, {@code analyze}, {@code eval} and the benchmark.
  *
  * <p>Not for concurrent {@code process} calls: one caller (the consumer loop) feeds it batches
