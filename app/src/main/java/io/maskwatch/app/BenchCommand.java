@@ -31,22 +31,54 @@ public final class BenchCommand implements Command {
     public String usage() {
         return """
                 usage: ./maskwatch bench [--what detector,pipeline,ingest,alerter] [--seconds S] [--out FILE]
-                                         [--cameras 1,2,3,4,6,8] [--threads N] [--clip FILE]
+                                         [--cameras 1,2,3,4,6,8] [--threads N] [--clip FILE] [--json FILE]
 
                   --what      which benchmarks (default detector,pipeline)
                   --seconds   measuring time per configuration (default 20)
-                  --cameras   camera counts the pipeline benchmark tries, ascending (default 1,2,3,4,6,8)
+                  --cameras   camera counts the pipeline benchmark tries, ascending, 1..32 (default 1,2,3,4,6,8)
                   --threads   detector inference threads in the pipeline benchmark (default 1)
                   --clip      720p clip for ingest/pipeline (default ../shared/videos/one-man-no-mask.mp4)
                   --out       also append the report to FILE
+                  --json      write the pipeline benchmark's runs to FILE as JSON (docs/BENCHMARKS.md)
                 Progress goes to stderr. The machine matters: say which one next to the numbers.
                 """;
     }
 
+    /** Camera counts for the pipeline benchmark: ascending, each 1..32. */
+    static List<Integer> cameraCounts(String list) {
+        List<Integer> counts = new ArrayList<>();
+        for (String c : list.split(",")) {
+            int n;
+            try {
+                n = Integer.parseInt(c.trim());
+            } catch (NumberFormatException e) {
+                throw new Args.UsageException("--cameras takes numbers like 1,2,4,8; '" + c.trim() + "' is not one");
+            }
+            if (n < 1 || n > MAX_CAMERAS) {
+                throw new Args.UsageException("--cameras: each count must be 1.." + MAX_CAMERAS + ", got " + n);
+            }
+            if (!counts.isEmpty() && n <= counts.get(counts.size() - 1)) {
+                throw new Args.UsageException("--cameras must be ascending (the sweep stops at the first count not sustained), got "
+                        + list);
+            }
+            counts.add(n);
+        }
+        return counts;
+    }
+
+    /** Simulated cameras share this process's cores; beyond 32 the broker and JVM, not the detector, are measured. */
+    static final int MAX_CAMERAS = 32;
+
     @Override
     public int run(List<String> argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("what", "seconds", "out", "cameras", "threads", "clip"), Set.of());
+        Args args = Args.parse(argv, Set.of("what", "seconds", "out", "cameras", "threads", "clip", "json"), Set.of());
         List<String> what = Arrays.asList(args.get("what", "detector,pipeline").split(","));
+        if (args.has("json") && what.stream().noneMatch(w -> w.trim().equals("pipeline"))) {
+            throw new Args.UsageException("--json writes the pipeline benchmark's results; add pipeline to --what");
+        }
+        if (args.has("cameras")) {
+            cameraCounts(args.get("cameras")); // bad counts fail now, not after the detector benchmark
+        }
         int seconds = args.intValue("seconds", 20);
         Path clip = args.has("clip") ? Path.of(args.get("clip")) : IngestBenchmark.defaultClip();
         StringBuilder report = new StringBuilder("## MaskWatch benchmark, " + Instant.now() + ", "
@@ -57,14 +89,16 @@ public final class BenchCommand implements Command {
                 case "detector" -> report.append("### Detector alone\n\n```\n")
                         .append(DetectorBenchmark.run(List.of("--seconds", String.valueOf(seconds)))).append("```\n\n");
                 case "pipeline" -> {
-                    List<Integer> counts = new ArrayList<>();
-                    for (String c : args.get("cameras", "1,2,3,4,6,8").split(",")) {
-                        counts.add(Integer.parseInt(c.trim()));
-                    }
-                    report.append("### Whole pipeline (embedded broker, one JVM)\n\n").append(PipelineBenchmark.run(
+                    List<Integer> counts = cameraCounts(args.get("cameras", "1,2,3,4,6,8"));
+                    PipelineBenchmark.Result r = PipelineBenchmark.measureAll(
                             new PipelineBenchmark.Options(clip, counts, Duration.ofSeconds(15),
-                                    Duration.ofSeconds(seconds), args.intValue("threads", 1), 2.0), System.err))
-                            .append('\n');
+                                    Duration.ofSeconds(seconds), args.intValue("threads", 1), 2.0), System.err);
+                    report.append("### Whole pipeline (embedded broker, one JVM)\n\n").append(r.markdown()).append('\n');
+                    if (args.has("json")) {
+                        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                                .writeValue(Path.of(args.get("json")).toFile(), r.json());
+                        System.err.println("bench: pipeline results -> " + args.get("json"));
+                    }
                 }
                 case "ingest" -> {
                     // The service modules carry Kafka clients only; the broker comes from here.

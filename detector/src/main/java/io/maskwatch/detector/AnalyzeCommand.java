@@ -36,6 +36,8 @@ public final class AnalyzeCommand implements Command {
                   --heatmaps DIR           write a heat map JPEG per face to DIR ("heatmap": file in the JSON)
                   --every N                videos: analyse every N-th frame (default 1)
                   --batch N                frames per classifier batch (default 8)
+                Without --threads or --config, analyze runs one detector per core (up to 4); reading,
+                detecting and classifying overlap.
                 """ + CliDetectorOptions.USAGE;
     }
 
@@ -52,6 +54,10 @@ public final class AnalyzeCommand implements Command {
         Path heatmaps = a.has("heatmaps") ? Path.of(a.get("heatmaps")) : null;
         Map<String, String> env = System.getenv();
         DetectorConfig c = CliDetectorOptions.from(a, env).withImages(heatmaps != null ? "all" : "none", false);
+        if (!a.has("threads") && !a.has("config")) {
+            // Offline, the machine is ours: one detector per core (the service default of 1 leaves room for Kafka).
+            c = c.with(Map.of("threads", Math.min(4, Runtime.getRuntime().availableProcessors())));
+        }
         if (!Files.exists(input)) {
             System.err.println("maskwatch analyze: input " + input + " does not exist");
             return 2;

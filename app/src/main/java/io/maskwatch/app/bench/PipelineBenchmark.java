@@ -41,7 +41,39 @@ public final class PipelineBenchmark {
 
     /** One measured configuration. */
     public record Run(int cameras, double offeredFps, double detectedFps, double lagGrowthPerSecond, long lagAtEnd,
-                      Percentiles captureToDetection, Percentiles captureToAlert, long heapUsedMb, long rssMb) {
+                      Percentiles captureToDetection, Percentiles captureToAlert, long heapUsedMb, long rssMb,
+                      long framesDropped, double cpuCores) {
+        Map<String, Object> json(String phase) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("phase", phase);
+            m.put("cameras", cameras);
+            m.put("offered_fps", round1(offeredFps));
+            m.put("detected_fps", round1(detectedFps));
+            m.put("sustained", sustained());
+            m.put("capture_to_detection_p50_ms", finite(captureToDetection.p50()));
+            m.put("capture_to_detection_p95_ms", finite(captureToDetection.p95()));
+            m.put("capture_to_alert_p95_ms", finite(captureToAlert.p95()));
+            m.put("frames_dropped", framesDropped);
+            m.put("detector_lag_at_end", lagAtEnd);
+            Map<String, Object> rss = new java.util.LinkedHashMap<>();
+            rss.put("ingest", rssMb);
+            rss.put("detector", rssMb);
+            rss.put("alerter", rssMb);
+            m.put("rss_mb", rss);
+            m.put("rss_scope", "one JVM runs ingest, detector and alerter: each rss_mb value is that process's RSS");
+            m.put("heap_used_mb", heapUsedMb);
+            m.put("cpu_cores", Math.round(cpuCores * 100) / 100.0);
+            return m;
+        }
+
+        private static double round1(double v) {
+            return Math.round(v * 10) / 10.0;
+        }
+
+        private static Double finite(double v) {
+            return Double.isNaN(v) ? null : v;
+        }
+
         boolean sustained() {
             // Not falling behind: lag may wobble by a poll batch, but must not trend upwards.
             return lagGrowthPerSecond < 0.25 && lagAtEnd <= Math.max(8, 2L * cameras);
@@ -71,7 +103,39 @@ public final class PipelineBenchmark {
     private PipelineBenchmark() {
     }
 
+    /** The runs of one benchmark: the camera-count sweep, then the latency runs at 50% and 90% of the largest sustained. */
+    public record Result(Options options, List<Run> sweep, int maxSustained, List<Run> latency) {
+        /** Markdown, as in docs/BENCHMARKS.md. */
+        public String markdown() {
+            return PipelineBenchmark.markdown(this);
+        }
+
+        /**
+         * The schema of {@code bench --json}: one object per run (sweep, then latency runs). All
+         * services run in this one JVM, so the three {@code rss_mb} values are the same process RSS
+         * ({@code rss_scope} says so) rather than invented per-service numbers.
+         */
+        public Map<String, Object> json() {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            sweep.forEach(r -> rows.add(r.json("sweep")));
+            latency.forEach(r -> rows.add(r.json("latency")));
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("clip", options.clip().getFileName().toString());
+            out.put("fps_per_camera", options.fps());
+            out.put("detector_threads", options.threads());
+            out.put("cpus", Runtime.getRuntime().availableProcessors());
+            out.put("measure_s", options.measure().toSeconds());
+            out.put("max_sustained_cameras", maxSustained);
+            out.put("results", rows);
+            return out;
+        }
+    }
+
     public static String run(Options o, PrintStream progress) throws Exception {
+        return measureAll(o, progress).markdown();
+    }
+
+    public static Result measureAll(Options o, PrintStream progress) throws Exception {
         List<Run> runs = new ArrayList<>();
         int maxSustained = 0;
         for (int n : o.counts()) {
@@ -93,6 +157,14 @@ public final class PipelineBenchmark {
                 latency.add(measure(o, n, progress));
             }
         }
+        return new Result(o, runs, maxSustained, latency);
+    }
+
+    private static String markdown(Result result) {
+        Options o = result.options();
+        List<Run> runs = result.sweep();
+        List<Run> latency = result.latency();
+        int maxSustained = result.maxSustained();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "pipeline benchmark: %s, %.0f fps per camera, detector threads %d, "
                         + "%d CPUs, warm-up %d s, measure %d s per run%n%n", o.clip().getFileName(), o.fps(), o.threads(),
@@ -150,16 +222,31 @@ public final class PipelineBenchmark {
             Thread.sleep(o.warmup().toMillis());
             try (LiveReader reader = new LiveReader(kafka)) {
                 long lag0 = run.lag(group, kafka.topics().frames());
+                long produced0 = reader.framesProduced();
+                long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 reader.collectFor(o.measure());
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                long cpu1 = processCpuNanos();
+                long produced = reader.framesProduced() - produced0;
                 long lag1 = run.lag(group, kafka.topics().frames());
+                // Samples the cameras should have sent but ingest did not (the detector skips none: max age 0).
+                long dropped = Math.max(0, Math.round(n * o.fps() * seconds) - produced);
                 Runtime rt = Runtime.getRuntime();
                 long heap = (rt.totalMemory() - rt.freeMemory()) >> 20;
                 return new Run(n, n * o.fps(), reader.detections / seconds, (lag1 - lag0) / seconds, lag1,
-                        Percentiles.of(reader.toDetection), Percentiles.of(reader.toAlert), heap, rssMb());
+                        Percentiles.of(reader.toDetection), Percentiles.of(reader.toAlert), heap, rssMb(), dropped,
+                        cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / 1e9 / seconds);
             }
         }
+    }
+
+    /** CPU time of this whole process (all services), or -1 where the JVM does not tell. */
+    static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     static long rssMb() {
@@ -182,6 +269,13 @@ public final class PipelineBenchmark {
         final List<Double> toDetection = new ArrayList<>();
         final List<Double> toAlert = new ArrayList<>();
         long detections;
+
+        /** Records in the frames topic so far (sum of its partitions' end offsets). */
+        long framesProduced() {
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor(kafka.topics().frames()).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            return consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        }
 
         LiveReader(KafkaSettings kafka) {
             this.kafka = kafka;

@@ -13,13 +13,21 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Offline analysis: images, directories or videos through the pipeline into JSON lines, one
- * object per image or video frame. Batches frames like the service does.
+ * object per image or video frame. Batches frames like the service does; reading, detecting and
+ * classifying overlap on three threads (plus the pipeline's detector threads).
  */
 public final class Analyzer {
     private final FramePipeline pipeline;
@@ -36,6 +44,9 @@ public final class Analyzer {
     private long errors;
     private long started;
     private long lastReport;
+    // Classifies and writes one batch at a time, in input order, while the next batch is detected.
+    private final ExecutorService classifier = Executors.newSingleThreadExecutor(daemon("analyze-classify"));
+    private Future<?> classified;
 
     /**
      * @param cropsMode  every input image is a face crop: no detection, one face per image
@@ -71,8 +82,20 @@ public final class Analyzer {
             if (files.isEmpty()) {
                 throw new IOException("no images (" + MediaInputs.IMAGE_EXTENSIONS + ") in " + input);
             }
-            for (Path p : files) {
-                add(MediaInputs.readImage(p));
+            // Read and decode ahead on another thread, in input order, while frames are detected.
+            ExecutorService reader = Executors.newSingleThreadExecutor(daemon("analyze-read"));
+            try {
+                Deque<Future<Item>> ahead = new ArrayDeque<>();
+                int next = 0;
+                while (next < files.size() || !ahead.isEmpty()) {
+                    while (next < files.size() && ahead.size() < 2 * batchSize) {
+                        Path p = files.get(next++);
+                        ahead.add(reader.submit(() -> MediaInputs.readImage(p)));
+                    }
+                    add(await(ahead.poll()));
+                }
+            } finally {
+                reader.shutdownNow();
             }
         } else if (!Files.isRegularFile(input)) {
             throw new IOException("input " + input + " does not exist");
@@ -88,7 +111,12 @@ public final class Analyzer {
         } else {
             add(MediaInputs.readImage(input));
         }
-        flush();
+        try {
+            flush();
+            awaitClassified();
+        } finally {
+            classifier.shutdownNow();
+        }
         output.flush();
         return new Summary(frames, faces, errors, (System.nanoTime() - started) / 1e9);
     }
@@ -100,16 +128,37 @@ public final class Analyzer {
         }
     }
 
+    /**
+     * Detects the batch on this thread (frames in parallel on the pipeline's detectors), then hands
+     * it to the classifier thread, so classifying batch N overlaps detecting batch N+1. One batch
+     * classifies at a time and writes its lines, so the output keeps the input order.
+     */
     private void flush() {
         if (batch.isEmpty()) {
             return;
         }
-        List<Item> readable = batch.stream().filter(i -> i.image() != null).toList();
+        List<Item> items = List.copyOf(batch);
+        batch.clear();
+        List<Item> readable = items.stream().filter(i -> i.image() != null).toList();
         List<Mat> mats = readable.stream().map(Item::image).toList();
-        List<FrameResult> results = cropsMode ? pipeline.classifyCrops(mats) : pipeline.processDecoded(mats);
+        FramePipeline.DetectedBatch detected;
+        try {
+            detected = cropsMode ? null : pipeline.detectDecoded(mats);
+        } catch (RuntimeException e) {
+            readable.forEach(i -> i.image().close());
+            throw e;
+        }
+        awaitClassified();
+        classified = classifier.submit(() -> {
+            write(items, readable, cropsMode ? pipeline.classifyCrops(mats) : pipeline.classify(detected));
+            return null;
+        });
+    }
+
+    private void write(List<Item> items, List<Item> readable, List<FrameResult> results) {
         int k = 0;
         try {
-            for (Item item : batch) {
+            for (Item item : items) {
                 if (item.image() == null) {
                     errors++;
                     ObjectNode line = json.createObjectNode().put("source", item.source()).put("error", item.error());
@@ -121,7 +170,6 @@ public final class Analyzer {
             }
         } finally {
             readable.forEach(i -> i.image().close());
-            batch.clear();
         }
         long now = System.nanoTime();
         if (progress != null && now - lastReport > 2_000_000_000L) {
@@ -129,6 +177,39 @@ public final class Analyzer {
             progress.printf("analyze: %d frames, %d faces, %.1f frames/s%n", frames, faces, frames / s);
             lastReport = now;
         }
+    }
+
+    private void awaitClassified() {
+        if (classified != null) {
+            await(classified);
+            classified = null;
+        }
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private ObjectNode toJson(Item item, FrameResult r) {

@@ -29,13 +29,21 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Frames to labelled faces: decode, detect (frames in parallel on {@code threads} detectors),
- * crop, classify every face of the batch in one call, render crop and heat map JPEGs.
+ * crop, classify the batch's faces (forward passes of at most {@link #MAX_CLASSIFIER_BATCH}), render crop
+ * and heat map JPEGs.
  * Used by the service, {@code analyze}, {@code eval} and the benchmark.
  *
- * <p>Not for concurrent {@code process} calls: one caller (the consumer loop) feeds it batches.
+ * <p>Not for concurrent {@code process} calls: one caller (the consumer loop) feeds it batches
+ * ({@link #detectDecoded} and {@link #classify} may run at once, one thread each).
  */
 public final class FramePipeline implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FramePipeline.class);
+    /**
+     * Faces per classifier forward pass. PyTorch's activations grow with the batch (8 crowded frames
+     * gave ~100 faces, RSS 2.8 GB after 200 photos), and the process keeps its peak: chunks of 4 kept it at 0.67 GB, at
+     * about the same CPU time (docs/BENCHMARKS.md).
+     */
+    static final int MAX_CLASSIFIER_BATCH = 4;
     private final DetectorConfig config;
     private final List<FaceDetector> detectors;
     private final BlockingQueue<FaceDetector> idle;
@@ -174,6 +182,33 @@ public final class FramePipeline implements AutoCloseable {
         return finish(runAll(tasks));
     }
 
+    /**
+     * The detect half of {@link #processDecoded}: frames (left open for the caller) to their faces.
+     * With {@link #classify} it lets a caller overlap detecting one batch with classifying the
+     * previous one; one thread may detect while another classifies, each one batch at a time.
+     */
+    public DetectedBatch detectDecoded(List<Mat> frames) {
+        List<Callable<Detected>> tasks = new ArrayList<>(frames.size());
+        for (Mat m : frames) {
+            tasks.add(() -> detect(m, false));
+        }
+        return new DetectedBatch(runAll(tasks));
+    }
+
+    /** The classify half of {@link #processDecoded}: one result per frame of the batch. */
+    public List<FrameResult> classify(DetectedBatch batch) {
+        return finish(batch.detected);
+    }
+
+    /** Frames with their detected faces, waiting for {@link #classify}. */
+    public static final class DetectedBatch {
+        private final List<Detected> detected;
+
+        private DetectedBatch(List<Detected> detected) {
+            this.detected = detected;
+        }
+    }
+
     /** Classifies whole images as faces (for inputs that are already face crops); no detection. */
     public List<FrameResult> classifyCrops(List<Mat> crops) {
         List<Detected> ds = new ArrayList<>();
@@ -220,7 +255,11 @@ public final class FramePipeline implements AutoCloseable {
                     throw new IllegalStateException("this pipeline has no classifier (detection only)");
                 }
                 long t0 = System.nanoTime();
-                verdicts = labeller.classify(crops, heatmapPolicy != HeatmapPolicy.NONE);
+                verdicts = new ArrayList<>(crops.size());
+                for (int i = 0; i < crops.size(); i += MAX_CLASSIFIER_BATCH) {
+                    verdicts.addAll(labeller.classify(crops.subList(i, Math.min(crops.size(), i + MAX_CLASSIFIER_BATCH)),
+                            heatmapPolicy != HeatmapPolicy.NONE));
+                }
                 listener.record(Stage.CLASSIFY, System.nanoTime() - t0, crops.size());
             }
             // Crop and heat map JPEGs, faces in parallel.

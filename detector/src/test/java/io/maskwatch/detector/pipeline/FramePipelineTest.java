@@ -106,6 +106,36 @@ class FramePipelineTest {
     }
 
     @Test
+    void detectingOneBatchWhileClassifyingTheLastGivesTheSameFaces() throws Exception {
+        DetectorConfig c = TestMedia.config("blazeface").withImages("none", false).withService(2, 8, 0, "g", 0);
+        List<byte[]> jpegs = List.of(TestMedia.jpeg("four-people-masks-on-off", 0),
+                TestMedia.jpeg("one-man-no-mask", 50), TestMedia.jpeg("four-people-masks-on-off", 300));
+        List<Mat> frames = jpegs.stream().map(Jpeg::decode).toList();
+        try (FramePipeline p = pipeline(c, new ArrayList<>())) {
+            List<FrameResult> whole = p.processDecoded(frames);
+            // Batch 1 classifies on another thread while batch 2 is detected, as analyze does.
+            FramePipeline.DetectedBatch first = p.detectDecoded(frames.subList(0, 2));
+            var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                var classified = pool.submit(() -> p.classify(first));
+                List<FrameResult> second = p.classify(p.detectDecoded(frames.subList(2, 3)));
+                List<FrameResult> split = new ArrayList<>(classified.get());
+                split.addAll(second);
+                assertEquals(whole.size(), split.size());
+                TestMedia.assertFourPeople(split.get(0).faces().stream().map(Face::box).toList());
+                for (int i = 0; i < whole.size(); i++) {
+                    assertEquals(whole.get(i).faces().stream().map(f -> f.box() + " " + f.label()).toList(),
+                            split.get(i).faces().stream().map(f -> f.box() + " " + f.label()).toList());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        } finally {
+            frames.forEach(Mat::close);
+        }
+    }
+
+    @Test
     void cropsModeClassifiesWholeImages() throws Exception {
         try (FramePipeline p = FramePipeline.forCrops(DetectorConfig.defaults().withImages("none", false),
                 MaskLabeller.load(TestMedia.classifierDir()));
