@@ -335,6 +335,10 @@ class AlerterServiceIT {
                 assertEquals(started, ended);
 
                 // Compliance: the latest record per facility window adds up to what the reference counted.
+                // The facility counts pass a repartition topic, committed separately from the detections:
+                // wait for them to arrive (a deadline, not a sleep), then check them exactly.
+                await("facility compliance for every person", 60_000, () -> latestFacility(compliance.snapshot()).values()
+                        .stream().mapToLong(ComplianceWindow::persons).sum() >= expected.facility().persons());
                 Map<Long, ComplianceWindow> facility = new HashMap<>();
                 for (ComplianceWindow w : compliance.snapshot()) {
                     if (w.cameraId().equals(ComplianceWindow.FACILITY)) {
@@ -391,6 +395,16 @@ class AlerterServiceIT {
                 }
             }
         }
+    }
+
+    private static Map<Long, ComplianceWindow> latestFacility(List<ComplianceWindow> windows) {
+        Map<Long, ComplianceWindow> facility = new HashMap<>();
+        for (ComplianceWindow w : windows) {
+            if (w.cameraId().equals(ComplianceWindow.FACILITY)) {
+                facility.put(w.windowStartMs(), w);
+            }
+        }
+        return facility;
     }
 
     private void awaitAllRead(String input, TopicReader<?> reader) throws Exception {
