@@ -160,6 +160,11 @@ public final class AlerterService implements AutoCloseable {
         }
         dispatcher = new NotificationDispatcher(cfg.notifications(), kafka, cfg.applicationId() + "-notify", sinks,
                 metrics, clock);
+        // Delivery that died or hangs takes the service down like a failed topology: restart, not silence.
+        dispatcher.onFatal(reason -> {
+            fatal = reason;
+            onFatal.accept(new IllegalStateException(reason));
+        });
         dispatcher.start();
 
         views = new TopicViews(kafka, index, view, cfg.alerts().apiHistoryMs(),

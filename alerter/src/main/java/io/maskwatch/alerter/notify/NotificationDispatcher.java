@@ -23,7 +23,13 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import io.maskwatch.common.observability.HealthCheck;
+import io.maskwatch.common.observability.HealthCheck.Heartbeat;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +58,9 @@ public final class NotificationDispatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running;
     private volatile boolean alive;
+    private final Heartbeat heartbeat;
+    private volatile Thread watchdog;
+    private volatile Consumer<String> onFatal;
     /** Counted down by close(): wakes backoff waits without interrupting Kafka clients. */
     private final CountDownLatch stopping = new CountDownLatch(1);
 
@@ -64,6 +73,8 @@ public final class NotificationDispatcher implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.thread = new Thread(this::run, "alerter-notify");
+        // Silence allowed: one record's worst case on every sink, plus a margin for the broker.
+        this.heartbeat = new Heartbeat("notification delivery", Duration.ofMillis(worstCaseMs() + 120_000), clock);
         for (Sink s : sinks) {
             metrics.notificationDlq(s.name());
             metrics.deliveryTimer(s.name());
@@ -73,17 +84,38 @@ public final class NotificationDispatcher implements AutoCloseable {
     public synchronized void start() {
         running = true;
         alive = true;
+        heartbeat.beat();
         thread.start();
+        Consumer<String> h = onFatal;
+        if (h != null) {
+            watchdog = heartbeat.watch(Duration.ofSeconds(1), reason -> {
+                if (running) {
+                    log.error("{}; the alerter cannot continue", reason);
+                    h.accept(reason);
+                }
+            });
+        }
     }
 
-    /** Null when delivering, otherwise why not (for /health/ready). */
+    /**
+     * Called once (on a watchdog thread) when delivery has died or made no progress for longer than
+     * any sink's retries can explain. Set before {@link #start()}.
+     */
+    public NotificationDispatcher onFatal(Consumer<String> handler) {
+        this.onFatal = handler;
+        return this;
+    }
+
+    /** Null when delivering, otherwise why not (for /health/ready and liveness). */
     public String problem() {
-        return alive || !running ? null : "notification delivery thread stopped (see the log)";
+        if (!running) {
+            return null;
+        }
+        String dead = heartbeat.liveness().problem();
+        return dead != null ? dead : alive ? null : "notification delivery thread stopped (see the log)";
     }
 
-    private Properties consumerProps() {
-        Properties p = ClientConfigs.consumer(kafka, groupId, groupId);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+    private long worstCaseMs() {
         long worst = 0;
         for (Sink s : sinks) {
             SinkConfig c = s.config();
@@ -92,6 +124,13 @@ public final class NotificationDispatcher implements AutoCloseable {
                 worst += c.backoffMs(r);
             }
         }
+        return worst;
+    }
+
+    private Properties consumerProps() {
+        Properties p = ClientConfigs.consumer(kafka, groupId, groupId);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        long worst = worstCaseMs();
         // A poll loop that is busy retrying must not be mistaken for a dead consumer.
         long interval = Math.max(300_000, worst * MAX_POLL_RECORDS + 60_000);
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, interval));
@@ -103,10 +142,19 @@ public final class NotificationDispatcher implements AutoCloseable {
              KafkaProducer<String, byte[]> dlq = new KafkaProducer<>(ClientConfigs.producer(kafka, groupId + "-dlq"))) {
             c.subscribe(List.of(kafka.topics().notifications()));
             while (running) {
-                ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+                heartbeat.beat();
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = c.poll(Duration.ofMillis(500));
+                } catch (RetriableException e) {
+                    log.warn("notification delivery: poll failed ({}); polling again", e.toString());
+                    continue;
+                }
                 boolean failed = false;
+                batch:
                 for (TopicPartition tp : records.partitions()) {
                     for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
+                        heartbeat.beat();
                         if (!running) {
                             return;
                         }
@@ -119,7 +167,10 @@ public final class NotificationDispatcher implements AutoCloseable {
                             failed = true;
                             break;
                         }
-                        c.commitSync(Map.of(tp, new OffsetAndMetadata(r.offset() + 1)));
+                        if (!commit(c, Map.of(tp, new OffsetAndMetadata(r.offset() + 1)))) {
+                            // After a rebalance the rest of this batch may belong to another member: poll again.
+                            break batch;
+                        }
                     }
                 }
                 if (failed && stopping.await(5, TimeUnit.SECONDS)) {
@@ -130,10 +181,32 @@ public final class NotificationDispatcher implements AutoCloseable {
             // closing
         } catch (RuntimeException e) {
             if (running) {
+                heartbeat.stopped(e.toString());
                 log.error("notification delivery stopped: {}", e.toString(), e);
             }
         } finally {
             alive = false;
+        }
+    }
+
+    /**
+     * Commits one delivered record. A commit lost to a rebalance or a timeout means the record is
+     * delivered again (at-least-once, receivers de-duplicate by Idempotency-Key), never that
+     * delivery stops; other errors (authorization, fencing) end the loop and liveness fails.
+     *
+     * @return false when not committed and the caller should poll again
+     */
+    static boolean commit(org.apache.kafka.clients.consumer.Consumer<?, ?> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            c.commitSync(offsets);
+            return true;
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            log.warn("notification commit failed during a rebalance ({}); {} is delivered again by its new owner",
+                    e.getClass().getSimpleName(), offsets.keySet());
+            return false;
+        } catch (RetriableException e) {
+            log.warn("notification commit failed ({}); {} may be delivered again", e.toString(), offsets.keySet());
+            return false;
         }
     }
 
@@ -180,6 +253,7 @@ public final class NotificationDispatcher implements AutoCloseable {
             }
             long delay = s.config().backoffMs(attempts);
             log.debug("sink {}: {} for {}, retry {} in {} ms", s.name(), result.reason(), n.notificationId(), attempts, delay);
+            heartbeat.beat();
             if (stopping.await(delay, TimeUnit.MILLISECONDS)) {
                 throw new InterruptedException("closing"); // not committed: delivered again after a restart
             }
@@ -219,6 +293,9 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
         running = false;
         stopping.countDown();
+        if (watchdog != null) {
+            watchdog.interrupt();
+        }
         // No consumer.wakeup(): it could abort the commit of a notification just delivered. The poll
         // loop checks 'running' at least every 500 ms.
         try {

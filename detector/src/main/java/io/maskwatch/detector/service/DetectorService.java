@@ -7,6 +7,7 @@ import io.maskwatch.common.contract.FrameMetadata;
 import io.maskwatch.common.kafka.ClientConfigs;
 import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.observability.HealthCheck;
+import io.maskwatch.common.observability.HealthCheck.Heartbeat;
 import io.maskwatch.common.serde.EventSerdes;
 import io.maskwatch.common.serde.JsonSerde;
 import io.maskwatch.detector.DetectorConfig;
@@ -28,7 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CommitFailedException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,6 +40,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -67,6 +69,11 @@ public final class DetectorService implements AutoCloseable {
     private final Map<String, String> env;
     private final Clock clock;
     private final JsonSerde<DetectionEvent> serde = EventSerdes.detections();
+    /** How long the consumer loop may go without coming round before the service counts as dead. */
+    public static final Duration DEFAULT_LIVENESS_TIMEOUT = Duration.ofMinutes(5);
+    private final Heartbeat heartbeat;
+    private volatile Consumer<String> onFatal;
+    private volatile Thread watchdog;
     private final String clientId = "maskwatch-detector-" + UUID.randomUUID().toString().substring(0, 8);
 
     private volatile FramePipeline pipeline;
@@ -85,6 +92,12 @@ public final class DetectorService implements AutoCloseable {
 
     public DetectorService(DetectorConfig config, KafkaSettings kafka, MeterRegistry registry,
                            Map<String, String> env, Clock clock) {
+        this(config, kafka, registry, env, clock, DEFAULT_LIVENESS_TIMEOUT);
+    }
+
+    public DetectorService(DetectorConfig config, KafkaSettings kafka, MeterRegistry registry,
+                           Map<String, String> env, Clock clock, Duration livenessTimeout) {
+        this.heartbeat = new Heartbeat("detector consumer loop", livenessTimeout, clock);
         this.config = config;
         this.kafka = kafka;
         this.metrics = new DetectorMetrics(registry);
@@ -121,9 +134,32 @@ public final class DetectorService implements AutoCloseable {
         cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(config.pollBatchSize()));
         consumer = new KafkaConsumer<>(cp);
         running = true;
+        heartbeat.beat();
         loop = new Thread(this::run, "detector-consumer");
         loop.start();
+        Consumer<String> fatalHandler = onFatal;
+        if (fatalHandler != null) {
+            watchdog = heartbeat.watch(Duration.ofSeconds(1), reason -> {
+                log.error("detector: {}; the service cannot continue", reason);
+                fatalHandler.accept(reason);
+            });
+        }
         return this;
+    }
+
+    /**
+     * Called once (on a watchdog thread) when the consumer loop has died or stopped making progress;
+     * the command exits so the orchestrator restarts the process. Set before {@link #start()}.
+     */
+    public DetectorService onFatal(Consumer<String> handler) {
+        this.onFatal = handler;
+        return this;
+    }
+
+    /** For /health/live: fails when the consumer loop has stopped or made no progress for the liveness timeout. */
+    public HealthCheck liveness() {
+        HealthCheck live = heartbeat.liveness();
+        return () -> running ? live.problem() : null;
     }
 
     /** Ready when the model is loaded and the consumer has joined the group (got its assignment). */
@@ -131,6 +167,10 @@ public final class DetectorService implements AutoCloseable {
         return () -> {
             if (fatal != null) {
                 return "consumer stopped: " + fatal;
+            }
+            String dead = liveness().problem();
+            if (dead != null) {
+                return dead;
             }
             if (pipeline == null) {
                 return "model not loaded";
@@ -163,7 +203,15 @@ public final class DetectorService implements AutoCloseable {
                 }
             });
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                heartbeat.beat();
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (RetriableException e) {
+                    // e.g. a coordinator or leader moving: the client recovers, the loop goes on.
+                    log.warn("detector: poll failed ({}); polling again", e.toString());
+                    continue;
+                }
                 if (!records.isEmpty()) {
                     handle(records);
                 }
@@ -172,6 +220,7 @@ public final class DetectorService implements AutoCloseable {
             // close() asked us to stop
         } catch (RuntimeException e) {
             fatal = e.toString();
+            heartbeat.stopped(e.toString());
             log.error("detector: consumer loop stopped", e);
         } finally {
             try {
@@ -227,6 +276,7 @@ public final class DetectorService implements AutoCloseable {
         }
         // At-least-once: everything acknowledged, then commit; otherwise replay the batch.
         for (Pending p : pending) {
+            heartbeat.beat();
             try {
                 p.ack().get(2, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
@@ -252,12 +302,7 @@ public final class DetectorService implements AutoCloseable {
             List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
             offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
         }
-        try {
-            consumer.commitSync(offsets);
-        } catch (CommitFailedException e) {
-            // The group moved on (rebalance); the new owner replays these frames: at-least-once.
-            log.warn("detector: commit failed after a rebalance; {} records will be processed again", records.count());
-        }
+        OffsetCommits.commit(consumer, offsets, records.count());
     }
 
     /** The batch through the pipeline; if it fails as a whole, frame by frame so one bad frame cannot block the rest. */
@@ -340,6 +385,9 @@ public final class DetectorService implements AutoCloseable {
         }
         closed = true;
         running = false;
+        if (watchdog != null) {
+            watchdog.interrupt();
+        }
         if (consumer != null) {
             consumer.wakeup();
         }
