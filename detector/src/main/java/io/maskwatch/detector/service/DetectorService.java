@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class DetectorService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DetectorService.class);
     public static final String DLQ_REASON = "mw.dlq.reason";
+    /** The topic a dead letter came from, for {@code maskwatch dlq replay}. */
+    public static final String DLQ_TOPIC = "mw.dlq.topic";
     public static final String UNKNOWN_CAMERA = "unknown";
 
     private final DetectorConfig config;
@@ -72,6 +74,10 @@ public final class DetectorService implements AutoCloseable {
     /** How long the consumer loop may go without coming round before the service counts as dead. */
     public static final Duration DEFAULT_LIVENESS_TIMEOUT = Duration.ofMinutes(5);
     private final Heartbeat heartbeat;
+    private final SendRetry sendRetry;
+    private final java.util.random.RandomGenerator random = new java.util.SplittableRandom();
+    /** Failed attempts of the batch being retried (0 when the last batch went through). */
+    private int failedAttempts;
     private volatile Consumer<String> onFatal;
     private volatile Thread watchdog;
     private final String clientId = "maskwatch-detector-" + UUID.randomUUID().toString().substring(0, 8);
@@ -92,12 +98,13 @@ public final class DetectorService implements AutoCloseable {
 
     public DetectorService(DetectorConfig config, KafkaSettings kafka, MeterRegistry registry,
                            Map<String, String> env, Clock clock) {
-        this(config, kafka, registry, env, clock, DEFAULT_LIVENESS_TIMEOUT);
+        this(config, kafka, registry, env, clock, DEFAULT_LIVENESS_TIMEOUT, SendRetry.DEFAULT);
     }
 
     public DetectorService(DetectorConfig config, KafkaSettings kafka, MeterRegistry registry,
-                           Map<String, String> env, Clock clock, Duration livenessTimeout) {
+                           Map<String, String> env, Clock clock, Duration livenessTimeout, SendRetry sendRetry) {
         this.heartbeat = new Heartbeat("detector consumer loop", livenessTimeout, clock);
+        this.sendRetry = sendRetry;
         this.config = config;
         this.kafka = kafka;
         this.metrics = new DetectorMetrics(registry);
@@ -234,7 +241,12 @@ public final class DetectorService implements AutoCloseable {
     private record Work(ConsumerRecord<String, byte[]> record, FrameMetadata meta) {
     }
 
-    private record Pending(Future<RecordMetadata> ack, FrameMetadata meta, List<io.maskwatch.common.contract.Face> faces) {
+    /** A send in flight: {@code meta} is null for a dead letter (whose failure cannot be dead-lettered again). */
+    private record Pending(Future<RecordMetadata> ack, ConsumerRecord<String, byte[]> record, FrameMetadata meta,
+                           List<io.maskwatch.common.contract.Face> faces) {
+    }
+
+    private record Failed(Pending pending, String error) {
     }
 
     void handle(ConsumerRecords<String, byte[]> records) {
@@ -271,26 +283,48 @@ public final class DetectorService implements AutoCloseable {
                 DetectionEvent ev = DetectionEvent.of(md.cameraId(), md.sequence(), md.captureTimestampMs(), processedAt,
                         res.width(), res.height(), pipeline.detectorName(), pipeline.modelId(), res.faces());
                 pending.add(new Pending(producer.send(new ProducerRecord<>(kafka.topics().detections(), md.cameraId(),
-                        serde.serialize(kafka.topics().detections(), ev))), md, res.faces()));
+                        serde.serialize(kafka.topics().detections(), ev))), w.record(), md, res.faces()));
             }
         }
-        // At-least-once: everything acknowledged, then commit; otherwise replay the batch.
-        for (Pending p : pending) {
-            heartbeat.beat();
-            try {
-                p.ack().get(2, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // At-least-once: everything acknowledged, then commit; otherwise replay the batch a bounded
+        // number of times, then dead-letter what still fails. Only a failing DLQ keeps the batch.
+        List<Failed> failed = awaitAll(pending);
+        if (failed == null) {
+            rewind(records);
+            return;
+        }
+        if (!failed.isEmpty()) {
+            failedAttempts++;
+            metrics.produceFailures().increment();
+            String error = failed.get(0).error();
+            boolean dlqFailed = failed.stream().anyMatch(f -> f.pending().meta() == null);
+            if (failedAttempts < sendRetry.maxAttempts() || dlqFailed) {
+                long delay = sendRetry.delayMs(Math.min(failedAttempts, sendRetry.maxAttempts()), random);
+                log.warn("detector: {} of {} sends failed ({}{}); attempt {} of {}, replaying the batch in {} ms",
+                        failed.size(), pending.size(), error, dlqFailed ? ", also to the DLQ" : "", failedAttempts,
+                        sendRetry.maxAttempts(), delay);
                 rewind(records);
+                sleepQuietly(delay);
                 return;
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                metrics.produceFailures().increment();
-                log.warn("detector: send failed ({}); replaying the batch of {} records", rootMessage(e), records.count());
+            }
+            log.error("detector: {} sends failed {} times ({}); sending those frames to {}", failed.size(),
+                    failedAttempts, error, kafka.topics().framesDlq());
+            List<Pending> dead = new ArrayList<>();
+            for (Failed f : failed) {
+                dead.add(deadLetter(f.pending().record(), "send to " + kafka.topics().detections() + " failed after "
+                        + failedAttempts + " attempts: " + f.error(), "send_failed"));
+            }
+            pending.removeAll(failed.stream().map(Failed::pending).toList());
+            List<Failed> deadFailed = awaitAll(dead);
+            if (deadFailed == null || !deadFailed.isEmpty()) {
+                log.error("detector: the DLQ write failed too ({}); replaying the batch",
+                        deadFailed == null ? "interrupted" : deadFailed.get(0).error());
                 rewind(records);
-                sleepQuietly(1000);
+                sleepQuietly(sendRetry.maxBackoff().toMillis());
                 return;
             }
         }
+        failedAttempts = 0;
         long acked = clock.millis();
         for (Pending p : pending) {
             if (p.meta() != null) {
@@ -303,6 +337,23 @@ public final class DetectorService implements AutoCloseable {
             offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
         }
         OffsetCommits.commit(consumer, offsets, records.count());
+    }
+
+    /** Waits for every send; the failed ones with their errors, or null if interrupted. */
+    private List<Failed> awaitAll(List<Pending> pending) {
+        List<Failed> failed = new ArrayList<>();
+        for (Pending p : pending) {
+            heartbeat.beat();
+            try {
+                p.ack().get(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                failed.add(new Failed(p, rootMessage(e)));
+            }
+        }
+        return failed;
     }
 
     /** The batch through the pipeline; if it fails as a whole, frame by frame so one bad frame cannot block the rest. */
@@ -334,9 +385,10 @@ public final class DetectorService implements AutoCloseable {
             headers.add(h);
         }
         headers.remove(DLQ_REASON).add(DLQ_REASON, truncate(reason, 500).getBytes(StandardCharsets.UTF_8));
+        headers.remove(DLQ_TOPIC).add(DLQ_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8));
         headers.add("mw.dlq.source", (r.topic() + "-" + r.partition() + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));
         ProducerRecord<String, byte[]> pr = new ProducerRecord<>(kafka.topics().framesDlq(), null, r.key(), r.value(), headers);
-        return new Pending(producer.send(pr), null, List.of());
+        return new Pending(producer.send(pr), r, null, List.of());
     }
 
     private static String cameraOf(ConsumerRecord<String, byte[]> r) {
