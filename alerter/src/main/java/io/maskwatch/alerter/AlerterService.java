@@ -52,6 +52,7 @@ public final class AlerterService implements AutoCloseable {
     private KafkaStreams streams;
     private TopicViews views;
     private NotificationDispatcher dispatcher;
+    private StreamsDeadLetters deadLetters;
     private volatile boolean wasRunning;
     private volatile String fatal;
     private boolean started;
@@ -133,8 +134,9 @@ public final class AlerterService implements AutoCloseable {
         if (kafka.createTopics()) {
             TopicSetup.ensureTopics(kafka);
         }
-        streams = new KafkaStreams(AlerterTopology.build(cfg, kafka.topics(), names, links, metrics),
-                StreamsSettings.of(cfg, kafka, metrics));
+        java.util.Properties props = StreamsSettings.of(cfg, kafka, metrics);
+        deadLetters = (StreamsDeadLetters) props.get(StreamsDeadLetters.CONFIG);
+        streams = new KafkaStreams(AlerterTopology.build(cfg, kafka.topics(), names, links, metrics), props);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING && !wasRunning) {
                 wasRunning = true;
@@ -235,6 +237,9 @@ public final class AlerterService implements AutoCloseable {
             if (!streams.close(Duration.ofSeconds(30))) {
                 log.warn("alerter topology did not stop within 30 s");
             }
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
         log.info("alerter stopped");
     }
