@@ -58,7 +58,7 @@ class DispatcherLivenessTest {
             d.onFatal(fatal::add).start();
             String reason = fatal.poll(30, TimeUnit.SECONDS);
             assertNotNull(reason, "the fatal handler was not called for a dead delivery loop");
-            assertTrue(reason.startsWith("notification delivery stopped:"), reason);
+            assertTrue(reason.startsWith("notification delivery to log stopped:"), reason);
             assertNotNull(d.problem());
         }
         assertNull(fatal.poll(200, TimeUnit.MILLISECONDS), "called once");
