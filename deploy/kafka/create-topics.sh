@@ -40,6 +40,8 @@ create maskwatch.alerts              --config retention.ms=$((30 * day)) --confi
 create maskwatch.compliance          --config retention.ms=$((30 * day))
 create maskwatch.notifications       --config retention.ms=$((7 * day)) --config max.message.bytes=$max_bytes
 create maskwatch.notifications.dlq   --config retention.ms=$((30 * day)) --config max.message.bytes=$max_bytes
+# Records the alerter topology could not process or write (docs/RELIABILITY.md).
+create maskwatch.alerter.dlq         --config retention.ms=$((30 * day)) --config max.message.bytes=$max_bytes
 
 # Topics that existed before keep their partitions: say when they are fewer than asked for.
 "$topics_cmd" --bootstrap-server "$bootstrap" "${auth[@]}" --describe --topic 'maskwatch\..*' \

@@ -54,6 +54,7 @@ public final class AlerterService implements AutoCloseable {
     private KafkaStreams streams;
     private TopicViews views;
     private NotificationDispatcher dispatcher;
+    private StreamsDeadLetters deadLetters;
     private volatile boolean wasRunning;
     private volatile String fatal;
     private boolean started;
@@ -148,8 +149,9 @@ public final class AlerterService implements AutoCloseable {
         if (kafka.createTopics()) {
             TopicSetup.ensureTopics(kafka);
         }
-        streams = new KafkaStreams(AlerterTopology.build(cfg, kafka.topics(), names, links, metrics),
-                StreamsSettings.of(cfg, kafka, metrics));
+        java.util.Properties props = StreamsSettings.of(cfg, kafka, metrics);
+        deadLetters = (StreamsDeadLetters) props.get(StreamsDeadLetters.CONFIG);
+        streams = new KafkaStreams(AlerterTopology.build(cfg, kafka.topics(), names, links, metrics), props);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING && !wasRunning) {
                 wasRunning = true;
@@ -175,6 +177,11 @@ public final class AlerterService implements AutoCloseable {
         }
         dispatcher = new NotificationDispatcher(cfg.notifications(), kafka, cfg.applicationId() + "-notify", sinks,
                 metrics, clock);
+        // Delivery that died or hangs takes the service down like a failed topology: restart, not silence.
+        dispatcher.onFatal(reason -> {
+            fatal = reason;
+            onFatal.accept(new IllegalStateException(reason));
+        });
         dispatcher.start();
 
         views = new TopicViews(kafka, index, view, cfg.alerts().apiHistoryMs(),
@@ -245,6 +252,9 @@ public final class AlerterService implements AutoCloseable {
             if (!streams.close(Duration.ofSeconds(30))) {
                 log.warn("alerter topology did not stop within 30 s");
             }
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
         log.info("alerter stopped");
     }

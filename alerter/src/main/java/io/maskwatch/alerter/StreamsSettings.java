@@ -6,7 +6,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
-/** Kafka Streams properties of the alerter: exactly-once, state in the configured directory, decode errors skipped. */
+/**
+ * Kafka Streams properties of the alerter: exactly-once, state in the configured directory, decode
+ * errors skipped, processing and production errors dead-lettered ({@link StreamsDeadLetters}; the
+ * caller closes the writer found under {@link StreamsDeadLetters#CONFIG} when done).
+ */
 public final class StreamsSettings {
     private StreamsSettings() {
     }
@@ -21,6 +25,11 @@ public final class StreamsSettings {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeErrorHandler.class.getName());
         p.put(DecodeErrorHandler.METRICS_CONFIG, metrics);
+        // A processor or producer error dead-letters the record instead of stopping the topology.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetters.ProcessingHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetters.ProductionHandler.class.getName());
+        p.put(StreamsDeadLetters.CONFIG, new StreamsDeadLetters(kafka, StreamsDeadLetters.DEFAULT_TOPIC,
+                cfg.applicationId() + "-dlq", metrics));
         p.putAll(cfg.streamsProperties());
         // Alerts carry face crops and track state carries the best crop per person.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), AlerterTopology.MAX_STATE_RECORD_BYTES);

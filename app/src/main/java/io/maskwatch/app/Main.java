@@ -39,7 +39,8 @@ public final class Main {
             Map.entry("painted-crops", PaintedCropsCommand::new),
             Map.entry("train", TrainCommand::new),
             Map.entry("bench", BenchCommand::new),
-            Map.entry("models", ModelsCommand::new));
+            Map.entry("models", ModelsCommand::new),
+            Map.entry("dlq", io.maskwatch.app.dlq.DlqCommand::new));
 
     private Main() {
     }

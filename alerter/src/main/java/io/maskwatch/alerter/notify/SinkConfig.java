@@ -14,7 +14,7 @@ import java.util.Map;
  * @param headers          extra HTTP headers, e.g. Authorization: Bearer ${WEBHOOK_TOKEN}
  * @param timeoutMs        per-request timeout (default 5000)
  * @param maxRetries       retries after the first attempt before the notification goes to the DLQ (default 5)
- * @param initialBackoffMs first retry delay, doubled per retry (default 500)
+ * @param initialBackoffMs first retry delay, doubled per retry, then jittered down by up to half (default 500)
  * @param maxBackoffMs     cap of the retry delay (default 30000)
  */
 public record SinkConfig(
@@ -49,10 +49,20 @@ public record SinkConfig(
         return new SinkConfig(type, name, url, headers, timeoutMs, retries, initialBackoff, maxBackoff);
     }
 
-    /** Delay before retry number {@code retry} (1-based): initial * 2^(retry-1), capped. */
+    /** Longest delay before retry number {@code retry} (1-based): initial * 2^(retry-1), capped. */
     public long backoffMs(int retry) {
         double d = initialBackoffMs * Math.pow(2, Math.max(0, retry - 1));
         return (long) Math.min(d, maxBackoffMs);
+    }
+
+    /**
+     * The delay actually waited before retry {@code retry}: uniformly in [d/2, d] of
+     * {@link #backoffMs(int)}, so alerters that failed together do not retry a webhook in lock-step.
+     */
+    public long backoffMs(int retry, java.util.random.RandomGenerator random) {
+        long d = backoffMs(retry);
+        long half = d / 2;
+        return half + random.nextLong(d - half + 1);
     }
 
     /** Problems relative to this sink (the caller prefixes {@code notifications.sinks[i].}). */

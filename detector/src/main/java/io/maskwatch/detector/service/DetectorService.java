@@ -7,6 +7,7 @@ import io.maskwatch.common.contract.FrameMetadata;
 import io.maskwatch.common.kafka.ClientConfigs;
 import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.observability.HealthCheck;
+import io.maskwatch.common.observability.HealthCheck.Heartbeat;
 import io.maskwatch.common.serde.EventSerdes;
 import io.maskwatch.common.serde.JsonSerde;
 import io.maskwatch.detector.DetectorConfig;
@@ -28,7 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.CommitFailedException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,6 +40,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -59,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class DetectorService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DetectorService.class);
     public static final String DLQ_REASON = "mw.dlq.reason";
+    /** The topic a dead letter came from, for {@code maskwatch dlq replay}. */
+    public static final String DLQ_TOPIC = "mw.dlq.topic";
     public static final String UNKNOWN_CAMERA = "unknown";
 
     private final DetectorConfig config;
@@ -67,6 +71,15 @@ public final class DetectorService implements AutoCloseable {
     private final Map<String, String> env;
     private final Clock clock;
     private final JsonSerde<DetectionEvent> serde = EventSerdes.detections();
+    /** How long the consumer loop may go without coming round before the service counts as dead. */
+    public static final Duration DEFAULT_LIVENESS_TIMEOUT = Duration.ofMinutes(5);
+    private final Heartbeat heartbeat;
+    private final SendRetry sendRetry;
+    private final java.util.random.RandomGenerator random = new java.util.SplittableRandom();
+    /** Failed attempts of the batch being retried (0 when the last batch went through). */
+    private int failedAttempts;
+    private volatile Consumer<String> onFatal;
+    private volatile Thread watchdog;
     private final String clientId = "maskwatch-detector-" + UUID.randomUUID().toString().substring(0, 8);
 
     private volatile FramePipeline pipeline;
@@ -85,6 +98,13 @@ public final class DetectorService implements AutoCloseable {
 
     public DetectorService(DetectorConfig config, KafkaSettings kafka, MeterRegistry registry,
                            Map<String, String> env, Clock clock) {
+        this(config, kafka, registry, env, clock, DEFAULT_LIVENESS_TIMEOUT, SendRetry.DEFAULT);
+    }
+
+    public DetectorService(DetectorConfig config, KafkaSettings kafka, MeterRegistry registry,
+                           Map<String, String> env, Clock clock, Duration livenessTimeout, SendRetry sendRetry) {
+        this.heartbeat = new Heartbeat("detector consumer loop", livenessTimeout, clock);
+        this.sendRetry = sendRetry;
         this.config = config;
         this.kafka = kafka;
         this.metrics = new DetectorMetrics(registry);
@@ -121,9 +141,32 @@ public final class DetectorService implements AutoCloseable {
         cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(config.pollBatchSize()));
         consumer = new KafkaConsumer<>(cp);
         running = true;
+        heartbeat.beat();
         loop = new Thread(this::run, "detector-consumer");
         loop.start();
+        Consumer<String> fatalHandler = onFatal;
+        if (fatalHandler != null) {
+            watchdog = heartbeat.watch(Duration.ofSeconds(1), reason -> {
+                log.error("detector: {}; the service cannot continue", reason);
+                fatalHandler.accept(reason);
+            });
+        }
         return this;
+    }
+
+    /**
+     * Called once (on a watchdog thread) when the consumer loop has died or stopped making progress;
+     * the command exits so the orchestrator restarts the process. Set before {@link #start()}.
+     */
+    public DetectorService onFatal(Consumer<String> handler) {
+        this.onFatal = handler;
+        return this;
+    }
+
+    /** For /health/live: fails when the consumer loop has stopped or made no progress for the liveness timeout. */
+    public HealthCheck liveness() {
+        HealthCheck live = heartbeat.liveness();
+        return () -> running ? live.problem() : null;
     }
 
     /** Ready when the model is loaded and the consumer has joined the group (got its assignment). */
@@ -131,6 +174,10 @@ public final class DetectorService implements AutoCloseable {
         return () -> {
             if (fatal != null) {
                 return "consumer stopped: " + fatal;
+            }
+            String dead = liveness().problem();
+            if (dead != null) {
+                return dead;
             }
             if (pipeline == null) {
                 return "model not loaded";
@@ -163,7 +210,15 @@ public final class DetectorService implements AutoCloseable {
                 }
             });
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                heartbeat.beat();
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (RetriableException e) {
+                    // e.g. a coordinator or leader moving: the client recovers, the loop goes on.
+                    log.warn("detector: poll failed ({}); polling again", e.toString());
+                    continue;
+                }
                 if (!records.isEmpty()) {
                     handle(records);
                 }
@@ -172,6 +227,7 @@ public final class DetectorService implements AutoCloseable {
             // close() asked us to stop
         } catch (RuntimeException e) {
             fatal = e.toString();
+            heartbeat.stopped(e.toString());
             log.error("detector: consumer loop stopped", e);
         } finally {
             try {
@@ -185,7 +241,12 @@ public final class DetectorService implements AutoCloseable {
     private record Work(ConsumerRecord<String, byte[]> record, FrameMetadata meta) {
     }
 
-    private record Pending(Future<RecordMetadata> ack, FrameMetadata meta, List<io.maskwatch.common.contract.Face> faces) {
+    /** A send in flight: {@code meta} is null for a dead letter (whose failure cannot be dead-lettered again). */
+    private record Pending(Future<RecordMetadata> ack, ConsumerRecord<String, byte[]> record, FrameMetadata meta,
+                           List<io.maskwatch.common.contract.Face> faces) {
+    }
+
+    private record Failed(Pending pending, String error) {
     }
 
     void handle(ConsumerRecords<String, byte[]> records) {
@@ -222,25 +283,48 @@ public final class DetectorService implements AutoCloseable {
                 DetectionEvent ev = DetectionEvent.of(md.cameraId(), md.sequence(), md.captureTimestampMs(), processedAt,
                         res.width(), res.height(), pipeline.detectorName(), pipeline.modelId(), res.faces());
                 pending.add(new Pending(producer.send(new ProducerRecord<>(kafka.topics().detections(), md.cameraId(),
-                        serde.serialize(kafka.topics().detections(), ev))), md, res.faces()));
+                        serde.serialize(kafka.topics().detections(), ev))), w.record(), md, res.faces()));
             }
         }
-        // At-least-once: everything acknowledged, then commit; otherwise replay the batch.
-        for (Pending p : pending) {
-            try {
-                p.ack().get(2, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // At-least-once: everything acknowledged, then commit; otherwise replay the batch a bounded
+        // number of times, then dead-letter what still fails. Only a failing DLQ keeps the batch.
+        List<Failed> failed = awaitAll(pending);
+        if (failed == null) {
+            rewind(records);
+            return;
+        }
+        if (!failed.isEmpty()) {
+            failedAttempts++;
+            metrics.produceFailures().increment();
+            String error = failed.get(0).error();
+            boolean dlqFailed = failed.stream().anyMatch(f -> f.pending().meta() == null);
+            if (failedAttempts < sendRetry.maxAttempts() || dlqFailed) {
+                long delay = sendRetry.delayMs(Math.min(failedAttempts, sendRetry.maxAttempts()), random);
+                log.warn("detector: {} of {} sends failed ({}{}); attempt {} of {}, replaying the batch in {} ms",
+                        failed.size(), pending.size(), error, dlqFailed ? ", also to the DLQ" : "", failedAttempts,
+                        sendRetry.maxAttempts(), delay);
                 rewind(records);
+                sleepQuietly(delay);
                 return;
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                metrics.produceFailures().increment();
-                log.warn("detector: send failed ({}); replaying the batch of {} records", rootMessage(e), records.count());
+            }
+            log.error("detector: {} sends failed {} times ({}); sending those frames to {}", failed.size(),
+                    failedAttempts, error, kafka.topics().framesDlq());
+            List<Pending> dead = new ArrayList<>();
+            for (Failed f : failed) {
+                dead.add(deadLetter(f.pending().record(), "send to " + kafka.topics().detections() + " failed after "
+                        + failedAttempts + " attempts: " + f.error(), "send_failed"));
+            }
+            pending.removeAll(failed.stream().map(Failed::pending).toList());
+            List<Failed> deadFailed = awaitAll(dead);
+            if (deadFailed == null || !deadFailed.isEmpty()) {
+                log.error("detector: the DLQ write failed too ({}); replaying the batch",
+                        deadFailed == null ? "interrupted" : deadFailed.get(0).error());
                 rewind(records);
-                sleepQuietly(1000);
+                sleepQuietly(sendRetry.maxBackoff().toMillis());
                 return;
             }
         }
+        failedAttempts = 0;
         long acked = clock.millis();
         for (Pending p : pending) {
             if (p.meta() != null) {
@@ -252,12 +336,24 @@ public final class DetectorService implements AutoCloseable {
             List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
             offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
         }
-        try {
-            consumer.commitSync(offsets);
-        } catch (CommitFailedException e) {
-            // The group moved on (rebalance); the new owner replays these frames: at-least-once.
-            log.warn("detector: commit failed after a rebalance; {} records will be processed again", records.count());
+        OffsetCommits.commit(consumer, offsets, records.count());
+    }
+
+    /** Waits for every send; the failed ones with their errors, or null if interrupted. */
+    private List<Failed> awaitAll(List<Pending> pending) {
+        List<Failed> failed = new ArrayList<>();
+        for (Pending p : pending) {
+            heartbeat.beat();
+            try {
+                p.ack().get(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                failed.add(new Failed(p, rootMessage(e)));
+            }
         }
+        return failed;
     }
 
     /** The batch through the pipeline; if it fails as a whole, frame by frame so one bad frame cannot block the rest. */
@@ -289,9 +385,10 @@ public final class DetectorService implements AutoCloseable {
             headers.add(h);
         }
         headers.remove(DLQ_REASON).add(DLQ_REASON, truncate(reason, 500).getBytes(StandardCharsets.UTF_8));
+        headers.remove(DLQ_TOPIC).add(DLQ_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8));
         headers.add("mw.dlq.source", (r.topic() + "-" + r.partition() + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));
         ProducerRecord<String, byte[]> pr = new ProducerRecord<>(kafka.topics().framesDlq(), null, r.key(), r.value(), headers);
-        return new Pending(producer.send(pr), null, List.of());
+        return new Pending(producer.send(pr), r, null, List.of());
     }
 
     private static String cameraOf(ConsumerRecord<String, byte[]> r) {
@@ -340,6 +437,9 @@ public final class DetectorService implements AutoCloseable {
         }
         closed = true;
         running = false;
+        if (watchdog != null) {
+            watchdog.interrupt();
+        }
         if (consumer != null) {
             consumer.wakeup();
         }
