@@ -79,17 +79,8 @@ public final class FramePipeline implements AutoCloseable {
     /** A pipeline with {@code config.threads()} detectors of the configured backend. */
     public static FramePipeline create(DetectorConfig config, Map<String, String> env, MaskLabeller labeller,
                                        StageListener listener) {
-        config = chooseBackend(config, env);
-        List<FaceDetector> ds = new ArrayList<>();
-        try {
-            for (int i = 0; i < config.threads(); i++) {
-                ds.add(FaceBackends.create(config, env));
-            }
-        } catch (RuntimeException e) {
-            ds.forEach(FaceDetector::close);
-            throw e;
-        }
-        return new FramePipeline(config, ds, labeller, listener);
+        DetectorConfig resolved = chooseBackend(config, env);
+        return new FramePipeline(resolved, openDetectors(resolved, env), labeller, listener);
     }
 
     /**
@@ -97,7 +88,12 @@ public final class FramePipeline implements AutoCloseable {
      * full pipeline detects and crops (cutting training crops the way faces are served).
      */
     public static FramePipeline forDetection(DetectorConfig config, Map<String, String> env) {
-        config = chooseBackend(config, env);
+        DetectorConfig resolved = chooseBackend(config, env);
+        return new FramePipeline(resolved, openDetectors(resolved, env), null, null);
+    }
+
+    /** One detector per inference thread; all closed again if one cannot be opened. */
+    private static List<FaceDetector> openDetectors(DetectorConfig config, Map<String, String> env) {
         List<FaceDetector> ds = new ArrayList<>();
         try {
             for (int i = 0; i < config.threads(); i++) {
@@ -107,7 +103,7 @@ public final class FramePipeline implements AutoCloseable {
             ds.forEach(FaceDetector::close);
             throw e;
         }
-        return new FramePipeline(config, ds, null, null);
+        return ds;
     }
 
     /** The config with its backend resolved (auto = best installed), files checked; logs the choice once per pipeline. */
