@@ -64,28 +64,23 @@ public record AlerterConfig(
     }
 
     public AlerterConfig withStateDir(String dir) {
-        return new AlerterConfig(applicationId, dir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
+        return toBuilder().stateDir(dir).build();
     }
 
     public AlerterConfig withApplicationId(String id) {
-        return new AlerterConfig(id, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
+        return toBuilder().applicationId(id).build();
     }
 
     public AlerterConfig withHttp(String host, int port, String publicUrl) {
-        return new AlerterConfig(applicationId, stateDir, host, port, publicUrl, apiToken, adminToken, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
+        return toBuilder().httpHost(host).httpPort(port).publicBaseUrl(publicUrl).build();
     }
 
     public AlerterConfig withApiToken(String token) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, token, adminToken, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
+        return toBuilder().apiToken(token).build();
     }
 
     public AlerterConfig withAdminToken(String token) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, token, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
+        return toBuilder().adminToken(token).build();
     }
 
     /** Why the alerter cannot start without an API token, and how to give it one. */
@@ -95,33 +90,148 @@ public record AlerterConfig(
             + "'Authorization: Bearer TOKEN', people sign in on the page with it";
 
     public AlerterConfig withCommitIntervalMs(long ms) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
-                ms, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
+        return toBuilder().commitIntervalMs(ms).build();
     }
 
     public AlerterConfig withTracking(TrackingConfig t) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
-                commitIntervalMs, t, alerts, notifications, compliance, cameraNames, streamsProperties);
+        return toBuilder().tracking(t).build();
     }
 
     public AlerterConfig withAlerts(AlertConfig a) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
-                commitIntervalMs, tracking, a, notifications, compliance, cameraNames, streamsProperties);
+        return toBuilder().alerts(a).build();
     }
 
     public AlerterConfig withNotifications(NotificationConfig n) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
-                commitIntervalMs, tracking, alerts, n, compliance, cameraNames, streamsProperties);
+        return toBuilder().notifications(n).build();
     }
 
     public AlerterConfig withCameraNames(Map<String, String> names) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, names, streamsProperties);
+        return toBuilder().cameraNames(names).build();
     }
 
     public AlerterConfig withStreamsProperties(Map<String, String> props) {
-        return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads,
-                commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, props);
+        return toBuilder().streamsProperties(props).build();
+    }
+
+    /** A builder starting from this config's values (the {@code withX} methods use it). */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Mutable builder of an {@link AlerterConfig}; {@link #build} applies the record's normalisation. */
+    public static final class Builder {
+        private String applicationId;
+        private String stateDir;
+        private String httpHost;
+        private int httpPort;
+        private String publicBaseUrl;
+        private String apiToken;
+        private String adminToken;
+        private int streamThreads;
+        private long commitIntervalMs;
+        private TrackingConfig tracking;
+        private AlertConfig alerts;
+        private NotificationConfig notifications;
+        private ComplianceConfig compliance;
+        private Map<String, String> cameraNames;
+        private Map<String, String> streamsProperties;
+
+        private Builder(AlerterConfig c) {
+            applicationId = c.applicationId;
+            stateDir = c.stateDir;
+            httpHost = c.httpHost;
+            httpPort = c.httpPort;
+            publicBaseUrl = c.publicBaseUrl;
+            apiToken = c.apiToken;
+            adminToken = c.adminToken;
+            streamThreads = c.streamThreads;
+            commitIntervalMs = c.commitIntervalMs;
+            tracking = c.tracking;
+            alerts = c.alerts;
+            notifications = c.notifications;
+            compliance = c.compliance;
+            cameraNames = c.cameraNames;
+            streamsProperties = c.streamsProperties;
+        }
+
+        public Builder applicationId(String v) {
+            applicationId = v;
+            return this;
+        }
+
+        public Builder stateDir(String v) {
+            stateDir = v;
+            return this;
+        }
+
+        public Builder httpHost(String v) {
+            httpHost = v;
+            return this;
+        }
+
+        public Builder httpPort(int v) {
+            httpPort = v;
+            return this;
+        }
+
+        public Builder publicBaseUrl(String v) {
+            publicBaseUrl = v;
+            return this;
+        }
+
+        public Builder apiToken(String v) {
+            apiToken = v;
+            return this;
+        }
+
+        public Builder adminToken(String v) {
+            adminToken = v;
+            return this;
+        }
+
+        public Builder streamThreads(int v) {
+            streamThreads = v;
+            return this;
+        }
+
+        public Builder commitIntervalMs(long v) {
+            commitIntervalMs = v;
+            return this;
+        }
+
+        public Builder tracking(TrackingConfig v) {
+            tracking = v;
+            return this;
+        }
+
+        public Builder alerts(AlertConfig v) {
+            alerts = v;
+            return this;
+        }
+
+        public Builder notifications(NotificationConfig v) {
+            notifications = v;
+            return this;
+        }
+
+        public Builder compliance(ComplianceConfig v) {
+            compliance = v;
+            return this;
+        }
+
+        public Builder cameraNames(Map<String, String> v) {
+            cameraNames = v;
+            return this;
+        }
+
+        public Builder streamsProperties(Map<String, String> v) {
+            streamsProperties = v;
+            return this;
+        }
+
+        public AlerterConfig build() {
+            return new AlerterConfig(applicationId, stateDir, httpHost, httpPort, publicBaseUrl, apiToken, adminToken, streamThreads, commitIntervalMs, tracking, alerts, notifications, compliance, cameraNames, streamsProperties);
+        }
     }
 
     private static String stripSlash(String s) {
