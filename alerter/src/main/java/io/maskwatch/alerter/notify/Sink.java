@@ -26,11 +26,10 @@ public interface Sink {
     }
 
     static Sink of(SinkConfig cfg, java.net.http.HttpClient http) {
-        return switch (cfg.type()) {
-            case "webhook" -> new HttpSink(cfg, http, HttpSink.Format.WEBHOOK);
-            case "slack" -> new HttpSink(cfg, http, HttpSink.Format.SLACK);
-            case "log" -> new LogSink(cfg);
-            default -> throw new IllegalArgumentException("unknown sink type " + cfg.type());
+        return switch (cfg.sinkType()) {
+            case WEBHOOK -> new HttpSink(cfg, http, HttpSink.Format.WEBHOOK);
+            case SLACK -> new HttpSink(cfg, http, HttpSink.Format.SLACK);
+            case LOG -> new LogSink(cfg);
         };
     }
 }

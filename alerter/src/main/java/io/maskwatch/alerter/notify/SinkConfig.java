@@ -27,7 +27,7 @@ public record SinkConfig(
         Long initialBackoffMs,
         Long maxBackoffMs) {
 
-    public static final List<String> TYPES = List.of("webhook", "slack", "log");
+    public static final List<String> TYPES = SinkType.wireNames();
 
     public SinkConfig {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
@@ -35,6 +35,12 @@ public record SinkConfig(
         maxRetries = maxRetries == null ? 5 : maxRetries;
         initialBackoffMs = initialBackoffMs == null ? 500L : initialBackoffMs;
         maxBackoffMs = maxBackoffMs == null ? 30_000L : maxBackoffMs;
+    }
+
+    /** The type as an enum; call after {@link #problems} found none. */
+    public SinkType sinkType() {
+        return SinkType.parse(type).orElseThrow(() -> new IllegalArgumentException(
+                "unknown sink type '" + type + "', expected one of " + TYPES));
     }
 
     public static SinkConfig log() {
@@ -74,7 +80,7 @@ public record SinkConfig(
         if (name != null && !name.matches("[A-Za-z0-9._-]{1,64}")) {
             out.add("name must be 1-64 letters, digits, '.', '_' or '-', got '" + name + "'");
         }
-        if (("webhook".equals(type) || "slack".equals(type))) {
+        if (SinkType.parse(type).map(SinkType::needsUrl).orElse(false)) {
             if (url == null || url.isBlank()) {
                 out.add("url is required for a " + type + " sink");
             } else {
