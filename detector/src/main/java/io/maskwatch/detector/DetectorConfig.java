@@ -132,6 +132,11 @@ public record DetectorConfig(
         public static HeatmapPolicy parse(String s) {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         }
+
+        /** As written in the config file: none, no_mask, all. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     public static DetectorConfig defaults() {
@@ -157,9 +162,9 @@ public record DetectorConfig(
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
-    public DetectorConfig withImages(String heatmapPolicy, boolean withCrops) {
+    public DetectorConfig withImages(HeatmapPolicy heatmapPolicy, boolean withCrops) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
-                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy, withCrops,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy.wireName(), withCrops,
                 cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 

@@ -79,7 +79,7 @@ class FramePipelineTest {
 
     @Test
     void twoThreadsGiveTheSameFacesAsOne() {
-        DetectorConfig one = TestMedia.config("blazeface").withImages("all", false);
+        DetectorConfig one = TestMedia.config("blazeface").withImages(DetectorConfig.HeatmapPolicy.ALL, false);
         DetectorConfig two = one.withService(2, 8, 0, "g", 0);
         List<byte[]> batch = List.of(TestMedia.jpeg("four-people-masks-on-off", 0),
                 TestMedia.jpeg("four-people-masks-on-off", 300), TestMedia.jpeg("one-man-no-mask", 50),
@@ -107,7 +107,7 @@ class FramePipelineTest {
 
     @Test
     void detectingOneBatchWhileClassifyingTheLastGivesTheSameFaces() throws Exception {
-        DetectorConfig c = TestMedia.config("blazeface").withImages("none", false).withService(2, 8, 0, "g", 0);
+        DetectorConfig c = TestMedia.config("blazeface").withImages(DetectorConfig.HeatmapPolicy.NONE, false).withService(2, 8, 0, "g", 0);
         List<byte[]> jpegs = List.of(TestMedia.jpeg("four-people-masks-on-off", 0),
                 TestMedia.jpeg("one-man-no-mask", 50), TestMedia.jpeg("four-people-masks-on-off", 300));
         List<Mat> frames = jpegs.stream().map(Jpeg::decode).toList();
@@ -137,7 +137,7 @@ class FramePipelineTest {
 
     @Test
     void cropsModeClassifiesWholeImages() throws Exception {
-        try (FramePipeline p = FramePipeline.forCrops(DetectorConfig.defaults().withImages("none", false),
+        try (FramePipeline p = FramePipeline.forCrops(DetectorConfig.defaults().withImages(DetectorConfig.HeatmapPolicy.NONE, false),
                 MaskLabeller.load(TestMedia.classifierDir()));
              Mat m = Jpeg.decode(TestMedia.jpeg("one-man-no-mask", 0))) {
             List<FrameResult> rs = p.classifyCrops(List.of(m));
