@@ -92,6 +92,8 @@ public final class AlerterService implements AutoCloseable {
         boundBaseUrl = reachableBaseUrl(http);
         new AlerterApi(index, view, cfg.compliance(), names, links, auth, clock).mount(http);
         http.addCheck("alerter", readiness());
+        // Only the delivery loops: a dead loop is cured by a restart, a slow webhook is not.
+        http.addLivenessCheck("notification delivery", () -> dispatcher == null ? null : dispatcher.problem());
         return this;
     }
 

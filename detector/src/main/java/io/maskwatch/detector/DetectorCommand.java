@@ -44,6 +44,7 @@ public final class DetectorCommand implements Command {
         DetectorService service = new DetectorService(detector, kafka, registry);
         ServiceHttpServer http = new ServiceHttpServer("detector", "0.0.0.0", detector.httpPort(), registry);
         http.addCheck("detector", service.health());
+        http.addLivenessCheck("detector consumer loop", service.liveness());
         // A dead or stuck consumer loop ends the process so the orchestrator restarts it.
         service.onFatal(reason -> System.exit(1));
         http.start();

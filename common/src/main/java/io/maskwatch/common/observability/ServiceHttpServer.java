@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The small HTTP server every service runs: {@code /metrics} (Prometheus text format),
- * {@code /health/live} (the process is up) and {@code /health/ready} (every check passes).
+ * {@code /health/live} (every worker loop is alive: liveness checks) and {@code /health/ready} (every check passes).
  * Services may add their own routes (the alerter's API) with {@link #route}.
  *
  * <p>Hardened against clients that misbehave: a request body larger than {@link #maxBodyBytes}
@@ -55,6 +55,7 @@ public final class ServiceHttpServer implements AutoCloseable {
     private final ThreadPoolExecutor routes;
     private volatile int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
+    private final Map<String, HealthCheck> liveChecks = new LinkedHashMap<>();
     private volatile Predicate<HttpExchange> metricsGuard = ex -> true;
 
     /**
@@ -83,7 +84,7 @@ public final class ServiceHttpServer implements AutoCloseable {
             }
             respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
         });
-        health("/health/live", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\",\"service\":\"" + service + "\"}"));
+        health("/health/live", this::live);
         health("/health/ready", this::ready);
     }
 
@@ -99,6 +100,16 @@ public final class ServiceHttpServer implements AutoCloseable {
      */
     public ServiceHttpServer protectMetrics(Predicate<HttpExchange> allowed) {
         this.metricsGuard = allowed;
+        return this;
+    }
+
+    /**
+     * A liveness condition: while it reports a problem, {@code /health/live} answers 503 so the
+     * orchestrator restarts the process (a worker loop that died or stopped making progress).
+     * Only for conditions a restart can cure; a broker or webhook outage is not one.
+     */
+    public synchronized ServiceHttpServer addLivenessCheck(String name, HealthCheck check) {
+        liveChecks.put(name, check);
         return this;
     }
 
@@ -229,11 +240,20 @@ public final class ServiceHttpServer implements AutoCloseable {
         return "http://" + host + ":" + port();
     }
 
+    private synchronized void live(HttpExchange ex) throws IOException {
+        report(ex, liveChecks);
+    }
+
     private synchronized void ready(HttpExchange ex) throws IOException {
+        report(ex, checks);
+    }
+
+    /** 200 with every check UP, else 503 naming each problem. */
+    private void report(HttpExchange ex, Map<String, HealthCheck> which) throws IOException {
         StringBuilder body = new StringBuilder("{\"service\":\"").append(service).append("\",\"checks\":{");
         boolean ok = true;
         boolean first = true;
-        for (var e : checks.entrySet()) {
+        for (var e : which.entrySet()) {
             String problem;
             try {
                 problem = e.getValue().problem();

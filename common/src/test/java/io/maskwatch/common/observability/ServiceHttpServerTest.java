@@ -37,6 +37,45 @@ class ServiceHttpServerTest {
     }
 
     @Test
+    void aDeadWorkerLoopFailsLivenessWithItsReason() throws Exception {
+        java.time.Instant start = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        AtomicReference<java.time.Instant> now = new AtomicReference<>(start);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        HealthCheck.Heartbeat loop = new HealthCheck.Heartbeat("consumer loop", java.time.Duration.ofSeconds(30), clock);
+        try (ServiceHttpServer server = new ServiceHttpServer("test", "127.0.0.1", 0, Metrics.newRegistry("test"))) {
+            server.addLivenessCheck("consumer loop", loop.liveness()).start();
+            HttpClient http = HttpClient.newHttpClient();
+            assertEquals(200, get(http, server.baseUrl() + "/health/live").statusCode());
+            now.set(start.plusSeconds(45)); // the loop has not come round for 45 s
+            HttpResponse<String> stalled = get(http, server.baseUrl() + "/health/live");
+            assertEquals(503, stalled.statusCode());
+            assertTrue(stalled.body().contains("made no progress for 45 s"), stalled.body());
+            loop.beat();
+            assertEquals(200, get(http, server.baseUrl() + "/health/live").statusCode());
+            loop.stopped("commit failed: authorization");
+            HttpResponse<String> dead = get(http, server.baseUrl() + "/health/live");
+            assertEquals(503, dead.statusCode());
+            assertTrue(dead.body().contains("consumer loop stopped: commit failed: authorization"), dead.body());
+            assertEquals(200, get(http, server.baseUrl() + "/health/ready").statusCode(), "readiness has its own checks");
+        }
+    }
+
+    @Test
     void bodiesLargerThanTheLimitGet413() throws Exception {
         try (ServiceHttpServer server = new ServiceHttpServer("test", "127.0.0.1", 0, Metrics.newRegistry("test"))) {
             server.maxBodyBytes(1024).route("/echo", ex -> ServiceHttpServer.respond(ex, 200, "text/plain",
