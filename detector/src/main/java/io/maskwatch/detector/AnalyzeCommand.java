@@ -53,7 +53,8 @@ public final class AnalyzeCommand implements Command {
         }
         Path heatmaps = a.has("heatmaps") ? Path.of(a.get("heatmaps")) : null;
         Map<String, String> env = System.getenv();
-        DetectorConfig c = CliDetectorOptions.from(a, env).withImages(heatmaps != null ? DetectorConfig.HeatmapPolicy.ALL : DetectorConfig.HeatmapPolicy.NONE, false);
+        DetectorConfig c = CliDetectorOptions.from(a, env).withImages(heatmaps != null ? DetectorConfig.HeatmapPolicy.ALL : DetectorConfig.HeatmapPolicy.NONE,
+                heatmaps != null ? DetectorConfig.FaceCropPolicy.ALL : DetectorConfig.FaceCropPolicy.NONE);
         if (!a.has("threads") && !a.has("config")) {
             // Offline, the machine is ours: one detector per core (the service default of 1 leaves room for Kafka).
             c = c.with(Map.of("threads", Math.min(4, Runtime.getRuntime().availableProcessors())));

@@ -1,6 +1,7 @@
 package io.maskwatch.detector;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.maskwatch.common.contract.FaceLabel;
 import io.maskwatch.common.config.ConfigSection;
 import io.maskwatch.detector.face.FaceBackend;
 import io.maskwatch.detector.face.FaceBackends;
@@ -33,8 +34,11 @@ import java.util.Map;
  *                          default 0: the hairline-to-chin box, squared (the middle of the measured
  *                          plateau -0.1..0.1; the training crops are tight, wider crops score worse,
  *                          docs/DETECTOR.md)
- * @param heatmaps          which faces get a heat map: none, no_mask, all
- * @param crops             send a small face crop JPEG per face
+ * @param heatmaps          which faces get a heat map: none, no_mask, all (only faces {@code faceCrops} allows:
+ *                          a heat map is blended over the face)
+ * @param faceCrops         which faces' images (crop JPEG, heat map) leave the detector: unmasked-only (default:
+ *                          no_mask and incorrect, the faces an alert shows), all, none. Replaces the boolean
+ *                          {@code crops} (true = all, false = none), which is now an unknown key
  * @param cropMaxSize       longer side of crop and heat map JPEGs, pixels
  * @param jpegQuality       quality of crop and heat map JPEGs, 1..100
  * @param threads           inference threads (frames of one poll are detected in parallel)
@@ -63,7 +67,7 @@ public record DetectorConfig(
         String modelsDir,
         double cropMargin,
         String heatmaps,
-        boolean crops,
+        String faceCrops,
         int cropMaxSize,
         int jpegQuality,
         int threads,
@@ -139,44 +143,73 @@ public record DetectorConfig(
         }
     }
 
+    /**
+     * Which faces' images leave the detector. Crops of compliant people are personal data nobody
+     * needs: alerts show only non-compliant faces (docs/SECURITY.md).
+     */
+    public enum FaceCropPolicy {
+        UNMASKED_ONLY, ALL, NONE;
+
+        public static final String CHOICES = "unmasked-only, all, none";
+
+        public static FaceCropPolicy parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+
+        /** As written in the config file: unmasked-only, all, none. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** Whether a face with this label may carry its crop (and heat map). */
+        public boolean allows(FaceLabel label) {
+            return switch (this) {
+                case ALL -> true;
+                case NONE -> false;
+                case UNMASKED_ONLY -> label != FaceLabel.MASK;
+            };
+        }
+    }
+
     public static DetectorConfig defaults() {
         return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
-                DEFAULT_MODELS_DIR, 0.0, "no_mask", true, 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082);
+                DEFAULT_MODELS_DIR, 0.0, "no_mask", FaceCropPolicy.UNMASKED_ONLY.wireName(), 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082);
     }
 
     public DetectorConfig withBackend(String b) {
         return new DetectorConfig(b, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel, retinafaceModel, yunetMaxSide,
-                faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+                faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withModelsDir(String dir) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
-                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, dir, cropMargin, heatmaps, crops, cropMaxSize,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, dir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withTiling(Tiling t) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
-                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, t, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, t, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
-    public DetectorConfig withImages(HeatmapPolicy heatmapPolicy, boolean withCrops) {
+    public DetectorConfig withImages(HeatmapPolicy heatmapPolicy, FaceCropPolicy faceCropPolicy) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
-                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy.wireName(), withCrops,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy.wireName(),
+                faceCropPolicy.wireName(),
                 cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withService(int threads, int pollBatchSize, long maxFrameAgeMs, String groupId, int httpPort) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
-                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops,
                 cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
     public DetectorConfig withMinFaceSize(int px) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
-                retinafaceModel, yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+                retinafaceModel, yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
@@ -195,7 +228,7 @@ public record DetectorConfig(
     /** Merges user-supplied model paths (e.g. from the command line) over this config. */
     public DetectorConfig withModelFiles(String res10Pb, String res10Pbtxt, String yunet) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Pb, res10Pbtxt, yunet, ultrafaceModel, retinafaceModel, yunetMaxSide,
-                faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, crops, cropMaxSize,
+                faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
     }
 
@@ -239,6 +272,11 @@ public record DetectorConfig(
     @JsonIgnore
     public HeatmapPolicy heatmapPolicy() {
         return HeatmapPolicy.parse(heatmaps);
+    }
+
+    @JsonIgnore
+    public FaceCropPolicy faceCropPolicy() {
+        return FaceCropPolicy.parse(faceCrops);
     }
 
     /** The models cache: this config's key, else env MASKWATCH_MODEL_CACHE, else ~/.cache/maskwatch/models. */
@@ -313,6 +351,15 @@ public record DetectorConfig(
             HeatmapPolicy.parse(heatmaps);
         } catch (IllegalArgumentException e) {
             out.add("heatmaps must be one of none, no_mask, all; got '" + heatmaps + "'");
+        }
+        try {
+            if (faceCrops == null) {
+                throw new IllegalArgumentException();
+            }
+            FaceCropPolicy.parse(faceCrops);
+        } catch (IllegalArgumentException e) {
+            out.add("face-crops must be one of " + FaceCropPolicy.CHOICES + "; got '" + faceCrops
+                    + "' (unmasked-only keeps crops of masked people inside the detector)");
         }
         if (cropMaxSize < 16 || cropMaxSize > 1024) {
             out.add("crop-max-size must be 16..1024 pixels, got " + cropMaxSize);

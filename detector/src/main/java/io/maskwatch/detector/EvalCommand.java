@@ -60,7 +60,7 @@ public final class EvalCommand implements Command {
             throw new Args.UsageException("give exactly one of --voc DIR (scene photos with VOC boxes) or --crops DIR (face crops)");
         }
         Map<String, String> env = System.getenv();
-        DetectorConfig c = CliDetectorOptions.from(a, env).withImages(DetectorConfig.HeatmapPolicy.NONE, false);
+        DetectorConfig c = CliDetectorOptions.from(a, env).withImages(DetectorConfig.HeatmapPolicy.NONE, DetectorConfig.FaceCropPolicy.NONE);
         String text;
         String json;
         if (a.has("crops")) {

@@ -26,6 +26,27 @@ class DetectorConfigTest {
         assertTrue(!c.tiling().activeFor("blazeface"));
     }
 
+    private static DetectorConfig detector(String yaml) {
+        return MaskWatchConfig.parse("detector:\n" + yaml, Map.of(), "t")
+                .section("detector", DetectorConfig.class, DetectorConfig.defaults());
+    }
+
+    @Test
+    void faceCropsDefaultToUnmaskedOnlyAndTheOldBooleanKeyIsRejected() {
+        assertEquals(DetectorConfig.FaceCropPolicy.UNMASKED_ONLY, detector("  threads: 1\n").faceCropPolicy());
+        assertEquals(DetectorConfig.FaceCropPolicy.ALL, detector("  face-crops: all\n").faceCropPolicy());
+        assertEquals(DetectorConfig.FaceCropPolicy.NONE, detector("  face-crops: none\n").faceCropPolicy());
+        // the old boolean key is gone: the error names the new one
+        var old = assertThrows(io.maskwatch.common.config.ConfigException.class, () -> detector("  crops: true\n"));
+        assertTrue(old.getMessage().contains("unknown key 'detector.crops'") && old.getMessage().contains("face-crops"),
+                old.getMessage());
+        assertEquals("unmasked-only", DetectorConfig.defaults().faceCrops(), "written as in the file");
+        assertEquals(DetectorConfig.defaults(), DetectorConfig.defaults().with("face-crops", "unmasked-only"));
+        var problems = DetectorConfig.defaults().with("face-crops", "masked").problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("face-crops must be one of unmasked-only, all, none; got 'masked'"), problems.get(0));
+    }
+
     @Test
     void overridesUseTheFileKeys() {
         DetectorConfig c = DetectorConfig.defaults().with(Map.of("threads", 3, "heatmaps", "all"));

@@ -96,9 +96,9 @@ public final class DetectorBenchmark {
         StringBuilder report = new StringBuilder();
         DetectorConfig b = o.base();
         report.append(String.format(Locale.ROOT,
-                "detector benchmark: backend %s, tiling %s, heat maps %s, crops %s, batch %d, %d CPUs, %.0f s per run%n",
+                "detector benchmark: backend %s, tiling %s, heat maps %s, face crops %s, batch %d, %d CPUs, %.0f s per run%n",
                 b.backend(), b.tiling().activeFor(b.backend()) ? "on (" + b.tiling().tileSize() + " px tiles, frames >= "
-                        + b.tiling().minFrameSide() + " px)" : "off", b.heatmaps(), b.crops() ? "on" : "off", o.batchSize(),
+                        + b.tiling().minFrameSide() + " px)" : "off", b.heatmaps(), b.faceCrops(), o.batchSize(),
                 Runtime.getRuntime().availableProcessors(), o.seconds()));
         report.append(String.format(Locale.ROOT, "%-9s %7s %8s %8s %14s %14s %14s %14s%n", "frame", "threads", "frames/s",
                 "faces/s", "decode p50/95", "detect p50/95", "classify p50/95", "heatmap p50/95"));

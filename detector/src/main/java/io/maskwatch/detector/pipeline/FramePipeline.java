@@ -3,6 +3,7 @@ package io.maskwatch.detector.pipeline;
 import io.maskwatch.common.contract.Face;
 import io.maskwatch.common.contract.FaceLabel;
 import io.maskwatch.detector.DetectorConfig;
+import io.maskwatch.detector.DetectorConfig.FaceCropPolicy;
 import io.maskwatch.detector.DetectorConfig.HeatmapPolicy;
 import io.maskwatch.detector.face.DetectedFace;
 import io.maskwatch.detector.face.FaceBackends;
@@ -52,6 +53,7 @@ public final class FramePipeline implements AutoCloseable {
     private final FaceCropper cropper;
     private final HeatmapRenderer renderer;
     private final HeatmapPolicy heatmapPolicy;
+    private final FaceCropPolicy faceCropPolicy;
     private final StageListener listener;
     private boolean closed;
 
@@ -73,6 +75,7 @@ public final class FramePipeline implements AutoCloseable {
         this.cropper = new FaceCropper(config.cropMargin());
         this.renderer = HeatmapRenderer.defaults(config.jpegQuality());
         this.heatmapPolicy = config.heatmapPolicy();
+        this.faceCropPolicy = config.faceCropPolicy();
         this.listener = listener == null ? StageListener.NONE : listener;
     }
 
@@ -254,7 +257,7 @@ public final class FramePipeline implements AutoCloseable {
                 verdicts = new ArrayList<>(crops.size());
                 for (int i = 0; i < crops.size(); i += MAX_CLASSIFIER_BATCH) {
                     verdicts.addAll(labeller.classify(crops.subList(i, Math.min(crops.size(), i + MAX_CLASSIFIER_BATCH)),
-                            heatmapPolicy != HeatmapPolicy.NONE));
+                            heatmapPolicy != HeatmapPolicy.NONE && faceCropPolicy != FaceCropPolicy.NONE));
                 }
                 listener.record(Stage.CLASSIFY, System.nanoTime() - t0, crops.size());
             }
@@ -270,7 +273,7 @@ public final class FramePipeline implements AutoCloseable {
             }
             long t0 = System.nanoTime();
             List<Face> faces = runAll(imageTasks);
-            if (!imageTasks.isEmpty() && (config.crops() || heatmapPolicy != HeatmapPolicy.NONE)) {
+            if (!imageTasks.isEmpty() && faceCropPolicy != FaceCropPolicy.NONE) {
                 listener.record(Stage.HEATMAP, System.nanoTime() - t0, imageTasks.size());
             }
             List<FrameResult> out = new ArrayList<>(detected.size());
@@ -298,17 +301,17 @@ public final class FramePipeline implements AutoCloseable {
     }
 
     private Face face(DetectedFace f, Mat crop, Verdict v) {
-        boolean heat = switch (heatmapPolicy) {
+        // face-crops decides whose face leaves the detector at all; a heat map shows the face too.
+        boolean withCrop = faceCropPolicy.allows(v.label());
+        boolean heat = withCrop && switch (heatmapPolicy) {
             case NONE -> false;
             case ALL -> true;
             case NO_MASK -> v.label() != FaceLabel.MASK;
         } && v.cam() != null;
         byte[] cropJpeg = null, heatJpeg = null;
-        if (config.crops() || heat) {
+        if (withCrop) {
             try (Mat small = FaceCropper.fitWithin(crop, config.cropMaxSize())) {
-                if (config.crops()) {
-                    cropJpeg = io.maskwatch.detector.frame.Jpeg.encode(small, config.jpegQuality());
-                }
+                cropJpeg = io.maskwatch.detector.frame.Jpeg.encode(small, config.jpegQuality());
                 if (heat) {
                     heatJpeg = renderer.renderJpeg(small, v.cam(), v.camWidth(), v.camHeight());
                 }

@@ -63,9 +63,12 @@ class FramePipelineTest {
                 // Face.score is the joint confidence P(face) x P(label | face); probabilities stay the classifier's.
                 assertEquals(f.faceScore() * f.probability(f.label()), f.score(), 1e-6);
                 assertTrue(f.faceScore() > 0.3 && f.faceScore() < 1, "face score " + f.faceScore());
-                assertNotNull(f.cropJpeg(), "crops are on by default");
-                try (Mat crop = Jpeg.decode(f.cropJpeg())) {
-                    assertTrue(crop.cols() <= c.cropMaxSize() && crop.cols() == crop.rows());
+                // face-crops unmasked-only (default): crops only of faces without a (proper) mask
+                assertEquals(f.label() != FaceLabel.MASK, f.cropJpeg() != null, f.label() + " crop");
+                if (f.cropJpeg() != null) {
+                    try (Mat crop = Jpeg.decode(f.cropJpeg())) {
+                        assertTrue(crop.cols() <= c.cropMaxSize() && crop.cols() == crop.rows());
+                    }
                 }
                 // heat maps only for faces not wearing a mask (default policy no_mask)
                 assertEquals(f.label() != FaceLabel.MASK, f.heatmapJpeg() != null, f.label() + " heat map");
@@ -77,9 +80,48 @@ class FramePipelineTest {
         assertEquals(6, timings.stream().filter(t -> t.stage() == Stage.DECODE).count());
     }
 
+    /** Frames of an unmasked man and a masked person, one face each, for the face-crops policy tests. */
+    private static List<Face> maskedAndUnmasked(DetectorConfig c) {
+        List<byte[]> batch = List.of(TestMedia.jpeg("one-man-no-mask", 0), TestMedia.jpeg("one-man-no-mask", 100),
+                TestMedia.jpeg("one-person-mask", 0), TestMedia.jpeg("one-person-mask", 100));
+        try (FramePipeline p = pipeline(c, new ArrayList<>())) {
+            List<Face> faces = p.processEncoded(batch).stream().flatMap(r -> r.faces().stream()).toList();
+            assertTrue(faces.stream().anyMatch(f -> f.label() == FaceLabel.MASK), "a masked face: " + faces);
+            assertTrue(faces.stream().anyMatch(f -> f.label() != FaceLabel.MASK), "an unmasked face: " + faces);
+            return faces;
+        }
+    }
+
+    @Test
+    void faceCropsPolicyKeepsCompliantFacesInsideTheDetector() {
+        DetectorConfig defaults = TestMedia.config("blazeface");
+        assertEquals(DetectorConfig.FaceCropPolicy.UNMASKED_ONLY, defaults.faceCropPolicy(), "the default");
+        for (Face f : maskedAndUnmasked(defaults)) {
+            boolean masked = f.label() == FaceLabel.MASK;
+            assertEquals(!masked, f.cropJpeg() != null, f.label() + " crop under unmasked-only");
+            assertEquals(!masked, f.heatmapJpeg() != null, f.label() + " heat map under unmasked-only");
+        }
+        // heatmaps: all cannot leak a masked face that face-crops keeps back
+        for (Face f : maskedAndUnmasked(defaults.withImages(DetectorConfig.HeatmapPolicy.ALL,
+                DetectorConfig.FaceCropPolicy.UNMASKED_ONLY))) {
+            assertEquals(f.label() != FaceLabel.MASK, f.heatmapJpeg() != null, f.label() + " heat map");
+        }
+        for (Face f : maskedAndUnmasked(defaults.with("face-crops", "all"))) {
+            assertNotNull(f.cropJpeg(), f.label() + " crop under all");
+            try (Mat crop = Jpeg.decode(f.cropJpeg())) {
+                assertTrue(crop.cols() > 16, "a real face JPEG");
+            }
+            assertEquals(f.label() != FaceLabel.MASK, f.heatmapJpeg() != null, "heat maps still follow heatmaps: no_mask");
+        }
+        for (Face f : maskedAndUnmasked(defaults.with("face-crops", "none"))) {
+            assertNull(f.cropJpeg(), f.label() + " crop under none");
+            assertNull(f.heatmapJpeg(), f.label() + " heat map under none");
+        }
+    }
+
     @Test
     void twoThreadsGiveTheSameFacesAsOne() {
-        DetectorConfig one = TestMedia.config("blazeface").withImages(DetectorConfig.HeatmapPolicy.ALL, false);
+        DetectorConfig one = TestMedia.config("blazeface").withImages(DetectorConfig.HeatmapPolicy.ALL, DetectorConfig.FaceCropPolicy.ALL);
         DetectorConfig two = one.withService(2, 8, 0, "g", 0);
         List<byte[]> batch = List.of(TestMedia.jpeg("four-people-masks-on-off", 0),
                 TestMedia.jpeg("four-people-masks-on-off", 300), TestMedia.jpeg("one-man-no-mask", 50),
@@ -100,14 +142,14 @@ class FramePipelineTest {
                 assertEquals(fa.box(), fb.box());
                 assertEquals(fa.label(), fb.label());
                 assertNotNull(fa.heatmapJpeg(), "policy all: every face has a heat map");
-                assertNull(fa.cropJpeg(), "crops off");
+                assertNotNull(fa.cropJpeg(), "face-crops all: every face has a crop");
             }
         }
     }
 
     @Test
     void detectingOneBatchWhileClassifyingTheLastGivesTheSameFaces() throws Exception {
-        DetectorConfig c = TestMedia.config("blazeface").withImages(DetectorConfig.HeatmapPolicy.NONE, false).withService(2, 8, 0, "g", 0);
+        DetectorConfig c = TestMedia.config("blazeface").withImages(DetectorConfig.HeatmapPolicy.NONE, DetectorConfig.FaceCropPolicy.NONE).withService(2, 8, 0, "g", 0);
         List<byte[]> jpegs = List.of(TestMedia.jpeg("four-people-masks-on-off", 0),
                 TestMedia.jpeg("one-man-no-mask", 50), TestMedia.jpeg("four-people-masks-on-off", 300));
         List<Mat> frames = jpegs.stream().map(Jpeg::decode).toList();
@@ -137,7 +179,7 @@ class FramePipelineTest {
 
     @Test
     void cropsModeClassifiesWholeImages() throws Exception {
-        try (FramePipeline p = FramePipeline.forCrops(DetectorConfig.defaults().withImages(DetectorConfig.HeatmapPolicy.NONE, false),
+        try (FramePipeline p = FramePipeline.forCrops(DetectorConfig.defaults().withImages(DetectorConfig.HeatmapPolicy.NONE, DetectorConfig.FaceCropPolicy.NONE),
                 MaskLabeller.load(TestMedia.classifierDir()));
              Mat m = Jpeg.decode(TestMedia.jpeg("one-man-no-mask", 0))) {
             List<FrameResult> rs = p.classifyCrops(List.of(m));
