@@ -112,7 +112,7 @@ class DetectorServiceIT {
             assertEquals(1, man.faces().size());
             assertEquals(FaceLabel.NO_MASK, man.faces().get(0).label());
             assertNotNull(man.faces().get(0).heatmapJpeg(), "heat map for the unmasked face");
-            assertNotNull(man.faces().get(0).cropJpeg());
+            assertNotNull(man.faces().get(0).cropJpeg(), "crop of the unmasked face");
             assertEquals("blazeface", man.detector());
             assertTrue(man.model().matches("mask-classifier(-3c)?@.+"), man.model());
             assertEquals(1280, man.frameWidth());
@@ -121,6 +121,8 @@ class DetectorServiceIT {
             int fourFaces = detections.get("cam-four#0").faces().size();
             assertEquals(FaceLabel.MASK, detections.get("cam-masked#0").faces().get(0).label());
             assertNull(detections.get("cam-masked#0").faces().get(0).heatmapJpeg(), "no heat map for a masked face");
+            assertNull(detections.get("cam-masked#0").faces().get(0).cropJpeg(),
+                    "face-crops unmasked-only (default): a masked face's crop stays in the detector");
             assertEquals(List.of(), detections.get("cam-empty#0").faces(), "frames without faces still produce an event");
 
             Map<String, String> reasons = new HashMap<>();
