@@ -238,7 +238,17 @@ class KubernetesManifestsTest {
             assertTrue(t.path("spec").path("config").path("min.insync.replicas").asInt() < replicas,
                     t.path("metadata").path("name") + ": min.insync.replicas must be below replicas to survive a broker loss");
         }
-        assertEquals(new TreeSet<>(kafka.topics().all()), new TreeSet<>(topics.keySet()), "KafkaTopics = the MaskWatch topics");
+        TreeSet<String> expected = new TreeSet<>(kafka.topics().all());
+        expected.add(io.maskwatch.alerter.StreamsDeadLetters.DEFAULT_TOPIC);
+        assertEquals(expected, new TreeSet<>(topics.keySet()), "KafkaTopics = the MaskWatch topics and the alerter DLQ");
+        // the Topic Operator's topics expire as the services' own topic creation would make them (docs/PRIVACY.md)
+        for (String t : kafka.topics().all()) {
+            assertEquals(kafka.retentionMs(t), topics.get(t).path("spec").path("config").path("retention.ms").asLong(),
+                    t + ": retention.ms = kafka.retention-hours");
+        }
+        assertEquals(KafkaSettings.RetentionHours.millis(kafka.retentionHours().alerterDlq()),
+                topics.get(io.maskwatch.alerter.StreamsDeadLetters.DEFAULT_TOPIC).path("spec").path("config")
+                        .path("retention.ms").asLong(), "alerter DLQ retention = kafka.retention-hours.alerter-dlq");
         JsonNode frames = topics.get(kafka.topics().frames()).path("spec");
         assertEquals(kafka.partitions(), frames.path("partitions").asInt(), "kafka.partitions = partitions of the frames topic");
         assertEquals(kafka.replicationFactor(), frames.path("replicas").asInt(), "kafka.replication-factor");
