@@ -8,6 +8,10 @@
 #                       (detections) that can share the work
 #   REPLICATION_FACTOR  default 1 (one broker); 3 on a production cluster
 #   COMMAND_CONFIG      optional client properties file (TLS/SASL) for a secured cluster
+#   RETENTION_HOURS_<TOPIC>  retention of a new topic, hours (FRAMES, FRAMES_DLQ, DETECTIONS, PERSONS,
+#                       ALERTS, COMPLIANCE, NOTIFICATIONS, NOTIFICATIONS_DLQ, ALERTER_DLQ); defaults
+#                       as kafka.retention-hours in config/maskwatch.example.yaml, why in docs/PRIVACY.md.
+#                       An existing topic keeps its retention: change it with kafka-configs.sh --alter.
 set -euo pipefail
 
 bootstrap="${BOOTSTRAP_SERVERS:-kafka:9092}"
@@ -17,6 +21,25 @@ topics_cmd="${KAFKA_HOME:-/opt/kafka}/bin/kafka-topics.sh"
 auth=()
 if [[ -n "${COMMAND_CONFIG:-}" ]]; then auth=(--command-config "$COMMAND_CONFIG"); fi
 max_bytes=16777216   # frames are JPEGs; detections and alerts carry face crops
+
+hours() {  # hours() NAME DEFAULT: RETENTION_HOURS_NAME in ms, refused unless a positive integer
+  local v="${!1:-$2}"
+  if ! [[ "$v" =~ ^[1-9][0-9]*$ ]]; then
+    echo "kafka-init: $1='$v' must be a whole number of hours >= 1 (these topics hold face images; none is kept forever)" >&2
+    exit 2
+  fi
+  echo $((v * 3600000))
+}
+# Validate every value before creating anything.
+r_frames=$(hours RETENTION_HOURS_FRAMES 1)
+r_frames_dlq=$(hours RETENTION_HOURS_FRAMES_DLQ 72)
+r_detections=$(hours RETENTION_HOURS_DETECTIONS 24)
+r_persons=$(hours RETENTION_HOURS_PERSONS 168)
+r_alerts=$(hours RETENTION_HOURS_ALERTS 720)
+r_compliance=$(hours RETENTION_HOURS_COMPLIANCE 720)
+r_notifications=$(hours RETENTION_HOURS_NOTIFICATIONS 168)
+r_notifications_dlq=$(hours RETENTION_HOURS_NOTIFICATIONS_DLQ 72)
+r_alerter_dlq=$(hours RETENTION_HOURS_ALERTER_DLQ 72)
 
 for attempt in $(seq 1 60); do
   if "$topics_cmd" --bootstrap-server "$bootstrap" "${auth[@]}" --list >/dev/null 2>&1; then break; fi
@@ -30,18 +53,17 @@ create() {
     --partitions "$partitions" --replication-factor "$rf" "$@"
 }
 
-day=86400000
-# Frames are real-time data: one hour, in 10-minute segments so retention can drop them.
-create maskwatch.frames              --config retention.ms=3600000 --config segment.ms=600000 --config max.message.bytes=$max_bytes
-create maskwatch.frames.dlq          --config retention.ms=$((7 * day)) --config max.message.bytes=$max_bytes
-create maskwatch.detections          --config retention.ms=$((1 * day)) --config max.message.bytes=$max_bytes
-create maskwatch.persons             --config retention.ms=$((7 * day))
-create maskwatch.alerts              --config retention.ms=$((30 * day)) --config max.message.bytes=$max_bytes
-create maskwatch.compliance          --config retention.ms=$((30 * day))
-create maskwatch.notifications       --config retention.ms=$((7 * day)) --config max.message.bytes=$max_bytes
-create maskwatch.notifications.dlq   --config retention.ms=$((30 * day)) --config max.message.bytes=$max_bytes
+# Frames are real-time data, in 10-minute segments so retention can drop them on time.
+create maskwatch.frames              --config retention.ms=$r_frames --config segment.ms=600000 --config max.message.bytes=$max_bytes
+create maskwatch.frames.dlq          --config retention.ms=$r_frames_dlq --config max.message.bytes=$max_bytes
+create maskwatch.detections          --config retention.ms=$r_detections --config max.message.bytes=$max_bytes
+create maskwatch.persons             --config retention.ms=$r_persons
+create maskwatch.alerts              --config retention.ms=$r_alerts --config max.message.bytes=$max_bytes
+create maskwatch.compliance          --config retention.ms=$r_compliance
+create maskwatch.notifications       --config retention.ms=$r_notifications --config max.message.bytes=$max_bytes
+create maskwatch.notifications.dlq   --config retention.ms=$r_notifications_dlq --config max.message.bytes=$max_bytes
 # Records the alerter topology could not process or write (docs/RELIABILITY.md).
-create maskwatch.alerter.dlq         --config retention.ms=$((30 * day)) --config max.message.bytes=$max_bytes
+create maskwatch.alerter.dlq         --config retention.ms=$r_alerter_dlq --config max.message.bytes=$max_bytes
 
 # Topics that existed before keep their partitions: say when they are fewer than asked for.
 "$topics_cmd" --bootstrap-server "$bootstrap" "${auth[@]}" --describe --topic 'maskwatch\..*' \

@@ -111,7 +111,11 @@ public final class StreamsDeadLetters implements AutoCloseable {
             return;
         }
         try (Admin admin = Admin.create(kafka.clientConfig())) {
-            admin.createTopics(List.of(new NewTopic(topic, kafka.partitions(), kafka.replicationFactor())))
+            // DLQ records can carry face crops: they expire like the other DLQs (docs/PRIVACY.md)
+            NewTopic dlq = new NewTopic(topic, kafka.partitions(), kafka.replicationFactor()).configs(Map.of(
+                    "retention.ms", String.valueOf(KafkaSettings.RetentionHours.millis(kafka.retentionHours().alerterDlq())),
+                    "max.message.bytes", String.valueOf(KafkaSettings.MAX_MESSAGE_BYTES)));
+            admin.createTopics(List.of(dlq))
                     .all().get(30, TimeUnit.SECONDS);
             log.info("created topic {}", topic);
         } catch (ExecutionException e) {

@@ -100,6 +100,15 @@ class StreamsDeadLettersIT {
             assertTrue(header(ser, StreamsDeadLetters.REASON).startsWith("serializing the value for out failed"),
                     header(ser, StreamsDeadLetters.REASON));
             assertEquals(2.0, registry.get("maskwatch.alerter.streams.dlq").counter().count());
+
+            // the DLQ it created expires like the other DLQs (kafka.retention-hours.alerter-dlq)
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientConfig())) {
+                var res = new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, StreamsDeadLetters.DEFAULT_TOPIC);
+                var cfgs = admin.describeConfigs(List.of(res)).all().get().get(res);
+                assertEquals(String.valueOf(KafkaSettings.RetentionHours.millis(kafka.retentionHours().alerterDlq())),
+                        cfgs.get("retention.ms").value());
+            }
         }
     }
 

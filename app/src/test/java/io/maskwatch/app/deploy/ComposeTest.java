@@ -315,4 +315,21 @@ class ComposeTest {
         }
         throw new AssertionError("nothing is mounted at " + target + " in " + service);
     }
+
+    @Test
+    void kafkaIsPublishedOnLoopbackOnlyAndGrafanaHasNoDefaultOrAnonymousAccess() {
+        for (String port : list(services.path("kafka").path("ports"))) {
+            assertTrue(port.startsWith("127.0.0.1:"), "kafka's plaintext host listener must be loopback-only: " + port);
+        }
+        Map<String, String> env = environment(services.path("grafana"));
+        assertFalse(env.containsKey("GF_SECURITY_ADMIN_PASSWORD"), "no admin password (or admin/admin fallback) in the file");
+        assertEquals("false", env.get("GF_AUTH_ANONYMOUS_ENABLED"), "no anonymous access");
+        String file = env.get("GF_SECURITY_ADMIN_PASSWORD__FILE");
+        assertNotNull(file, "the admin password comes from a secret file");
+        String secret = file.substring(file.lastIndexOf('/') + 1);
+        assertEquals("/run/secrets/" + secret, file);
+        assertTrue(list(services.path("grafana").path("secrets")).contains(secret), "grafana mounts secret " + secret);
+        assertEquals("GRAFANA_ADMIN_PASSWORD", compose.path("secrets").path(secret).path("environment").asText(),
+                "secret " + secret + " is GRAFANA_ADMIN_PASSWORD (docs/DEPLOYMENT.md)");
+    }
 }

@@ -13,6 +13,8 @@ import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.config.MaskWatchConfig;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -238,7 +240,17 @@ class KubernetesManifestsTest {
             assertTrue(t.path("spec").path("config").path("min.insync.replicas").asInt() < replicas,
                     t.path("metadata").path("name") + ": min.insync.replicas must be below replicas to survive a broker loss");
         }
-        assertEquals(new TreeSet<>(kafka.topics().all()), new TreeSet<>(topics.keySet()), "KafkaTopics = the MaskWatch topics");
+        TreeSet<String> expected = new TreeSet<>(kafka.topics().all());
+        expected.add(io.maskwatch.alerter.StreamsDeadLetters.DEFAULT_TOPIC);
+        assertEquals(expected, new TreeSet<>(topics.keySet()), "KafkaTopics = the MaskWatch topics and the alerter DLQ");
+        // the Topic Operator's topics expire as the services' own topic creation would make them (docs/PRIVACY.md)
+        for (String t : kafka.topics().all()) {
+            assertEquals(kafka.retentionMs(t), topics.get(t).path("spec").path("config").path("retention.ms").asLong(),
+                    t + ": retention.ms = kafka.retention-hours");
+        }
+        assertEquals(KafkaSettings.RetentionHours.millis(kafka.retentionHours().alerterDlq()),
+                topics.get(io.maskwatch.alerter.StreamsDeadLetters.DEFAULT_TOPIC).path("spec").path("config")
+                        .path("retention.ms").asLong(), "alerter DLQ retention = kafka.retention-hours.alerter-dlq");
         JsonNode frames = topics.get(kafka.topics().frames()).path("spec");
         assertEquals(kafka.partitions(), frames.path("partitions").asInt(), "kafka.partitions = partitions of the frames topic");
         assertEquals(kafka.replicationFactor(), frames.path("replicas").asInt(), "kafka.replication-factor");
@@ -510,6 +522,69 @@ class KubernetesManifestsTest {
                     .count();
             assertEquals(1, n, where + ": PDB " + pdb.path("metadata").path("name") + " must select one workload");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "production"})
+    void networkPoliciesDenyByDefaultAndAllowOnlyTheNeededFlows(String overlay) throws IOException {
+        List<ObjectNode> all = Kustomize.build(K8S.resolve("overlays/" + overlay));
+        List<ObjectNode> policies = ofKind(all, "NetworkPolicy");
+        Matcher m = Pattern.compile("bootstrap-servers:\\s*[^:\\s]+:(\\d+)")
+                .matcher(Files.readString(K8S.resolve("overlays/" + overlay + "/maskwatch.yaml")));
+        assertTrue(m.find(), overlay + ": bootstrap-servers in maskwatch.yaml");
+        int kafkaPort = Integer.parseInt(m.group(1));
+        for (String svc : SERVICES) {
+            JsonNode pod = workload(all, svc).path("spec").path("template").path("metadata").path("labels");
+            List<ObjectNode> mine = policies.stream()
+                    .filter(p -> matches(p.path("spec").path("podSelector").path("matchLabels"), pod)).toList();
+            String where = overlay + " " + svc;
+            assertTrue(mine.stream().anyMatch(p -> types(p).containsAll(List.of("Ingress", "Egress"))
+                    && !p.path("spec").has("ingress") && !p.path("spec").has("egress")), where + ": a default-deny policy");
+            int port = DeployFiles.SERVICE_PORTS.get(svc);
+            assertTrue(allows(mine, "ingress", "from", port, r -> "prometheus".equals(
+                    r.path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText())),
+                    where + ": Prometheus may scrape port " + port);
+            assertTrue(allows(mine, "egress", "to", kafkaPort, r -> r.has("podSelector")),
+                    where + ": may reach Kafka on " + kafkaPort);
+            assertTrue(allows(mine, "egress", "to", 53, r -> r.has("podSelector")), where + ": may resolve names");
+            // nothing but Prometheus and (alerter) the Ingress controller may connect
+            for (ObjectNode p : mine) {
+                for (JsonNode rule : p.path("spec").path("ingress")) {
+                    assertFalse(rule.path("from").isEmpty(), where + ": " + p.path("metadata").path("name") + " allows any source");
+                }
+            }
+        }
+        JsonNode alerterPod = workload(all, "alerter").path("spec").path("template").path("metadata").path("labels");
+        assertTrue(allows(policies.stream().filter(p -> matches(p.path("spec").path("podSelector").path("matchLabels"),
+                        alerterPod)).toList(), "ingress", "from", DeployFiles.SERVICE_PORTS.get("alerter"),
+                r -> r.has("namespaceSelector") && !r.has("podSelector")), overlay + ": the Ingress controller reaches the alerter");
+    }
+
+    private static List<String> types(JsonNode policy) {
+        List<String> out = new ArrayList<>();
+        policy.path("spec").path("policyTypes").forEach(t -> out.add(t.asText()));
+        return out;
+    }
+
+    /** Whether a rule of {@code direction} allows {@code port} to/from a peer accepted by {@code peer}. */
+    private static boolean allows(List<ObjectNode> policies, String direction, String peers, int port,
+                                  java.util.function.Predicate<JsonNode> peer) {
+        for (ObjectNode p : policies) {
+            for (JsonNode rule : p.path("spec").path(direction)) {
+                boolean portOk = false;
+                for (JsonNode pt : rule.path("ports")) {
+                    portOk |= pt.path("port").asInt() == port;
+                }
+                boolean peerOk = false;
+                for (JsonNode r : rule.path(peers)) {
+                    peerOk |= peer.test(r);
+                }
+                if (portOk && peerOk) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean matches(JsonNode selector, JsonNode labels) {

@@ -12,6 +12,7 @@ import java.util.Properties;
  * @param clientProperties passed to every producer, consumer, admin and Streams client as-is
  *                         (TLS/SASL settings go here, e.g. {@code security.protocol})
  * @param partitions       partitions of topics MaskWatch creates; bounds the useful detector replicas
+ * @param retentionHours   how long each topic the services create keeps its records (docs/PRIVACY.md)
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -19,7 +20,8 @@ public record KafkaSettings(
         TopicNames topics,
         int partitions,
         short replicationFactor,
-        boolean createTopics) implements ConfigSection {
+        boolean createTopics,
+        RetentionHours retentionHours) implements ConfigSection {
 
     /**
      * Largest record MaskWatch sends (frames are JPEGs of up to a few MB): producers' request size,
@@ -48,16 +50,94 @@ public record KafkaSettings(
         }
     }
 
+    /**
+     * Retention per topic, in hours. Frames, detections and DLQs hold face images (personal data), so
+     * they are kept only as long as recovery needs; persons, alerts and compliance are the record
+     * operators review. Same defaults in deploy/kafka/create-topics.sh and k8s/components/strimzi.
+     */
+    public record RetentionHours(
+            int frames,
+            int framesDlq,
+            int detections,
+            int persons,
+            int alerts,
+            int compliance,
+            int notifications,
+            int notificationsDlq,
+            int alerterDlq) {
+
+        /** Keys as written in the config file, in {@link #all()} order (for messages). */
+        private static final List<String> KEYS = List.of("frames", "frames-dlq", "detections", "persons", "alerts",
+                "compliance", "notifications", "notifications-dlq", "alerter-dlq");
+
+        public static RetentionHours defaults() {
+            // frames 1 h: stale frames are worthless for alerting; DLQs 72 h: a weekend to inspect and
+            // replay; detections 24 h: an alerter outage; persons/notifications 7 d; alerts/compliance 30 d.
+            return new RetentionHours(1, 72, 24, 7 * 24, 30 * 24, 30 * 24, 7 * 24, 72, 72);
+        }
+
+        public List<Integer> all() {
+            return List.of(frames, framesDlq, detections, persons, alerts, compliance, notifications,
+                    notificationsDlq, alerterDlq);
+        }
+
+        /** {@code retention.ms} for a topic kind, e.g. {@code millis(frames())}. */
+        public static long millis(int hours) {
+            return hours * 3_600_000L;
+        }
+    }
+
     public KafkaSettings {
         clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+        retentionHours = retentionHours == null ? RetentionHours.defaults() : retentionHours;
+    }
+
+    /** Settings with the default retention (tests and tools that do not read a config file). */
+    public KafkaSettings(String bootstrapServers, Map<String, String> clientProperties, TopicNames topics,
+                         int partitions, short replicationFactor, boolean createTopics) {
+        this(bootstrapServers, clientProperties, topics, partitions, replicationFactor, createTopics,
+                RetentionHours.defaults());
     }
 
     public static KafkaSettings defaults() {
-        return new KafkaSettings("localhost:9092", Map.of(), TopicNames.defaults(), 12, (short) 1, true);
+        return new KafkaSettings("localhost:9092", Map.of(), TopicNames.defaults(), 12, (short) 1, true,
+                RetentionHours.defaults());
     }
 
     public KafkaSettings withBootstrapServers(String servers) {
-        return new KafkaSettings(servers, clientProperties, topics, partitions, replicationFactor, createTopics);
+        return new KafkaSettings(servers, clientProperties, topics, partitions, replicationFactor, createTopics,
+                retentionHours);
+    }
+
+    /**
+     * {@code retention.ms} of one of the {@link #topics()} by its configured name (the alerter's DLQ
+     * uses {@code retentionHours().alerterDlq()}).
+     *
+     * @throws IllegalArgumentException for a topic that is not one of {@link #topics()}
+     */
+    public long retentionMs(String topic) {
+        RetentionHours r = retentionHours;
+        int h;
+        if (topic.equals(topics.frames())) {
+            h = r.frames();
+        } else if (topic.equals(topics.framesDlq())) {
+            h = r.framesDlq();
+        } else if (topic.equals(topics.detections())) {
+            h = r.detections();
+        } else if (topic.equals(topics.persons())) {
+            h = r.persons();
+        } else if (topic.equals(topics.alerts())) {
+            h = r.alerts();
+        } else if (topic.equals(topics.compliance())) {
+            h = r.compliance();
+        } else if (topic.equals(topics.notifications())) {
+            h = r.notifications();
+        } else if (topic.equals(topics.notificationsDlq())) {
+            h = r.notificationsDlq();
+        } else {
+            throw new IllegalArgumentException(topic + " is not one of the kafka.topics");
+        }
+        return RetentionHours.millis(h);
     }
 
     /** Base client properties: bootstrap servers plus the user's client properties. */
@@ -94,6 +174,15 @@ public record KafkaSettings(
                 String n = names.get(i);
                 if (n == null || !n.matches("[a-zA-Z0-9._-]{1,249}")) {
                     out.add("topics: '" + n + "' is not a legal Kafka topic name (letters, digits, '.', '_', '-')");
+                }
+            }
+        }
+        if (retentionHours != null) {
+            List<Integer> hours = retentionHours.all();
+            for (int i = 0; i < hours.size(); i++) {
+                if (hours.get(i) < 1) {
+                    out.add("retention-hours." + RetentionHours.KEYS.get(i) + " must be >= 1 (hours), got "
+                            + hours.get(i) + "; infinite retention is not offered: these topics hold personal data");
                 }
             }
         }

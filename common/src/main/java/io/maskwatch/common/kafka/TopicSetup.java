@@ -2,6 +2,7 @@ package io.maskwatch.common.kafka;
 
 import io.maskwatch.common.config.KafkaSettings;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -18,7 +19,29 @@ import org.slf4j.LoggerFactory;
 public final class TopicSetup {
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
+    /** Retention deletes whole segments only: 10-minute segments let old frames go on time. */
+    static final long FRAMES_SEGMENT_MS = 600_000;
+
     private TopicSetup() {
+    }
+
+    /**
+     * One of {@code kafka.topics()} with its settings, as deploy/kafka/create-topics.sh creates it:
+     * the configured retention (faces are personal data: every topic expires), large records where
+     * images travel, and short segments on frames so a 1-hour retention can actually drop them.
+     */
+    public static NewTopic newTopic(KafkaSettings kafka, String topic) {
+        KafkaSettings.TopicNames names = kafka.topics();
+        Map<String, String> configs = new HashMap<>();
+        configs.put("retention.ms", String.valueOf(kafka.retentionMs(topic)));
+        if (!topic.equals(names.persons()) && !topic.equals(names.compliance())) {
+            // frames are JPEGs; detections, alerts, notifications and DLQs carry them or face crops
+            configs.put("max.message.bytes", String.valueOf(KafkaSettings.MAX_MESSAGE_BYTES));
+        }
+        if (topic.equals(names.frames())) {
+            configs.put("segment.ms", String.valueOf(FRAMES_SEGMENT_MS));
+        }
+        return new NewTopic(topic, kafka.partitions(), kafka.replicationFactor()).configs(configs);
     }
 
     public static void ensureTopics(KafkaSettings kafka) {
@@ -30,13 +53,7 @@ public final class TopicSetup {
             List<NewTopic> missing = new ArrayList<>();
             for (String t : kafka.topics().all()) {
                 if (!existing.contains(t)) {
-                    NewTopic nt = new NewTopic(t, kafka.partitions(), kafka.replicationFactor());
-                    if (t.equals(kafka.topics().frames())) {
-                        // Frames are real-time data: keep them briefly and allow large JPEGs.
-                        nt.configs(Map.of("retention.ms", String.valueOf(60 * 60 * 1000),
-                                "max.message.bytes", String.valueOf(KafkaSettings.MAX_MESSAGE_BYTES)));
-                    }
-                    missing.add(nt);
+                    missing.add(newTopic(kafka, t));
                 }
             }
             if (missing.isEmpty()) {

@@ -184,4 +184,26 @@ class MaskWatchConfigTest {
         assertTrue(p.contains("evil\\u000aINFO"), p);
         assertTrue(io.maskwatch.common.camera.CameraIds.problem("y".repeat(500)).contains("(500 characters)"));
     }
+
+    @Test
+    void retentionHoursOverrideOneTopicAndKeepTheOtherDefaults() {
+        var cfg = MaskWatchConfig.parse("kafka:\n  retention-hours:\n    frames: 6\n",
+                Map.of("MASKWATCH_KAFKA_RETENTION_HOURS_ALERTS", "48"), "x.yaml");
+        KafkaSettings k = cfg.kafka();
+        assertEquals(6 * 3_600_000L, k.retentionMs(k.topics().frames()));
+        assertEquals(48 * 3_600_000L, k.retentionMs(k.topics().alerts()));
+        assertEquals(KafkaSettings.RetentionHours.defaults().detections() * 3_600_000L,
+                k.retentionMs(k.topics().detections()));
+        assertEquals(KafkaSettings.RetentionHours.defaults(), KafkaSettings.defaults().retentionHours());
+    }
+
+    @Test
+    void retentionMustBePositiveAndNamesTheKey() {
+        var cfg = MaskWatchConfig.parse("kafka:\n  retention-hours:\n    frames-dlq: 0\n", Map.of(), "x.yaml");
+        ConfigException e = assertThrows(ConfigException.class, cfg::kafka);
+        assertTrue(e.getMessage().contains("kafka.retention-hours.frames-dlq must be >= 1"), e.getMessage());
+        var typo = MaskWatchConfig.parse("kafka:\n  retention-hours:\n    frame: 2\n", Map.of(), "x.yaml");
+        ConfigException e2 = assertThrows(ConfigException.class, typo::kafka);
+        assertTrue(e2.getMessage().contains("retention-hours.frame"), e2.getMessage());
+    }
 }
