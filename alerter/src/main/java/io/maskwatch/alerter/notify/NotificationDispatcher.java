@@ -117,17 +117,7 @@ public final class NotificationDispatcher implements AutoCloseable {
      * @return false when not committed and the caller should poll again
      */
     static boolean commit(org.apache.kafka.clients.consumer.Consumer<?, ?> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
-        try {
-            c.commitSync(offsets);
-            return true;
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            log.warn("notification commit failed during a rebalance ({}); {} is delivered again by its new owner",
-                    e.getClass().getSimpleName(), offsets.keySet());
-            return false;
-        } catch (RetriableException e) {
-            log.warn("notification commit failed ({}); {} may be delivered again", e.toString(), offsets.keySet());
-            return false;
-        }
+        return io.maskwatch.common.kafka.OffsetCommits.commit(c, offsets, 1);
     }
 
     /** One sink's delivery loop: its own consumer group, thread, DLQ producer and heartbeat. */

@@ -15,9 +15,8 @@ import io.maskwatch.common.contract.FaceLabel;
 public record FaceEvidence(double face, double noMask, double incorrect) {
 
     public static FaceEvidence of(Face f) {
-        double pFace = Math.max(0, Math.min(1, f.faceScore()));
-        return new FaceEvidence(round(pFace), round(pFace * f.probability(FaceLabel.NO_MASK)),
-                round(pFace * f.probability(FaceLabel.INCORRECT)));
+        return new FaceEvidence(round(Face.jointConfidence(f.faceScore(), 1)), round(f.joint(FaceLabel.NO_MASK)),
+                round(f.joint(FaceLabel.INCORRECT)));
     }
 
     /** 4 decimals are far finer than any threshold, and keep the state (rewritten per frame) short. */

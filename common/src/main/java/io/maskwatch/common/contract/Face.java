@@ -39,7 +39,20 @@ public record Face(
 
     /** P(face) x P(l | face): the same number in every schema version (unlike {@link #score}). */
     public double joint(FaceLabel l) {
-        return faceScore * probability(l);
+        return jointConfidence(faceScore, probability(l));
+    }
+
+    /**
+     * The one rule for how sure MaskWatch is of a face's label: P(face) x P(label | face), each clamped
+     * to [0, 1] (some detectors overshoot slightly; NaN counts as 0). The detector writes it as
+     * {@link #score}; consumers recompute it from {@link #faceScore} and {@link #probabilities}.
+     */
+    public static double jointConfidence(double faceScore, double labelProbability) {
+        return clamp(faceScore) * clamp(labelProbability);
+    }
+
+    private static double clamp(double p) {
+        return Double.isNaN(p) ? 0 : Math.max(0, Math.min(1, p));
     }
 
     public Face withImages(byte[] crop, byte[] heatmap) {

@@ -14,12 +14,9 @@ public final class FaceConfidence {
     /**
      * @param faceScore        detector confidence; clamped to [0, 1] (some backends overshoot slightly)
      * @param labelProbability classifier probability of the label, given that it is a face
+     * @see io.maskwatch.common.contract.Face#jointConfidence the rule itself, shared with the alerter
      */
     public static double joint(double faceScore, double labelProbability) {
-        return clamp(faceScore) * clamp(labelProbability);
-    }
-
-    private static double clamp(double p) {
-        return Double.isNaN(p) ? 0 : Math.max(0, Math.min(1, p));
+        return io.maskwatch.common.contract.Face.jointConfidence(faceScore, labelProbability);
     }
 }

@@ -336,7 +336,7 @@ public final class DetectorService implements AutoCloseable {
             List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
             offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
         }
-        OffsetCommits.commit(consumer, offsets, records.count());
+        io.maskwatch.common.kafka.OffsetCommits.commit(consumer, offsets, records.count());
     }
 
     /** Waits for every send; the failed ones with their errors, or null if interrupted. */

@@ -1,4 +1,4 @@
-package io.maskwatch.detector.service;
+package io.maskwatch.common.kafka;
 
 import java.util.Map;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -16,14 +16,14 @@ import org.slf4j.LoggerFactory;
  * (at-least-once), and the next successful commit covers them; anything else (authorization,
  * a fenced instance) is rethrown because retrying cannot fix it.
  */
-final class OffsetCommits {
+public final class OffsetCommits {
     private static final Logger log = LoggerFactory.getLogger(OffsetCommits.class);
 
     private OffsetCommits() {
     }
 
     /** @return true if committed, false if the records will be seen again (logged, not an error) */
-    static boolean commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets, int records) {
+    public static boolean commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets, int records) {
         try {
             consumer.commitSync(offsets);
             return true;

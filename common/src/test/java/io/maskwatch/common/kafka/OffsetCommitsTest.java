@@ -1,4 +1,4 @@
-package io.maskwatch.detector.service;
+package io.maskwatch.common.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
