@@ -9,7 +9,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_dnn.Net;
@@ -75,19 +74,13 @@ public final class BlazeFaceDetector implements FaceDetector {
                 Mat b = boxHeads.stream().filter(x -> x.size(1) == anchors).findFirst()
                         .orElseThrow(() -> new IllegalStateException("BlazeFace model has no box output for the "
                                 + anchors + "-anchor score output"));
-                candidates.addAll(decoder.decodeHead(floats(s), floats(b), threshold));
+                candidates.addAll(decoder.decodeHead(NetOutputs.floats(s), NetOutputs.floats(b), threshold));
             }
         }
         List<DetectedFace> merged = Nms.weighted(candidates, BlazeFaceDecoder.NMS_IOU);
         return BlazeFaceDecoder.toFrame(merged, lb, bgr.cols(), bgr.rows());
     }
 
-    private static float[] floats(Mat m) {
-        Mat c = m.isContinuous() ? m : m.clone();
-        float[] out = new float[(int) c.total()];
-        new FloatPointer(c.data()).get(out);
-        return out;
-    }
 
     @Override
     public void close() {

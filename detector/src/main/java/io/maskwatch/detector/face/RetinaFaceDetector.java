@@ -92,9 +92,9 @@ public final class RetinaFaceDetector implements FaceDetector {
                 for (long i = 0; i < outs.size(); i++) {
                     Mat m = outs.get(i);
                     switch (m.size(m.dims() - 1)) {
-                        case 4 -> loc = UltraFaceDetector.floats(m);
-                        case 2 -> conf = UltraFaceDetector.floats(m);
-                        case 10 -> lms = UltraFaceDetector.floats(m);
+                        case 4 -> loc = NetOutputs.floats(m);
+                        case 2 -> conf = NetOutputs.floats(m);
+                        case 10 -> lms = NetOutputs.floats(m);
                         default -> { }
                     }
                 }

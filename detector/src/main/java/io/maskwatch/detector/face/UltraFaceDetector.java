@@ -8,7 +8,6 @@ import io.maskwatch.common.contract.Box;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -55,7 +54,7 @@ public final class UltraFaceDetector implements FaceDetector {
             net.forward(outs, outNames);
             for (long i = 0; i < outs.size(); i++) {
                 Mat m = outs.get(i);
-                float[] v = floats(m);
+                float[] v = NetOutputs.floats(m);
                 if (m.size(m.dims() - 1) == 4) {
                     boxes = v;
                 } else {
@@ -87,12 +86,6 @@ public final class UltraFaceDetector implements FaceDetector {
         return Nms.hard(candidates, NMS_IOU);
     }
 
-    static float[] floats(Mat m) {
-        Mat c = m.isContinuous() ? m : m.clone();
-        float[] out = new float[(int) c.total()];
-        new FloatPointer(c.data()).get(out);
-        return out;
-    }
 
     @Override
     public void close() {
