@@ -184,13 +184,11 @@ public final class AlerterApi {
                 actions.viewed(caller(ex), id, "alert");
             } else if (file.equals("face.jpg") || file.equals("heatmap.jpg")) {
                 byte[] img = file.equals("face.jpg") ? a.get().faceJpeg() : a.get().heatmapJpeg();
-                if (img != null) {
-                    actions.viewed(caller(ex), id, file.equals("face.jpg") ? "face" : "heatmap");
-                }
                 if (img == null) {
                     error(ex, 404, "alert '" + id + "' has no " + (file.equals("face.jpg") ? "face crop" : "heat map")
                             + " (the detector sent none)");
                 } else {
+                    actions.viewed(caller(ex), id, file.equals("face.jpg") ? "face" : "heatmap");
                     ex.getResponseHeaders().set("Cache-Control", "private, max-age=86400");
                     ex.getResponseHeaders().set("Content-Type", "image/jpeg");
                     ex.sendResponseHeaders(200, img.length);

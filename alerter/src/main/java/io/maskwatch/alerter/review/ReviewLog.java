@@ -69,12 +69,18 @@ public final class ReviewLog implements AutoCloseable {
             log.warn("audit record not written (not started): {} {} {}", by, action.wireName(), alertId);
             return;
         }
-        p.send(new ProducerRecord<>(kafka.topics().audit(), alertId, ReviewJson.write(a)), (md, err) -> {
-            if (err != null) {
-                log.warn("audit record not written to {}: {} {} {}: {}", kafka.topics().audit(), by, action.wireName(),
-                        alertId, err.toString());
-            }
-        });
+        try {
+            p.send(new ProducerRecord<>(kafka.topics().audit(), alertId, ReviewJson.write(a)), (md, err) -> {
+                if (err != null) {
+                    log.warn("audit record not written to {}: {} {} {}: {}", kafka.topics().audit(), by, action.wireName(),
+                            alertId, err.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            // closed while shutting down, or the buffer stayed full: the view is answered, the record logged
+            log.warn("audit record not written to {}: {} {} {}: {}", kafka.topics().audit(), by, action.wireName(),
+                    alertId, e.toString());
+        }
     }
 
     private void send(String topic, String key, byte[] value) throws UnavailableException {
@@ -87,7 +93,7 @@ public final class ReviewLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnavailableException("interrupted");
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             log.warn("cannot write to {}: {}", topic, cause.toString());
             throw new UnavailableException("Kafka did not accept the write to " + topic + " (" + cause.getClass().getSimpleName()
