@@ -9,7 +9,8 @@
 #   REPLICATION_FACTOR  default 1 (one broker); 3 on a production cluster
 #   COMMAND_CONFIG      optional client properties file (TLS/SASL) for a secured cluster
 #   RETENTION_HOURS_<TOPIC>  retention of a new topic, hours (FRAMES, FRAMES_DLQ, DETECTIONS, PERSONS,
-#                       ALERTS, COMPLIANCE, NOTIFICATIONS, NOTIFICATIONS_DLQ, ALERTER_DLQ); defaults
+#                       ALERTS, COMPLIANCE, NOTIFICATIONS, NOTIFICATIONS_DLQ, ALERTER_DLQ, ALERT_REVIEWS,
+#                       ALERT_ERASURES, AUDIT); defaults
 #                       as kafka.retention-hours in config/maskwatch.example.yaml, why in docs/PRIVACY.md.
 #                       An existing topic keeps its retention: change it with kafka-configs.sh --alter.
 set -euo pipefail
@@ -40,6 +41,13 @@ r_compliance=$(hours RETENTION_HOURS_COMPLIANCE 720)
 r_notifications=$(hours RETENTION_HOURS_NOTIFICATIONS 168)
 r_notifications_dlq=$(hours RETENTION_HOURS_NOTIFICATIONS_DLQ 72)
 r_alerter_dlq=$(hours RETENTION_HOURS_ALERTER_DLQ 72)
+r_alert_reviews=$(hours RETENTION_HOURS_ALERT_REVIEWS 720)
+r_alert_erasures=$(hours RETENTION_HOURS_ALERT_ERASURES 720)
+r_audit=$(hours RETENTION_HOURS_AUDIT 2160)
+if (( r_alert_erasures < r_alerts )); then
+  echo "kafka-init: RETENTION_HOURS_ALERT_ERASURES must be >= RETENTION_HOURS_ALERTS (an expired erasure marker would bring an erased face back)" >&2
+  exit 2
+fi
 
 for attempt in $(seq 1 60); do
   if "$topics_cmd" --bootstrap-server "$bootstrap" "${auth[@]}" --list >/dev/null 2>&1; then break; fi
@@ -64,6 +72,11 @@ create maskwatch.notifications       --config retention.ms=$r_notifications --co
 create maskwatch.notifications.dlq   --config retention.ms=$r_notifications_dlq --config max.message.bytes=$max_bytes
 # Records the alerter topology could not process or write (docs/RELIABILITY.md).
 create maskwatch.alerter.dlq         --config retention.ms=$r_alerter_dlq --config max.message.bytes=$max_bytes
+# Custodian reviews and erasure markers, keyed by alert id: compacted, hourly segments (docs/PRIVACY.md).
+create maskwatch.alert-reviews       --config retention.ms=$r_alert_reviews --config cleanup.policy=compact,delete --config segment.ms=3600000
+create maskwatch.alert-erasures      --config retention.ms=$r_alert_erasures --config cleanup.policy=compact,delete --config segment.ms=3600000
+# Who viewed, acknowledged, marked or erased which alert.
+create maskwatch.audit               --config retention.ms=$r_audit
 
 # Topics that existed before keep their partitions: say when they are fewer than asked for.
 "$topics_cmd" --bootstrap-server "$bootstrap" "${auth[@]}" --describe --topic 'maskwatch\..*' \

@@ -9,6 +9,10 @@ import io.maskwatch.alerter.notify.NotificationDispatcher;
 import io.maskwatch.alerter.notify.Sink;
 import io.maskwatch.alerter.notify.SinkConfig;
 import io.maskwatch.alerter.notify.SnapshotLinks;
+import io.maskwatch.alerter.review.ReviewApi;
+import io.maskwatch.alerter.review.ReviewLog;
+import io.maskwatch.alerter.review.ReviewState;
+import io.maskwatch.alerter.review.ReviewViews;
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.config.ConfigException;
 import io.maskwatch.common.config.KafkaSettings;
@@ -47,6 +51,9 @@ public final class AlerterService implements AutoCloseable {
     private final AlertIndex index;
     private final ComplianceView view;
     private final SnapshotLinks links;
+    private final ReviewState reviews;
+    private final ReviewLog reviewLog;
+    private ReviewViews reviewViews;
     private volatile String boundBaseUrl;
     private volatile Consumer<Throwable> onFatal = e -> { };
 
@@ -84,13 +91,17 @@ public final class AlerterService implements AutoCloseable {
         this.index = new AlertIndex(cfg.alerts().apiMaxAlerts());
         this.view = new ComplianceView(cfg.compliance(), clock, registry);
         this.links = new SnapshotLinks(this::publicBaseUrl, cfg.apiToken());
+        // An erased alert leaves the API's index (and with it the snapshot links) on every replica.
+        this.reviews = new ReviewState(index::erase);
+        this.reviewLog = new ReviewLog(kafka, reviews, clock, cfg.applicationId() + "-reviews");
         metrics.decodeErrors(kafka.topics().detections());
     }
 
     /** Mounts the API and page on {@code http} and adds the readiness checks. Call before {@link #start()}. */
     public AlerterService bind(ServiceHttpServer http) {
         boundBaseUrl = reachableBaseUrl(http);
-        new AlerterApi(index, view, cfg.compliance(), names, links, auth, clock).mount(http);
+        new AlerterApi(index, view, cfg.compliance(), names, links, auth, clock,
+                new ReviewApi(index, reviews, reviewLog, auth)).mount(http);
         http.addCheck("alerter", readiness());
         // Only the delivery loops: a dead loop is cured by a restart, a slow webhook is not.
         http.addLivenessCheck("notification delivery", () -> dispatcher == null ? null : dispatcher.problem());
@@ -190,6 +201,9 @@ public final class AlerterService implements AutoCloseable {
                 cfg.compliance().rollingMs() + cfg.compliance().windowMs(), metrics, clock,
                 cfg.applicationId() + "-views");
         views.start();
+        reviewLog.start();
+        reviewViews = new ReviewViews(kafka, reviews, metrics, cfg.applicationId() + "-review-views");
+        reviewViews.start();
         log.info("alerter started: {} sink(s) {}, API and page at {}", sinks.size(),
                 sinks.stream().map(Sink::name).toList(), publicBaseUrl());
         if (cfg.publicBaseUrl() == null && !sinks.isEmpty()) {
@@ -216,7 +230,12 @@ public final class AlerterService implements AutoCloseable {
             if (d != null) {
                 return d;
             }
-            return views == null ? "views not started" : views.problem();
+            String v = views == null ? "views not started" : views.problem();
+            if (v != null) {
+                return v;
+            }
+            // until the erasures are read, an erased alert could be served again
+            return reviewViews == null ? "reviews not started" : reviewViews.problem();
         };
     }
 
@@ -236,6 +255,10 @@ public final class AlerterService implements AutoCloseable {
         return links;
     }
 
+    public ReviewState reviews() {
+        return reviews;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -248,6 +271,10 @@ public final class AlerterService implements AutoCloseable {
         if (views != null) {
             views.close();
         }
+        if (reviewViews != null) {
+            reviewViews.close();
+        }
+        reviewLog.close();
         if (streams != null) {
             // Streams members do not leave the group on close: a replacement takes over after
             // session.timeout.ms (see streams-properties), or at once with static membership.

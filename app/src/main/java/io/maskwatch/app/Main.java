@@ -40,7 +40,8 @@ public final class Main {
             Map.entry("train", TrainCommand::new),
             Map.entry("bench", BenchCommand::new),
             Map.entry("models", ModelsCommand::new),
-            Map.entry("dlq", io.maskwatch.app.dlq.DlqCommand::new));
+            Map.entry("dlq", io.maskwatch.app.dlq.DlqCommand::new),
+            Map.entry("export-feedback", io.maskwatch.app.feedback.ExportFeedbackCommand::new));
 
     private Main() {
     }

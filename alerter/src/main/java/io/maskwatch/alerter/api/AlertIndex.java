@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The newest alerts (images included) for the API, fed from the alerts topic. Bounded: beyond
- * {@code capacity} the oldest are dropped. An alert seen twice (a re-read) is stored once.
+ * {@code capacity} the oldest are dropped. An alert seen twice (a re-read) is stored once. An erased
+ * alert is dropped and never taken in again (the alerts topic still holds it until its retention).
  */
 public final class AlertIndex {
     private record Key(long timestampMs, String alertId) {
@@ -23,12 +25,16 @@ public final class AlertIndex {
     private final int capacity;
     private final TreeMap<Key, Alert> byTime = new TreeMap<>(ORDER);
     private final Map<String, Alert> byId = new HashMap<>();
+    private final Set<String> erased = new java.util.HashSet<>();
 
     public AlertIndex(int capacity) {
         this.capacity = capacity;
     }
 
     public synchronized void add(Alert a) {
+        if (erased.contains(a.alertId())) {
+            return;
+        }
         Alert old = byId.put(a.alertId(), a);
         if (old != null) {
             byTime.remove(new Key(old.timestampMs(), old.alertId()));
@@ -37,6 +43,15 @@ public final class AlertIndex {
         while (byTime.size() > capacity) {
             Alert evicted = byTime.pollFirstEntry().getValue();
             byId.remove(evicted.alertId());
+        }
+    }
+
+    /** Drops the alert with its images, now and when the topic is read again. */
+    public synchronized void erase(String alertId) {
+        erased.add(alertId);
+        Alert old = byId.remove(alertId);
+        if (old != null) {
+            byTime.remove(new Key(old.timestampMs(), old.alertId()));
         }
     }
 
@@ -56,6 +71,11 @@ public final class AlertIndex {
      * @param toMs    exclusive upper bound, or null
      */
     public synchronized List<Alert> query(Set<String> cameras, Long fromMs, Long toMs, int limit) {
+        return query(cameras, fromMs, toMs, limit, a -> true);
+    }
+
+    /** As {@link #query(Set, Long, Long, int)}, keeping only alerts that pass {@code filter}. */
+    public synchronized List<Alert> query(Set<String> cameras, Long fromMs, Long toMs, int limit, Predicate<Alert> filter) {
         List<Alert> out = new ArrayList<>();
         for (Alert a : byTime.descendingMap().values()) {
             if (out.size() >= limit) {
@@ -67,7 +87,7 @@ public final class AlertIndex {
             if (fromMs != null && a.timestampMs() < fromMs) {
                 break;
             }
-            if (cameras.isEmpty() || cameras.contains(a.cameraId())) {
+            if ((cameras.isEmpty() || cameras.contains(a.cameraId())) && filter.test(a)) {
                 out.add(a);
             }
         }

@@ -48,10 +48,18 @@ public final class AlerterApi {
     private final SnapshotLinks links;
     private final ApiAuth auth;
     private final Clock clock;
+    private final AlertActions actions;
     private final byte[] page;
 
     public AlerterApi(AlertIndex alerts, ComplianceView compliance, ComplianceConfig complianceCfg, CameraNames names,
                       SnapshotLinks links, ApiAuth auth, Clock clock) {
+        this(alerts, compliance, complianceCfg, names, links, auth, clock, AlertActions.NONE);
+    }
+
+    /** @param actions acknowledge, false alarm, erase and the audit of views ({@code review.ReviewApi}) */
+    public AlerterApi(AlertIndex alerts, ComplianceView compliance, ComplianceConfig complianceCfg, CameraNames names,
+                      SnapshotLinks links, ApiAuth auth, Clock clock, AlertActions actions) {
+        this.actions = actions;
         this.alerts = alerts;
         this.compliance = compliance;
         this.complianceCfg = complianceCfg;
@@ -138,7 +146,14 @@ public final class AlerterApi {
     }
 
     private void alertsRoute(HttpExchange ex) throws IOException {
-        if (!readOnly(ex)) {
+        // --- custodian actions (POST .../ack, .../false-alarm, DELETE): review.ReviewApi checks the role ---
+        if (!ex.getRequestMethod().equals("GET")) {
+            List<String> s = segments(ex.getRequestURI().getRawPath());
+            if ((s.size() == 3 || s.size() == 4) && s.get(1).equals("alerts")) {
+                actions.change(ex, s.get(2), s.size() == 4 ? s.get(3) : null);
+            } else {
+                readOnly(ex);
+            }
             return;
         }
         List<String> segments = segments(ex.getRequestURI().getRawPath());
@@ -166,12 +181,14 @@ public final class AlerterApi {
             }
             if (file == null) {
                 json(ex, 200, item(a.get()));
+                actions.viewed(caller(ex), id, "alert");
             } else if (file.equals("face.jpg") || file.equals("heatmap.jpg")) {
                 byte[] img = file.equals("face.jpg") ? a.get().faceJpeg() : a.get().heatmapJpeg();
                 if (img == null) {
                     error(ex, 404, "alert '" + id + "' has no " + (file.equals("face.jpg") ? "face crop" : "heat map")
                             + " (the detector sent none)");
                 } else {
+                    actions.viewed(caller(ex), id, file.equals("face.jpg") ? "face" : "heatmap");
                     ex.getResponseHeaders().set("Cache-Control", "private, max-age=86400");
                     ex.getResponseHeaders().set("Content-Type", "image/jpeg");
                     ex.sendResponseHeaders(200, img.length);
@@ -214,7 +231,13 @@ public final class AlerterApi {
         }
         ObjectNode body = JSON.createObjectNode();
         ArrayNode arr = body.putArray("alerts");
-        List<Alert> found = alerts.query(cameras, from, to, limit);
+        java.util.function.Predicate<Alert> filter;
+        try {
+            filter = actions.filter(q);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
+        List<Alert> found = alerts.query(cameras, from, to, limit, filter);
         found.forEach(a -> arr.add(item(a)));
         body.put("count", found.size());
         body.put("limit", limit);
@@ -271,6 +294,7 @@ public final class AlerterApi {
             n.putNull("heatmap_url");
         }
         n.put("share_face_url", links.face(a.alertId()));
+        actions.annotate(a, n);
         return n;
     }
 
@@ -342,6 +366,11 @@ public final class AlerterApi {
         return false;
     }
 
+    /** For the audit: the caller's role, or {@code link} for a signed notification link; never the token. */
+    private String caller(HttpExchange ex) {
+        return auth.roleOf(ex).map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).orElse("link");
+    }
+
     private boolean authorized(HttpExchange ex, Map<String, List<String>> q, String signedAlertId) throws IOException {
         if (ApiAuth.allows(auth.roleOf(ex), ApiAuth.Role.READ)) {
             return true;
@@ -392,7 +421,7 @@ public final class AlerterApi {
         ServiceHttpServer.respond(ex, status, "application/json", JSON.writeValueAsBytes(body));
     }
 
-    private static void error(HttpExchange ex, int status, String message) throws IOException {
+    static void error(HttpExchange ex, int status, String message) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("error", message);
         n.put("status", status);

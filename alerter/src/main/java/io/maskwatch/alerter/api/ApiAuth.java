@@ -14,8 +14,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Who may use the API: a read-only token and an optional admin token (for the changing endpoints to
- * come: erase, acknowledge), presented as {@code Authorization: Bearer TOKEN} or as the HttpOnly
+ * Who may use the API: a read-only token and an optional admin token (for the changing endpoints:
+ * acknowledge, false alarm, erase; {@code review.ReviewApi}), presented as {@code Authorization: Bearer TOKEN} or as the HttpOnly
  * session cookie that signing in on the page (or a one-time login link) sets. Tokens are never
  * accepted in URLs: URLs end up in logs, browser history and Referer headers.
  */

@@ -108,7 +108,7 @@ public final class DlqCommand implements Command {
     }
 
     /** TIME for --since: an ISO instant, an ISO local date-time or date (this machine's zone), or an age (30m, 2h, 1d). */
-    static Instant parseSince(String s, Instant now) {
+    public static Instant parseSince(String s, Instant now) {
         Matcher m = AGO.matcher(s);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));

@@ -38,15 +38,25 @@ public record KafkaSettings(
             String alerts,
             String compliance,
             String notifications,
-            String notificationsDlq) {
+            String notificationsDlq,
+            String alertReviews,
+            String alertErasures,
+            String audit) {
 
         public static TopicNames defaults() {
             return new TopicNames(Topics.FRAMES, Topics.FRAMES_DLQ, Topics.DETECTIONS, Topics.PERSONS,
-                    Topics.ALERTS, Topics.COMPLIANCE, Topics.NOTIFICATIONS, Topics.NOTIFICATIONS_DLQ);
+                    Topics.ALERTS, Topics.COMPLIANCE, Topics.NOTIFICATIONS, Topics.NOTIFICATIONS_DLQ,
+                    Topics.ALERT_REVIEWS, Topics.ALERT_ERASURES, Topics.AUDIT);
         }
 
         public List<String> all() {
-            return List.of(frames, framesDlq, detections, persons, alerts, compliance, notifications, notificationsDlq);
+            return List.of(frames, framesDlq, detections, persons, alerts, compliance, notifications, notificationsDlq,
+                    alertReviews, alertErasures, audit);
+        }
+
+        /** Compacted topics (latest value per alert id): reviews and erasures. */
+        public List<String> compacted() {
+            return List.of(alertReviews, alertErasures);
         }
     }
 
@@ -64,21 +74,25 @@ public record KafkaSettings(
             int compliance,
             int notifications,
             int notificationsDlq,
-            int alerterDlq) {
+            int alerterDlq,
+            int alertReviews,
+            int alertErasures,
+            int audit) {
 
         /** Keys as written in the config file, in {@link #all()} order (for messages). */
         private static final List<String> KEYS = List.of("frames", "frames-dlq", "detections", "persons", "alerts",
-                "compliance", "notifications", "notifications-dlq", "alerter-dlq");
+                "compliance", "notifications", "notifications-dlq", "alerter-dlq", "alert-reviews", "alert-erasures", "audit");
 
         public static RetentionHours defaults() {
             // frames 1 h: stale frames are worthless for alerting; DLQs 72 h: a weekend to inspect and
-            // replay; detections 24 h: an alerter outage; persons/notifications 7 d; alerts/compliance 30 d.
-            return new RetentionHours(1, 72, 24, 7 * 24, 30 * 24, 30 * 24, 7 * 24, 72, 72);
+            // replay; detections 24 h: an alerter outage; persons/notifications 7 d; alerts/compliance 30 d;
+            // reviews and erasure markers as long as the alerts they refer to; audit 90 d.
+            return new RetentionHours(1, 72, 24, 7 * 24, 30 * 24, 30 * 24, 7 * 24, 72, 72, 30 * 24, 30 * 24, 90 * 24);
         }
 
         public List<Integer> all() {
             return List.of(frames, framesDlq, detections, persons, alerts, compliance, notifications,
-                    notificationsDlq, alerterDlq);
+                    notificationsDlq, alerterDlq, alertReviews, alertErasures, audit);
         }
 
         /** {@code retention.ms} for a topic kind, e.g. {@code millis(frames())}. */
@@ -134,6 +148,12 @@ public record KafkaSettings(
             h = r.notifications();
         } else if (topic.equals(topics.notificationsDlq())) {
             h = r.notificationsDlq();
+        } else if (topic.equals(topics.alertReviews())) {
+            h = r.alertReviews();
+        } else if (topic.equals(topics.alertErasures())) {
+            h = r.alertErasures();
+        } else if (topic.equals(topics.audit())) {
+            h = r.audit();
         } else {
             throw new IllegalArgumentException(topic + " is not one of the kafka.topics");
         }
@@ -184,6 +204,10 @@ public record KafkaSettings(
                     out.add("retention-hours." + RetentionHours.KEYS.get(i) + " must be >= 1 (hours), got "
                             + hours.get(i) + "; infinite retention is not offered: these topics hold personal data");
                 }
+            }
+            if (retentionHours.alertErasures() < retentionHours.alerts()) {
+                out.add("retention-hours.alert-erasures (" + retentionHours.alertErasures() + ") must be >= retention-hours.alerts ("
+                        + retentionHours.alerts() + "): an erasure marker that expires first would let an erased alert's face come back");
             }
         }
         return out;

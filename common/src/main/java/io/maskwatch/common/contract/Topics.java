@@ -21,6 +21,12 @@ public final class Topics {
     public static final String NOTIFICATIONS = "maskwatch.notifications";
     /** Notifications no sink could deliver after all retries. */
     public static final String NOTIFICATIONS_DLQ = "maskwatch.notifications.dlq";
+    /** Compacted. Key: alert id. Value: the custodian's review (acknowledged, false alarm) JSON; a tombstone once erased. */
+    public static final String ALERT_REVIEWS = "maskwatch.alert-reviews";
+    /** Compacted. Key: alert id. Value: erasure marker JSON: readers never serve or export that alert again. */
+    public static final String ALERT_ERASURES = "maskwatch.alert-erasures";
+    /** Key: alert id. Value: audit record JSON (who viewed, acknowledged, marked or erased which alert, when). */
+    public static final String AUDIT = "maskwatch.audit";
 
     private Topics() {
     }

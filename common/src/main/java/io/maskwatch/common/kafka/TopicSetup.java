@@ -21,6 +21,8 @@ public final class TopicSetup {
 
     /** Retention deletes whole segments only: 10-minute segments let old frames go on time. */
     static final long FRAMES_SEGMENT_MS = 600_000;
+    /** Compaction only cleans closed segments: reviews and erasures roll hourly. */
+    static final long COMPACTED_SEGMENT_MS = 3_600_000;
 
     private TopicSetup() {
     }
@@ -34,7 +36,12 @@ public final class TopicSetup {
         KafkaSettings.TopicNames names = kafka.topics();
         Map<String, String> configs = new HashMap<>();
         configs.put("retention.ms", String.valueOf(kafka.retentionMs(topic)));
-        if (!topic.equals(names.persons()) && !topic.equals(names.compliance())) {
+        if (names.compacted().contains(topic)) {
+            // latest value per alert id, and still expiring; 1-hour segments so an erased review's note is
+            // compacted away within hours, not when a week-long segment closes
+            configs.put("cleanup.policy", "compact,delete");
+            configs.put("segment.ms", String.valueOf(COMPACTED_SEGMENT_MS));
+        } else if (!topic.equals(names.persons()) && !topic.equals(names.compliance()) && !topic.equals(names.audit())) {
             // frames are JPEGs; detections, alerts, notifications and DLQs carry them or face crops
             configs.put("max.message.bytes", String.valueOf(KafkaSettings.MAX_MESSAGE_BYTES));
         }
