@@ -1,0 +1,201 @@
+package io.maskwatch.common.kafka;
+
+import io.maskwatch.common.config.KafkaSettings;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up check of a service's Kafka access on a secured cluster: does it sign in, and do its ACLs
+ * allow what its rows of {@link KafkaAcls} say? Kafka clients would otherwise fail later, deep in a
+ * poll loop or a Streams thread, with a message that names neither the service nor the fix.
+ */
+public final class KafkaAccessCheck {
+    private static final Logger log = LoggerFactory.getLogger(KafkaAccessCheck.class);
+    private static final Pattern USERNAME = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"");
+
+    private KafkaAccessCheck() {
+    }
+
+    /** A service cannot use Kafka as configured: wrong credentials or a missing ACL. Not worth retrying. */
+    public static final class KafkaAccessException extends RuntimeException {
+        public KafkaAccessException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** True when the client properties ask for authentication (SSL or SASL): only then are ACLs likely. */
+    public static boolean secured(KafkaSettings kafka) {
+        String protocol = kafka.clientProperties().getOrDefault("security.protocol", "PLAINTEXT");
+        return !protocol.equalsIgnoreCase("PLAINTEXT");
+    }
+
+    /** The user in {@code sasl.jaas.config} (never the password), or null. */
+    public static String username(Map<String, String> clientProperties) {
+        String jaas = clientProperties.get("sasl.jaas.config");
+        if (jaas == null) {
+            return null;
+        }
+        Matcher m = USERNAME.matcher(jaas);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * Checks, when {@link #secured}, that {@code service} signs in and holds the ACLs of its
+     * {@code grants} on the topics and groups that exist (prefix rules and transactional ids cannot be
+     * checked without creating something, and are left to the clients).
+     *
+     * @throws KafkaAccessException  wrong credentials or certificates; a missing ACL (cause:
+     *                               {@link TopicAuthorizationException} or {@link GroupAuthorizationException})
+     * @throws IllegalStateException Kafka cannot be reached within the timeout
+     */
+    public static void verify(KafkaSettings kafka, String service, List<KafkaAcls.Grant> grants) {
+        if (!secured(kafka)) {
+            return;
+        }
+        String user = username(kafka.clientProperties());
+        String principal = user == null ? "its TLS client certificate's principal" : "User:" + user;
+        Properties p = kafka.clientConfig();
+        p.put("request.timeout.ms", "15000");
+        p.put("default.api.timeout.ms", "20000");
+        try (Admin admin = Admin.create(p)) {
+            admin.describeCluster().clusterId().get(25, TimeUnit.SECONDS);
+            List<String> topics = grants.stream()
+                    .filter(g -> g.type() == ResourceType.TOPIC && g.pattern() == PatternType.LITERAL)
+                    .map(KafkaAcls.Grant::name).distinct().toList();
+            Map<String, org.apache.kafka.common.KafkaFuture<TopicDescription>> described = admin
+                    .describeTopics(topics, new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                    .topicNameValues();
+            for (KafkaAcls.Grant g : grants) {
+                if (g.pattern() != PatternType.LITERAL) {
+                    continue;
+                }
+                if (g.type() == ResourceType.TOPIC) {
+                    Set<AclOperation> allowed;
+                    try {
+                        allowed = described.get(g.name()).get(25, TimeUnit.SECONDS).authorizedOperations();
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                            continue; // created later (kafka.create-topics) or by another feature
+                        }
+                        if (e.getCause() instanceof TopicAuthorizationException) {
+                            allowed = Set.of();
+                        } else {
+                            throw e;
+                        }
+                    }
+                    List<AclOperation> missing = missing(g, allowed);
+                    if (!missing.isEmpty()) {
+                        String msg = missingMessage(service, principal, g, missing);
+                        throw new KafkaAccessException(msg, new TopicAuthorizationException(msg, Set.of(g.name())));
+                    }
+                } else if (g.type() == ResourceType.GROUP) {
+                    Set<AclOperation> allowed;
+                    try {
+                        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(g.name()),
+                                        new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                                .describedGroups().get(g.name()).get(25, TimeUnit.SECONDS);
+                        allowed = d.authorizedOperations();
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof GroupAuthorizationException)) {
+                            throw e;
+                        }
+                        allowed = Set.of();
+                    }
+                    List<AclOperation> missing = missing(g, allowed);
+                    if (!missing.isEmpty()) {
+                        String msg = missingMessage(service, principal, g, missing);
+                        throw new KafkaAccessException(msg, new GroupAuthorizationException(msg));
+                    }
+                }
+            }
+            log.info("{}: Kafka access checked as {}: {} ACL rows hold", service, principal, grants.size());
+        } catch (ExecutionException e) {
+            throw translate(kafka, service, user, principal, e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(service + ": Kafka at " + kafka.bootstrapServers()
+                    + " did not answer within 25 s (is the broker up? check kafka.bootstrap-servers)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking Kafka access", e);
+        }
+    }
+
+    private static List<AclOperation> missing(KafkaAcls.Grant g, Set<AclOperation> allowed) {
+        if (allowed == null) {
+            return List.of(); // the broker did not say (no authorizer): nothing to check
+        }
+        if (allowed.contains(AclOperation.ALL)) {
+            return List.of();
+        }
+        List<AclOperation> out = new ArrayList<>();
+        for (AclOperation op : g.operations()) {
+            if (op == AclOperation.ALL) {
+                if (!allowed.containsAll(EnumSet.of(AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE))) {
+                    out.add(op);
+                }
+            } else if (!allowed.contains(op)) {
+                out.add(op);
+            }
+        }
+        return out;
+    }
+
+    private static String missingMessage(String service, String principal, KafkaAcls.Grant g, List<AclOperation> ops) {
+        return service + " (Kafka " + principal + ") is not allowed to "
+                + String.join("/", ops.stream().map(KafkaAcls.Grant::camel).toList()) + " " + g.strimziType() + " '"
+                + g.name() + "' (" + g.why() + "); add the ACL " + String.join(", ",
+                ops.stream().map(op -> g.describe(principal, op)).toList())
+                + " (the table of ACLs per service: docs/SECURITY.md#kafka)";
+    }
+
+    private static RuntimeException translate(KafkaSettings kafka, String service, String user, String principal,
+                                              Throwable cause) {
+        if (cause instanceof SaslAuthenticationException) {
+            return new KafkaAccessException(service + " cannot sign in to Kafka at " + kafka.bootstrapServers()
+                    + " as " + (user == null ? "the configured user" : "user '" + user + "'") + " ("
+                    + kafka.clientProperties().getOrDefault("sasl.mechanism", "GSSAPI")
+                    + "): authentication failed; check the password in kafka.client-properties.sasl.jaas.config"
+                    + " (and that the user exists on the cluster)", cause);
+        }
+        if (cause instanceof SslAuthenticationException) {
+            return new KafkaAccessException(service + ": TLS handshake with Kafka at " + kafka.bootstrapServers()
+                    + " failed (" + cause.getMessage() + "); check kafka.client-properties.ssl.truststore.location"
+                    + " (the cluster's CA) and the broker's host name", cause);
+        }
+        if (cause instanceof AuthenticationException) {
+            return new KafkaAccessException(service + " cannot authenticate to Kafka at " + kafka.bootstrapServers()
+                    + " as " + principal + ": " + cause.getMessage() + "; check kafka.client-properties", cause);
+        }
+        if (cause instanceof TopicAuthorizationException || cause instanceof GroupAuthorizationException) {
+            return new KafkaAccessException(service + " (Kafka " + principal + ") is missing an ACL: "
+                    + cause.getMessage() + " (docs/SECURITY.md#kafka)", cause);
+        }
+        return new IllegalStateException(service + ": cannot check Kafka access at " + kafka.bootstrapServers()
+                + ": " + cause, cause);
+    }
+}
