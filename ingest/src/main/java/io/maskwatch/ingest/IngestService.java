@@ -3,6 +3,8 @@ package io.maskwatch.ingest;
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.kafka.ClientConfigs;
+import io.maskwatch.common.kafka.KafkaAccessCheck;
+import io.maskwatch.common.kafka.KafkaAcls;
 import io.maskwatch.common.observability.HealthCheck;
 import io.maskwatch.ingest.camera.CameraMetrics;
 import io.maskwatch.ingest.camera.CameraWorker;
@@ -83,6 +85,13 @@ public final class IngestService implements AutoCloseable {
     public synchronized IngestService start() {
         if (started || closed) {
             return this;
+        }
+        try {
+            KafkaAccessCheck.verify(kafka, KafkaAcls.INGEST, KafkaAcls.of(KafkaAcls.table(kafka.topics(),
+                    KafkaAcls.DETECTOR_GROUP, KafkaAcls.ALERTER_APPLICATION_ID), KafkaAcls.INGEST));
+        } catch (IllegalStateException e) {
+            // unreachable is not fatal for ingest (frames are dropped and counted); bad credentials are
+            log.warn("{}; starting anyway", e.getMessage());
         }
         workerIndex = settings.resolveWorkerIndex(hostname);
         assigned = CameraSharding.assign(cameras, workerIndex, settings.workerCount());

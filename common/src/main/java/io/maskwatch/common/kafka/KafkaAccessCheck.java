@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -121,6 +122,9 @@ public final class KafkaAccessCheck {
                                 .describedGroups().get(g.name()).get(25, TimeUnit.SECONDS);
                         allowed = d.authorizedOperations();
                     } catch (ExecutionException e) {
+                        if (e.getCause() instanceof GroupIdNotFoundException) {
+                            continue; // a new group: Describe is allowed (or this would be an authorization error)
+                        }
                         if (!(e.getCause() instanceof GroupAuthorizationException)) {
                             throw e;
                         }
