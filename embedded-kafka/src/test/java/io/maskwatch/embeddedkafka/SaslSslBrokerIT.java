@@ -20,11 +20,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 
 /** The embedded broker with a SASL_SSL listener, SCRAM users and ACLs; and the services' start-up check. */
 class SaslSslBrokerIT {
-    private static final Map<String, String> USERS = Map.of("admin", "adminpw1", KafkaAcls.user("ingest"), "ingestpw1");
+    private static final Map<String, String> USERS = Map.of("admin", "adminpw1", KafkaAcls.user("ingest"), "ingestpw1",
+            KafkaAcls.user("alerter"), "alerterpw1");
 
     private static KafkaSettings as(EmbeddedKafkaBroker broker, String user, String password) {
         return new KafkaSettings(broker.bootstrapServers(), broker.saslClientProperties(user, password),
@@ -83,6 +86,24 @@ class SaslSslBrokerIT {
             assertTrue(bad.getMessage().startsWith("ingest cannot sign in to Kafka at " + broker.bootstrapServers()
                     + " as user 'maskwatch-ingest' (SCRAM-SHA-512): authentication failed; check the password"), bad.getMessage());
             assertFalse(bad.getMessage().contains("notthepassword"), "the password is never printed");
+
+            // prefix rules are probed too: the alerter without its transactional-id ACL is told so
+            KafkaSettings alerter = as(broker, KafkaAcls.user("alerter"), "alerterpw1");
+            List<KafkaAcls.Grant> rows = KafkaAcls.of(KafkaAcls.defaults(), "alerter");
+            try (Admin a = Admin.create(admin.clientConfig())) {
+                a.createAcls(KafkaAcls.bindings(rows.stream().filter(g -> g.type() != ResourceType.TRANSACTIONAL_ID)
+                        .toList(), "alerter", KafkaAcls.user("alerter"))).all().get();
+            }
+            KafkaAccessException tx = null;
+            deadline = System.nanoTime() + 30_000_000_000L;
+            while (tx == null || !tx.getMessage().contains("transactionalId")) {
+                assertTrue(System.nanoTime() < deadline, "the ACLs never reached the authorizer: " + tx);
+                Thread.sleep(200);
+                tx = assertThrows(KafkaAccessException.class, () -> KafkaAccessCheck.verify(alerter, "alerter", rows));
+            }
+            assertInstanceOf(TransactionalIdAuthorizationException.class, tx.getCause());
+            assertTrue(tx.getMessage().startsWith("alerter (Kafka User:maskwatch-alerter) is not allowed to Describe/Write "
+                    + "transactionalId 'maskwatch-alerter-'"), tx.getMessage());
         }
     }
 

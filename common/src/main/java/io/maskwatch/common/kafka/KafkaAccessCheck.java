@@ -16,7 +16,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
@@ -24,6 +23,8 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
@@ -67,11 +68,13 @@ public final class KafkaAccessCheck {
 
     /**
      * Checks, when {@link #secured}, that {@code service} signs in and holds the ACLs of its
-     * {@code grants} on the topics and groups that exist (prefix rules and transactional ids cannot be
-     * checked without creating something, and are left to the clients).
+     * {@code grants}: every operation on topics and groups that exist; on those that do not exist
+     * yet, prefix rules and transactional ids only Describe (Kafka tells no more without creating
+     * something; the rest is left to the clients).
      *
      * @throws KafkaAccessException  wrong credentials or certificates; a missing ACL (cause:
-     *                               {@link TopicAuthorizationException} or {@link GroupAuthorizationException})
+     *                               {@link TopicAuthorizationException}, {@link GroupAuthorizationException}
+     *                               or {@link TransactionalIdAuthorizationException})
      * @throws IllegalStateException Kafka cannot be reached within the timeout
      */
     public static void verify(KafkaSettings kafka, String service, List<KafkaAcls.Grant> grants) {
@@ -83,61 +86,25 @@ public final class KafkaAccessCheck {
         Properties p = kafka.clientConfig();
         p.put("request.timeout.ms", "15000");
         p.put("default.api.timeout.ms", "20000");
+        long t0 = System.nanoTime();
         try (Admin admin = Admin.create(p)) {
             admin.describeCluster().clusterId().get(25, TimeUnit.SECONDS);
-            List<String> topics = grants.stream()
-                    .filter(g -> g.type() == ResourceType.TOPIC && g.pattern() == PatternType.LITERAL)
-                    .map(KafkaAcls.Grant::name).distinct().toList();
-            Map<String, org.apache.kafka.common.KafkaFuture<TopicDescription>> described = admin
-                    .describeTopics(topics, new DescribeTopicsOptions().includeAuthorizedOperations(true))
-                    .topicNameValues();
             for (KafkaAcls.Grant g : grants) {
-                if (g.pattern() != PatternType.LITERAL) {
-                    continue;
-                }
-                if (g.type() == ResourceType.TOPIC) {
-                    Set<AclOperation> allowed;
-                    try {
-                        allowed = described.get(g.name()).get(25, TimeUnit.SECONDS).authorizedOperations();
-                    } catch (ExecutionException e) {
-                        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                            continue; // created later (kafka.create-topics) or by another feature
-                        }
-                        if (e.getCause() instanceof TopicAuthorizationException) {
-                            allowed = Set.of();
-                        } else {
-                            throw e;
-                        }
-                    }
-                    List<AclOperation> missing = missing(g, allowed);
-                    if (!missing.isEmpty()) {
-                        String msg = missingMessage(service, principal, g, missing);
-                        throw new KafkaAccessException(msg, new TopicAuthorizationException(msg, Set.of(g.name())));
-                    }
-                } else if (g.type() == ResourceType.GROUP) {
-                    Set<AclOperation> allowed;
-                    try {
-                        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(g.name()),
-                                        new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
-                                .describedGroups().get(g.name()).get(25, TimeUnit.SECONDS);
-                        allowed = d.authorizedOperations();
-                    } catch (ExecutionException e) {
-                        if (e.getCause() instanceof GroupIdNotFoundException) {
-                            continue; // a new group: Describe is allowed (or this would be an authorization error)
-                        }
-                        if (!(e.getCause() instanceof GroupAuthorizationException)) {
-                            throw e;
-                        }
-                        allowed = Set.of();
-                    }
-                    List<AclOperation> missing = missing(g, allowed);
-                    if (!missing.isEmpty()) {
-                        String msg = missingMessage(service, principal, g, missing);
-                        throw new KafkaAccessException(msg, new GroupAuthorizationException(msg));
-                    }
+                // a prefix rule is probed with a name under the prefix that nobody creates
+                String name = g.pattern() == PatternType.LITERAL ? g.name() : g.name() + PROBE;
+                Set<AclOperation> allowed = allowed(admin, g.type(), name);
+                List<AclOperation> missing = allowed == null ? List.of() : missing(g, allowed);
+                if (!missing.isEmpty()) {
+                    String msg = missingMessage(service, principal, g, missing);
+                    throw new KafkaAccessException(msg, switch (g.type()) {
+                        case TOPIC -> new TopicAuthorizationException(msg, Set.of(g.name()));
+                        case GROUP -> new GroupAuthorizationException(msg);
+                        default -> new TransactionalIdAuthorizationException(msg);
+                    });
                 }
             }
-            log.info("{}: Kafka access checked as {}: {} ACL rows hold", service, principal, grants.size());
+            log.info("{}: Kafka access checked as {}: {} ACL rows hold ({} ms)", service, principal, grants.size(),
+                    (System.nanoTime() - t0) / 1_000_000);
         } catch (ExecutionException e) {
             throw translate(kafka, service, user, principal, e.getCause());
         } catch (TimeoutException e) {
@@ -149,10 +116,52 @@ public final class KafkaAccessCheck {
         }
     }
 
-    private static List<AclOperation> missing(KafkaAcls.Grant g, Set<AclOperation> allowed) {
-        if (allowed == null) {
-            return List.of(); // the broker did not say (no authorizer): nothing to check
+    /** Name used to probe prefix rules: Kafka answers "not found" when Describe is allowed, "not authorized" otherwise. */
+    static final String PROBE = "maskwatch-access-check";
+
+    /**
+     * Operations the broker lets this principal perform on the resource; empty when it may not even
+     * Describe it; null when the broker cannot tell (it does not exist yet, or there is no authorizer).
+     */
+    private static Set<AclOperation> allowed(Admin admin, ResourceType type, String name)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        try {
+            switch (type) {
+                case TOPIC -> {
+                    return admin.describeTopics(List.of(name), new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                            .topicNameValues().get(name).get(25, TimeUnit.SECONDS).authorizedOperations();
+                }
+                case GROUP -> {
+                    ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(name),
+                                    new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                            .describedGroups().get(name).get(25, TimeUnit.SECONDS);
+                    return d.authorizedOperations();
+                }
+                case TRANSACTIONAL_ID -> {
+                    admin.describeTransactions(List.of(name)).description(name).get(25, TimeUnit.SECONDS);
+                    return null; // an ongoing transaction: Describe holds, Write is for the producer to find out
+                }
+                default -> {
+                    return null;
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof TopicAuthorizationException || c instanceof GroupAuthorizationException
+                    || c instanceof TransactionalIdAuthorizationException) {
+                return Set.of();
+            }
+            if (c instanceof UnknownTopicOrPartitionException || c instanceof GroupIdNotFoundException
+                    || c instanceof TransactionalIdNotFoundException) {
+                // Describe is allowed (or the broker would have said "not authorized"), and with it
+                // nothing else can be learnt about a resource that does not exist yet
+                return null;
+            }
+            throw e;
         }
+    }
+
+    private static List<AclOperation> missing(KafkaAcls.Grant g, Set<AclOperation> allowed) {
         if (allowed.contains(AclOperation.ALL)) {
             return List.of();
         }
