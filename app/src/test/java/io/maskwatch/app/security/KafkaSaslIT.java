@@ -159,6 +159,20 @@ class KafkaSaslIT {
                         + "kafka.client-properties.sasl.jaas.config (and that the user exists on the cluster)", e.getMessage());
             }
 
+            // the same through `maskwatch alerter --config FILE`: it refuses to run instead of retrying
+            Path file = stateDir.resolve("alerter.yaml");
+            Files.writeString(file, yaml(broker).replace("${KAFKA_SASL_JAAS_CONFIG}", "'"
+                    + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"maskwatch-alerter\" "
+                    + "password=\"wrongpassword123\";'") + """
+                    alerter:
+                      http-port: 0
+                      state-dir: %s
+                      api-token: kafka-sasl-it-token-0123456789
+                    """.formatted(stateDir.resolve("cli-state")));
+            KafkaAccessException cli = assertThrows(KafkaAccessException.class,
+                    () -> new io.maskwatch.alerter.AlerterCommand().run(List.of("--config", file.toString())));
+            assertTrue(cli.getMessage().startsWith("alerter cannot sign in to Kafka"), cli.getMessage());
+
             // least privilege holds: the alerter cannot read raw frames
             KafkaSettings alerterKafka = config(broker, KafkaAcls.ALERTER, passwords.get(KafkaAcls.user("alerter")),
                     Map.of()).kafka();
