@@ -46,6 +46,9 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
+import java.util.Set;
+import java.util.function.Predicate;
+import io.maskwatch.common.contract.Topics;
 
 /**
  * Issue 14 item 3: the three services on a SASL_SSL broker (SCRAM-SHA-512, a certificate made for
@@ -91,63 +94,55 @@ class KafkaSaslIT {
         admin.createAcls(acls).all().get();
     }
 
-    @Test
-    void eachServiceSignsInAsItsOwnUserAndAFrameBecomesAnAlert() throws Exception {
-        Path clip = DemoEndToEndIT.video("one-man-no-mask.mp4");
-        Map<String, String> passwords = new LinkedHashMap<>();
-        passwords.put("admin", password());
-        SERVICES.forEach(s -> passwords.put(KafkaAcls.user(s), password()));
-        Path stateDir = Files.createTempDirectory("kafka-sasl-it-");
-        List<AutoCloseable> toClose = new ArrayList<>();
-        // closed last (toClose runs backwards): services stop while they can still reach it
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startSaslSsl(new EmbeddedKafkaBroker.SaslUsers(passwords, "admin"));
-        toClose.add(broker);
-        try {
-            KafkaSettings adminKafka = new KafkaSettings(broker.bootstrapServers(),
-                    broker.saslClientProperties("admin", passwords.get("admin")), KafkaSettings.TopicNames.defaults(),
-                    2, (short) 1, true);
-            TopicSetup.ensureTopics(adminKafka);
-            Admin admin = Admin.create(adminKafka.clientConfig());
-            toClose.add(admin);
-            admin.createTopics(List.of(new NewTopic(KafkaAcls.ALERTER_DLQ, 2, (short) 1))).all().get();
-
-            // every row of the table, except the detector's Write on detections (granted below)
-            List<KafkaAcls.Grant> table = KafkaAcls.defaults();
-            AclBinding detectorWrite = null;
-            for (String s : SERVICES) {
-                for (AclBinding b : KafkaAcls.bindings(table, s, KafkaAcls.user(s))) {
-                    if (s.equals(KafkaAcls.DETECTOR) && b.pattern().resourceType() == ResourceType.TOPIC
-                            && b.pattern().name().equals(adminKafka.topics().detections())
-                            && b.entry().operation() == AclOperation.WRITE) {
-                        detectorWrite = b;
-                    } else {
-                        grant(admin, List.of(b));
-                    }
+    /** A SASL_SSL broker with the MaskWatch topics and every ACL of the table except {@code withheld}. */
+    private record Cluster(EmbeddedKafkaBroker broker, Map<String, String> passwords, KafkaSettings admin,
+                           Admin adminClient) implements AutoCloseable {
+        static Cluster start(Predicate<AclBinding> withheld) throws Exception {
+            Map<String, String> passwords = new LinkedHashMap<>();
+            passwords.put("admin", KafkaSaslIT.password());
+            SERVICES.forEach(s -> passwords.put(KafkaAcls.user(s), KafkaSaslIT.password()));
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startSaslSsl(new EmbeddedKafkaBroker.SaslUsers(passwords, "admin"));
+            try {
+                KafkaSettings admin = new KafkaSettings(broker.bootstrapServers(),
+                        broker.saslClientProperties("admin", passwords.get("admin")), KafkaSettings.TopicNames.defaults(),
+                        2, (short) 1, true);
+                TopicSetup.ensureTopics(admin);
+                Admin client = Admin.create(admin.clientConfig());
+                client.createTopics(List.of(new NewTopic(KafkaAcls.ALERTER_DLQ, 2, (short) 1))).all().get();
+                for (String s : SERVICES) {
+                    grant(client, KafkaAcls.bindings(KafkaAcls.defaults(), s, KafkaAcls.user(s)).stream()
+                            .filter(withheld.negate()).toList());
                 }
+                return new Cluster(broker, passwords, admin, client);
+            } catch (Exception | Error e) {
+                broker.close();
+                throw e;
             }
+        }
 
-            Map<String, String> detectorEnv = Map.of(
-                    "MASKWATCH_DETECTOR_MODELS_DIR", Path.of(System.getProperty("maskwatch.project.dir", ".."))
-                            .resolve("models/mask-classifier").toString(),
-                    "MASKWATCH_DETECTOR_BACKEND", "retinaface",
-                    "MASKWATCH_DETECTOR_RETINAFACE_MODEL", Path.of(System.getProperty("maskwatch.shared.dir",
-                            "../shared"), "models", "retinaface-mobilenet0.25.onnx").toAbsolutePath().toString());
-            MaskWatchConfig detectorCfg = config(broker, KafkaAcls.DETECTOR, passwords.get(KafkaAcls.user("detector")),
-                    detectorEnv);
-            DetectorConfig detectorConfig = detectorCfg.section("detector", DetectorConfig.class, DetectorConfig.defaults());
+        String password(String service) {
+            return passwords.get(KafkaAcls.user(service));
+        }
 
-            // a missing ACL: the detector stops at start-up naming the topic and the ACL to add
-            try (DetectorService d = new DetectorService(detectorConfig, detectorCfg.kafka(), Metrics.newRegistry("detector"))) {
-                KafkaAccessException e = assertThrows(KafkaAccessException.class, d::start);
-                assertInstanceOf(TopicAuthorizationException.class, e.getCause());
-                assertTrue(e.getMessage().startsWith("detector (Kafka User:maskwatch-detector) is not allowed to Write"
-                        + " topic 'maskwatch.detections'"), e.getMessage());
-                assertTrue(e.getMessage().contains("add the ACL ALLOW User:maskwatch-detector Write on topic "
-                        + "maskwatch.detections"), e.getMessage());
-            }
-            grant(admin, List.of(detectorWrite));
+        @Override
+        public void close() {
+            adminClient.close();
+            broker.close();
+        }
+    }
 
-            // a wrong password: the alerter stops at start-up naming itself, its user and the fix
+    private static Predicate<AclBinding> write(String service, String topic) {
+        return b -> b.entry().principal().equals("User:" + KafkaAcls.user(service))
+                && b.pattern().resourceType() == ResourceType.TOPIC && b.pattern().name().equals(topic)
+                && b.entry().operation() == AclOperation.WRITE;
+    }
+
+    @Test
+    void aWrongPasswordOrAMissingAclStopsTheServiceAtStartUpSayingWhatToFix() throws Exception {
+        Path stateDir = Files.createTempDirectory("kafka-sasl-it-");
+        try (Cluster c = Cluster.start(write(KafkaAcls.INGEST, Topics.FRAMES))) {
+            EmbeddedKafkaBroker broker = c.broker();
+            // a wrong password: the alerter names itself, its user and the fix, and never the password
             AlerterConfig alerterConfig = AlerterConfig.defaults().toBuilder().stateDir(stateDir.toString()).build()
                     .withApiToken("kafka-sasl-it-token-0123456789");
             MaskWatchConfig wrong = config(broker, KafkaAcls.ALERTER, "wrongpassword123", Map.of());
@@ -158,7 +153,6 @@ class KafkaSaslIT {
                         + "'maskwatch-alerter' (SCRAM-SHA-512): authentication failed; check the password in "
                         + "kafka.client-properties.sasl.jaas.config (and that the user exists on the cluster)", e.getMessage());
             }
-
             // the same through `maskwatch alerter --config FILE`: it refuses to run instead of retrying
             Path file = stateDir.resolve("alerter.yaml");
             Files.writeString(file, yaml(broker).replace("${KAFKA_SASL_JAAS_CONFIG}", "'"
@@ -172,17 +166,70 @@ class KafkaSaslIT {
             KafkaAccessException cli = assertThrows(KafkaAccessException.class,
                     () -> new io.maskwatch.alerter.AlerterCommand().run(List.of("--config", file.toString())));
             assertTrue(cli.getMessage().startsWith("alerter cannot sign in to Kafka"), cli.getMessage());
+            assertFalse(cli.getMessage().contains("wrongpassword123"), cli.getMessage());
 
-            // least privilege holds: the alerter cannot read raw frames
-            KafkaSettings alerterKafka = config(broker, KafkaAcls.ALERTER, passwords.get(KafkaAcls.user("alerter")),
-                    Map.of()).kafka();
-            var cp = ClientConfigs.consumer(alerterKafka, KafkaAcls.ALERTER_APPLICATION_ID + "-probe", "probe");
-            cp.remove("group.id");
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cp)) {
-                assertThrows(TopicAuthorizationException.class, () -> c.partitionsFor(alerterKafka.topics().frames()));
+            // a missing ACL: ingest stops at start-up naming the topic and the ACL to add
+            Path clip = Files.createFile(stateDir.resolve("never-opened.mp4"));
+            MaskWatchConfig ingestCfg = config(broker, KafkaAcls.INGEST, c.password(KafkaAcls.INGEST), Map.of());
+            try (IngestService ingest = new IngestService(ingestCfg.section("ingest", IngestSettings.class,
+                    IngestSettings.defaults()), List.of(DemoCommand.camera(clip.toString(), 2, false, new HashSet<>())),
+                    ingestCfg.kafka(), Metrics.newRegistry("ingest"))) {
+                KafkaAccessException e = assertThrows(KafkaAccessException.class, ingest::start);
+                assertInstanceOf(TopicAuthorizationException.class, e.getCause());
+                assertEquals(Set.of(Topics.FRAMES), ((TopicAuthorizationException) e.getCause()).unauthorizedTopics());
+                assertTrue(e.getMessage().startsWith("ingest (Kafka User:maskwatch-ingest) is not allowed to Write topic "
+                        + "'maskwatch.frames' (camera frames in); add the ACL ALLOW User:maskwatch-ingest Write on topic "
+                        + "maskwatch.frames"), e.getMessage());
             }
 
+            // least privilege holds: the alerter's user cannot read raw frames
+            KafkaSettings alerterKafka = config(broker, KafkaAcls.ALERTER, c.password(KafkaAcls.ALERTER), Map.of()).kafka();
+            var cp = ClientConfigs.consumer(alerterKafka, KafkaAcls.ALERTER_APPLICATION_ID + "-probe", "probe");
+            cp.remove("group.id");
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cp)) {
+                assertThrows(TopicAuthorizationException.class, () -> consumer.partitionsFor(alerterKafka.topics().frames()));
+            }
+        } finally {
+            Directories.deleteRecursively(stateDir);
+        }
+    }
+
+    @Test
+    void eachServiceSignsInAsItsOwnUserAndAFrameBecomesAnAlert() throws Exception {
+        Path clip = DemoEndToEndIT.video("one-man-no-mask.mp4");
+        Path stateDir = Files.createTempDirectory("kafka-sasl-it-");
+        List<AutoCloseable> toClose = new ArrayList<>();
+        // closed last (toClose runs backwards): services stop while they can still reach it
+        Cluster c = Cluster.start(write(KafkaAcls.DETECTOR, Topics.DETECTIONS));
+        toClose.add(c);
+        try {
+            EmbeddedKafkaBroker broker = c.broker();
+            KafkaSettings adminKafka = c.admin();
+            Map<String, String> detectorEnv = Map.of(
+                    "MASKWATCH_DETECTOR_MODELS_DIR", Path.of(System.getProperty("maskwatch.project.dir", ".."))
+                            .resolve("models/mask-classifier").toString(),
+                    "MASKWATCH_DETECTOR_BACKEND", "retinaface",
+                    "MASKWATCH_DETECTOR_RETINAFACE_MODEL", Path.of(System.getProperty("maskwatch.shared.dir",
+                            "../shared"), "models", "retinaface-mobilenet0.25.onnx").toAbsolutePath().toString());
+            MaskWatchConfig detectorCfg = config(broker, KafkaAcls.DETECTOR, c.password(KafkaAcls.DETECTOR), detectorEnv);
+            DetectorConfig detectorConfig = detectorCfg.section("detector", DetectorConfig.class, DetectorConfig.defaults());
+
+            // a missing ACL: the detector stops at start-up (before loading its models) naming the topic and the ACL
+            try (DetectorService d = new DetectorService(detectorConfig, detectorCfg.kafka(), Metrics.newRegistry("detector"))) {
+                KafkaAccessException e = assertThrows(KafkaAccessException.class, d::start);
+                assertInstanceOf(TopicAuthorizationException.class, e.getCause());
+                assertTrue(e.getMessage().startsWith("detector (Kafka User:maskwatch-detector) is not allowed to Write"
+                        + " topic 'maskwatch.detections'"), e.getMessage());
+                assertTrue(e.getMessage().contains("add the ACL ALLOW User:maskwatch-detector Write on topic "
+                        + "maskwatch.detections"), e.getMessage());
+            }
+            grant(c.adminClient(), KafkaAcls.bindings(KafkaAcls.defaults(), KafkaAcls.DETECTOR, KafkaAcls.user("detector"))
+                    .stream().filter(write(KafkaAcls.DETECTOR, Topics.DETECTIONS)).toList());
+
             // the real thing: ingest -> detector -> alerter, each as itself
+            AlerterConfig alerterConfig = AlerterConfig.defaults().toBuilder().stateDir(stateDir.toString()).build()
+                    .withApiToken("kafka-sasl-it-token-0123456789");
+            KafkaSettings alerterKafka = config(broker, KafkaAcls.ALERTER, c.password(KafkaAcls.ALERTER), Map.of()).kafka();
             AlerterService alerter = new AlerterService(alerterConfig, alerterKafka, List.of(), Metrics.newRegistry("alerter"));
             toClose.add(alerter);
             alerter.start();
@@ -190,20 +237,19 @@ class KafkaSaslIT {
             toClose.add(detector);
             detector.start();
             CameraConfig camera = DemoCommand.camera(clip.toString(), 2, false, new HashSet<>());
-            MaskWatchConfig ingestCfg = config(broker, KafkaAcls.INGEST, passwords.get(KafkaAcls.user("ingest")), Map.of());
+            MaskWatchConfig ingestCfg = config(broker, KafkaAcls.INGEST, c.password(KafkaAcls.INGEST), Map.of());
             IngestService ingest = new IngestService(ingestCfg.section("ingest", IngestSettings.class,
                     IngestSettings.defaults()), List.of(camera), ingestCfg.kafka(), Metrics.newRegistry("ingest"));
             toClose.add(ingest);
             ingest.start();
-
             List<Alert> alerts = new ArrayList<>();
             boolean detection = false;
             var rp = ClientConfigs.consumer(adminKafka, "kafka-sasl-it-reader", "reader");
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(rp)) {
-                c.subscribe(List.of(adminKafka.topics().detections(), adminKafka.topics().alerts()));
+            try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(rp)) {
+                reader.subscribe(List.of(adminKafka.topics().detections(), adminKafka.topics().alerts()));
                 long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
                 while (alerts.isEmpty() && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(500))) {
                         if (r.topic().equals(adminKafka.topics().detections())) {
                             detection = true;
                         } else {
