@@ -86,13 +86,9 @@ public final class IngestService implements AutoCloseable {
         if (started || closed) {
             return this;
         }
-        try {
-            KafkaAccessCheck.verify(kafka, KafkaAcls.INGEST, KafkaAcls.of(KafkaAcls.table(kafka.topics(),
-                    KafkaAcls.DETECTOR_GROUP, KafkaAcls.ALERTER_APPLICATION_ID), KafkaAcls.INGEST));
-        } catch (IllegalStateException e) {
-            // unreachable is not fatal for ingest (frames are dropped and counted); bad credentials are
-            log.warn("{}; starting anyway", e.getMessage());
-        }
+        // bad credentials or ACLs stop ingest here; an unreachable broker does not (frames are dropped and counted)
+        KafkaAccessCheck.verify(kafka, KafkaAcls.INGEST, KafkaAcls.of(KafkaAcls.table(kafka.topics(),
+                KafkaAcls.DETECTOR_GROUP, KafkaAcls.ALERTER_APPLICATION_ID), KafkaAcls.INGEST));
         workerIndex = settings.resolveWorkerIndex(hostname);
         assigned = CameraSharding.assign(cameras, workerIndex, settings.workerCount());
         long enabled = cameras.stream().filter(CameraConfig::enabled).count();

@@ -75,14 +75,15 @@ public final class KafkaAccessCheck {
      * @throws KafkaAccessException  wrong credentials or certificates; a missing ACL (cause:
      *                               {@link TopicAuthorizationException}, {@link GroupAuthorizationException}
      *                               or {@link TransactionalIdAuthorizationException})
-     * @throws IllegalStateException Kafka cannot be reached within the timeout
+     *                               A broker that does not answer or another error is logged, not thrown:
+     *                               the clients retry as they would without this check.
      */
     public static void verify(KafkaSettings kafka, String service, List<KafkaAcls.Grant> grants) {
         if (!secured(kafka)) {
             return;
         }
         String user = username(kafka.clientProperties());
-        String principal = user == null ? "its TLS client certificate's principal" : "User:" + user;
+        String principal = "User:" + (user == null ? "<the client certificate's name>" : user);
         Properties p = kafka.clientConfig();
         p.put("request.timeout.ms", "15000");
         p.put("default.api.timeout.ms", "20000");
@@ -106,10 +107,16 @@ public final class KafkaAccessCheck {
             log.info("{}: Kafka access checked as {}: {} ACL rows hold ({} ms)", service, principal, grants.size(),
                     (System.nanoTime() - t0) / 1_000_000);
         } catch (ExecutionException e) {
-            throw translate(kafka, service, user, principal, e.getCause());
+            RuntimeException r = translate(kafka, service, user, principal, e.getCause());
+            if (r instanceof KafkaAccessException) {
+                throw r;
+            }
+            log.warn("{}; starting anyway, the Kafka clients will retry", r.getMessage());
         } catch (TimeoutException e) {
-            throw new IllegalStateException(service + ": Kafka at " + kafka.bootstrapServers()
-                    + " did not answer within 25 s (is the broker up? check kafka.bootstrap-servers)", e);
+            // not up yet is not a configuration error: the clients wait for it as they would without this check
+            log.warn("{}: Kafka at {} did not answer within 25 s, its access is not checked (is the broker up? check "
+                    + "kafka.bootstrap-servers); starting anyway, the Kafka clients will retry", service,
+                    kafka.bootstrapServers());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking Kafka access", e);
