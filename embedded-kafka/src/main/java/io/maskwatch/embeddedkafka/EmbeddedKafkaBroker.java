@@ -179,7 +179,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalStateException("cannot format embedded Kafka storage in " + dataDir + ": " + e.getMessage(), e);
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.delete();
+            }
+            throw e;
+        }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, deleteOnClose, brokerPort, server, tls);
         log.info("embedded Kafka broker (KRaft) up at {} in {} ms, data in {}", broker.bootstrapServers(),
                 (System.nanoTime() - t0) / 1_000_000, dataDir);
