@@ -16,6 +16,8 @@ import io.maskwatch.alerter.review.ReviewViews;
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.config.ConfigException;
 import io.maskwatch.common.config.KafkaSettings;
+import io.maskwatch.common.kafka.KafkaAccessCheck;
+import io.maskwatch.common.kafka.KafkaAcls;
 import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.observability.HealthCheck;
 import io.maskwatch.common.observability.ServiceHttpServer;
@@ -159,6 +161,8 @@ public final class AlerterService implements AutoCloseable {
         if (!Files.isWritable(stateDir)) {
             throw new ConfigException("alerter.state-dir " + stateDir.toAbsolutePath() + " is not writable");
         }
+        KafkaAccessCheck.verify(kafka, KafkaAcls.ALERTER, KafkaAcls.of(KafkaAcls.table(kafka.topics(),
+                KafkaAcls.DETECTOR_GROUP, cfg.applicationId()), KafkaAcls.ALERTER));
         if (kafka.createTopics()) {
             TopicSetup.ensureTopics(kafka);
         }

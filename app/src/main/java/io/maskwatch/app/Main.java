@@ -4,6 +4,7 @@ import io.maskwatch.alerter.AlerterCommand;
 import io.maskwatch.common.cli.Args;
 import io.maskwatch.common.cli.Command;
 import io.maskwatch.common.config.ConfigException;
+import io.maskwatch.common.kafka.KafkaAccessCheck;
 import io.maskwatch.detector.AnalyzeCommand;
 import io.maskwatch.detector.DetectorCommand;
 import io.maskwatch.detector.CropsCommand;
@@ -71,7 +72,8 @@ public final class Main {
         } catch (Args.UsageException e) {
             System.err.println("maskwatch " + name + ": " + e.getMessage() + "\n\n" + command.usage());
             return 2;
-        } catch (ConfigException e) {
+        } catch (ConfigException | KafkaAccessCheck.KafkaAccessException e) {
+            // wrong settings, credentials or ACLs: the message says what to fix, a stack trace would bury it
             System.err.println("maskwatch " + name + ": " + e.getMessage());
             return 2;
         } catch (Exception e) {

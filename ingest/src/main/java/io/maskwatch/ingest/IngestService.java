@@ -3,6 +3,8 @@ package io.maskwatch.ingest;
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.kafka.ClientConfigs;
+import io.maskwatch.common.kafka.KafkaAccessCheck;
+import io.maskwatch.common.kafka.KafkaAcls;
 import io.maskwatch.common.observability.HealthCheck;
 import io.maskwatch.ingest.camera.CameraMetrics;
 import io.maskwatch.ingest.camera.CameraWorker;
@@ -84,6 +86,9 @@ public final class IngestService implements AutoCloseable {
         if (started || closed) {
             return this;
         }
+        // bad credentials or ACLs stop ingest here; an unreachable broker does not (frames are dropped and counted)
+        KafkaAccessCheck.verify(kafka, KafkaAcls.INGEST, KafkaAcls.of(KafkaAcls.table(kafka.topics(),
+                KafkaAcls.DETECTOR_GROUP, KafkaAcls.ALERTER_APPLICATION_ID), KafkaAcls.INGEST));
         workerIndex = settings.resolveWorkerIndex(hostname);
         assigned = CameraSharding.assign(cameras, workerIndex, settings.workerCount());
         long enabled = cameras.stream().filter(CameraConfig::enabled).count();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.config.MaskWatchConfig;
+import io.maskwatch.common.kafka.KafkaAcls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.regex.Matcher;
@@ -33,8 +34,8 @@ class KubernetesManifestsTest {
     private static final Path ROOT = DeployFiles.repoRoot();
     private static final Path K8S = ROOT.resolve("k8s");
     private static final List<String> SERVICES = List.of("ingest", "detector", "alerter");
-    /** Keys of the Secrets Strimzi's User Operator and Cluster Operator write. */
-    private static final Set<String> STRIMZI_USER_KEYS = Set.of("ca.crt", "user.crt", "user.key", "user.p12", "user.password");
+    /** Keys of the Secrets Strimzi's User Operator (SCRAM-SHA-512 users) and Cluster Operator write. */
+    private static final Set<String> STRIMZI_USER_KEYS = Set.of("password", "sasl.jaas.config");
     private static final Set<String> STRIMZI_CA_KEYS = Set.of("ca.crt", "ca.p12", "ca.password");
 
     @Test
@@ -227,8 +228,9 @@ class KubernetesManifestsTest {
         Map<String, String> env = DeployFiles.serviceEnvironment(podEnv(all, detector, detectorContainer, "production"), "detector");
         KafkaSettings kafka = MaskWatchConfig.parse(yaml, env, "production").kafka();
         assertEquals(bootstrap, kafka.bootstrapServers());
-        assertEquals("SSL", kafka.clientProperties().get("security.protocol"));
-        assertTrue(kafka.clientProperties().containsKey("ssl.keystore.location"), "client certificate (tls authentication)");
+        assertEquals("SASL_SSL", kafka.clientProperties().get("security.protocol"));
+        assertEquals("SCRAM-SHA-512", kafka.clientProperties().get("sasl.mechanism"));
+        assertEquals(tls.path("authentication").path("type").asText(), "scram-sha-512", "the listener takes SCRAM users");
         assertFalse(kafka.createTopics(), "the Topic Operator owns the topics: kafka.create-topics=false");
 
         Map<String, ObjectNode> topics = new LinkedHashMap<>();
@@ -274,16 +276,67 @@ class KubernetesManifestsTest {
             assertSecretKeyExists(all, ref.path("name").asText(), ref.path("key").asText(), "TriggerAuthentication");
         }
 
-        // every service's client certificate is a KafkaUser; the detector's ACLs allow its group
+        assertKafkaUsersAreTheAclTable(all, kafka);
+    }
+
+    /**
+     * One SCRAM-SHA-512 KafkaUser per service whose ACLs are its rows of the least-privilege table
+     * (KafkaAcls, docs/SECURITY.md#kafka), and each service signs in with its own user's Secret only.
+     */
+    private static void assertKafkaUsersAreTheAclTable(List<ObjectNode> all, KafkaSettings kafka) {
+        List<KafkaAcls.Grant> table = KafkaAcls.defaults();
+        TreeSet<String> users = new TreeSet<>();
+        ofKind(all, "KafkaUser").forEach(u -> users.add(u.path("metadata").path("name").asText()));
+        assertEquals(new TreeSet<>(SERVICES.stream().map(KafkaAcls::user).toList()), users, "one KafkaUser per service");
         for (String svc : SERVICES) {
-            assertNotNull(Kustomize.find(all, "KafkaUser", "maskwatch-" + svc), "KafkaUser maskwatch-" + svc);
+            ObjectNode user = Kustomize.find(all, "KafkaUser", KafkaAcls.user(svc));
+            assertEquals("scram-sha-512", user.path("spec").path("authentication").path("type").asText(), svc);
+            TreeSet<String> actual = new TreeSet<>();
+            for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
+                JsonNode r = acl.path("resource");
+                String host = acl.path("host").asText("*");
+                String type = acl.path("type").asText("allow");
+                for (JsonNode op : acl.path("operations")) {
+                    actual.add(r.path("type").asText() + " " + r.path("name").asText() + " "
+                            + r.path("patternType").asText("literal") + " " + op.asText() + " " + type + " " + host);
+                }
+            }
+            TreeSet<String> expected = new TreeSet<>();
+            for (KafkaAcls.Grant g : KafkaAcls.of(table, svc)) {
+                for (var op : g.operations()) {
+                    expected.add(g.strimziType() + " " + g.name() + " "
+                            + (g.pattern() == org.apache.kafka.common.resource.PatternType.PREFIXED ? "prefix" : "literal")
+                            + " " + KafkaAcls.Grant.camel(op) + " allow *");
+                }
+            }
+            assertEquals(String.join("\n", expected), String.join("\n", actual),
+                    "KafkaUser " + KafkaAcls.user(svc) + " ACLs = its rows of KafkaAcls (docs/SECURITY.md#kafka)");
+
+            // the service's pods get this user's Secret and no other KafkaUser's
+            ObjectNode w = workload(all, svc);
+            JsonNode c = mainContainer(w, svc);
+            Set<String> secrets = new TreeSet<>();
+            for (JsonNode e : c.path("env")) {
+                JsonNode ref = e.path("valueFrom").path("secretKeyRef");
+                if (!ref.isMissingNode()) {
+                    secrets.add(ref.path("name").asText());
+                }
+            }
+            for (JsonNode v : Kustomize.podSpec(w).path("volumes")) {
+                if (v.has("secret")) {
+                    secrets.add(v.path("secret").path("secretName").asText());
+                }
+            }
+            for (String other : users) {
+                assertEquals(other.equals(KafkaAcls.user(svc)), secrets.contains(other),
+                        svc + " pods must mount the Secret of KafkaUser " + KafkaAcls.user(svc) + " and no other: " + secrets);
+            }
+            Map<String, String> env = DeployFiles.serviceEnvironment(podEnv(all, w, c, "production " + svc), svc);
+            String yaml = mountedFile(all, w, c, "/etc/maskwatch/maskwatch.yaml", "production " + svc);
+            KafkaSettings mine = MaskWatchConfig.parse(yaml, env, "production " + svc).kafka();
+            assertEquals("generated-sasl.jaas.config", mine.clientProperties().get("sasl.jaas.config"),
+                    svc + ": sasl.jaas.config comes from its KafkaUser's Secret (key sasl.jaas.config)");
         }
-        boolean groupAcl = false;
-        for (JsonNode acl : Kustomize.find(all, "KafkaUser", "maskwatch-detector").path("spec").path("authorization").path("acls")) {
-            groupAcl |= acl.path("resource").path("type").asText().equals("group")
-                    && acl.path("resource").path("name").asText().equals("maskwatch-detector");
-        }
-        assertTrue(groupAcl, "maskwatch-detector needs Read on its consumer group");
     }
 
     @Test

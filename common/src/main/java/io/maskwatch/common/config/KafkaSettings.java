@@ -168,6 +168,30 @@ public record KafkaSettings(
         return p;
     }
 
+    private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+
+    /** A SASL setup without a mechanism or credentials fails only at the first connection, and vaguely. */
+    static List<String> securityProblems(Map<String, String> props) {
+        List<String> out = new ArrayList<>();
+        String protocol = props.getOrDefault("security.protocol", "PLAINTEXT");
+        if (!PROTOCOLS.contains(protocol.toUpperCase(java.util.Locale.ROOT))) {
+            out.add("client-properties.security.protocol must be one of " + PROTOCOLS + ", got '" + protocol + "'");
+        } else if (protocol.toUpperCase(java.util.Locale.ROOT).startsWith("SASL_")) {
+            String mechanism = props.get("sasl.mechanism");
+            if (mechanism == null || mechanism.isBlank()) {
+                out.add("client-properties.sasl.mechanism must be set with security.protocol " + protocol
+                        + " (e.g. SCRAM-SHA-512; Kafka would silently assume GSSAPI/Kerberos)");
+            } else if (!mechanism.equalsIgnoreCase("GSSAPI")
+                    && (props.get("sasl.jaas.config") == null || props.get("sasl.jaas.config").isBlank())) {
+                out.add("client-properties.sasl.jaas.config must be set with sasl.mechanism " + mechanism
+                        + ", e.g. sasl.jaas.config: ${KAFKA_SASL_JAAS_CONFIG} with the line "
+                        + "'org.apache.kafka.common.security.scram.ScramLoginModule required username=\"...\" "
+                        + "password=\"...\";' in that variable (docs/SECURITY.md#kafka)");
+            }
+        }
+        return out;
+    }
+
     @Override
     public List<String> problems() {
         List<String> out = new ArrayList<>();
@@ -197,6 +221,7 @@ public record KafkaSettings(
                 }
             }
         }
+        out.addAll(securityProblems(clientProperties));
         if (retentionHours != null) {
             List<Integer> hours = retentionHours.all();
             for (int i = 0; i < hours.size(); i++) {

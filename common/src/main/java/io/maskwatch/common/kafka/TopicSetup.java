@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +80,19 @@ public final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (Exception e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof AuthenticationException) {
+                    throw new KafkaAccessCheck.KafkaAccessException("cannot sign in to Kafka at "
+                            + kafka.bootstrapServers() + " to create topics (" + c.getMessage()
+                            + "); check the credentials in kafka.client-properties", e);
+                }
+                if (c instanceof AuthorizationException) {
+                    throw new KafkaAccessCheck.KafkaAccessException("Kafka at " + kafka.bootstrapServers()
+                            + " does not let this user create topics (" + c.getMessage() + "); create them as an "
+                            + "admin (deploy/kafka/create-topics.sh) and set kafka.create-topics: false, or grant "
+                            + "Create on the topics", e);
+                }
+            }
             throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers()
                     + " to create topics (is the broker up? check kafka.bootstrap-servers): " + e.getMessage(), e);
         }

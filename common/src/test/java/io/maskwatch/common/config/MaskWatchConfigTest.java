@@ -206,4 +206,38 @@ class MaskWatchConfigTest {
         ConfigException e2 = assertThrows(ConfigException.class, typo::kafka);
         assertTrue(e2.getMessage().contains("retention-hours.frame"), e2.getMessage());
     }
+
+    @Test
+    void saslNeedsAMechanismAndCredentialsAndTheProtocolMustExist() {
+        ConfigException e = assertThrows(ConfigException.class, () -> MaskWatchConfig.parse("""
+                kafka:
+                  client-properties:
+                    security.protocol: SASL_SSL
+                """, Map.of(), "t.yaml").kafka());
+        assertTrue(e.getMessage().contains("kafka.client-properties.sasl.mechanism must be set with security.protocol SASL_SSL"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class, () -> MaskWatchConfig.parse("""
+                kafka:
+                  client-properties:
+                    security.protocol: SASL_SSL
+                    sasl.mechanism: SCRAM-SHA-512
+                """, Map.of(), "t.yaml").kafka());
+        assertTrue(e.getMessage().contains("kafka.client-properties.sasl.jaas.config must be set with sasl.mechanism SCRAM-SHA-512"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class, () -> MaskWatchConfig.parse("""
+                kafka:
+                  client-properties:
+                    security.protocol: SASL_TLS
+                """, Map.of(), "t.yaml").kafka());
+        assertTrue(e.getMessage().contains("security.protocol must be one of [PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL], got 'SASL_TLS'"),
+                e.getMessage());
+        KafkaSettings ok = MaskWatchConfig.parse("""
+                kafka:
+                  client-properties:
+                    security.protocol: SASL_SSL
+                    sasl.mechanism: SCRAM-SHA-512
+                    sasl.jaas.config: ${JAAS}
+                """, Map.of("JAAS", "x required;"), "t.yaml").kafka();
+        assertEquals("x required;", ok.clientProperties().get("sasl.jaas.config"));
+    }
 }

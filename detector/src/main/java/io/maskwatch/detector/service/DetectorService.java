@@ -5,6 +5,8 @@ import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.EventDecodingException;
 import io.maskwatch.common.contract.FrameMetadata;
 import io.maskwatch.common.kafka.ClientConfigs;
+import io.maskwatch.common.kafka.KafkaAccessCheck;
+import io.maskwatch.common.kafka.KafkaAcls;
 import io.maskwatch.common.kafka.TopicSetup;
 import io.maskwatch.common.observability.HealthCheck;
 import io.maskwatch.common.observability.HealthCheck.Heartbeat;
@@ -123,6 +125,9 @@ public final class DetectorService implements AutoCloseable {
             throw new IllegalStateException(closed ? "service is closed" : "service already started");
         }
         FaceBackends.check(FaceBackends.resolve(config, env).config(), env);
+        // before the models load: a wrong password or missing ACL fails in a second, saying which
+        KafkaAccessCheck.verify(kafka, KafkaAcls.DETECTOR, KafkaAcls.of(KafkaAcls.table(kafka.topics(),
+                config.groupId(), KafkaAcls.ALERTER_APPLICATION_ID), KafkaAcls.DETECTOR));
         long t0 = System.nanoTime();
         MaskLabeller labeller = MaskLabeller.load(config);
         try {
