@@ -31,9 +31,6 @@ public final class KafkaAcls {
     public static final String ALERTER_APPLICATION_ID = "maskwatch-alerter";
     /** The alerter's own DLQ (alerter StreamsDeadLetters.DEFAULT_TOPIC). */
     public static final String ALERTER_DLQ = "maskwatch.alerter.dlq";
-    /** Alert reviews (acknowledgements, erasures; compacted) and the audit trail, both the alerter's. */
-    public static final String ALERT_REVIEWS = "maskwatch.alert-reviews";
-    public static final String AUDIT = "maskwatch.audit";
 
     private static final List<AclOperation> WRITE = List.of(AclOperation.DESCRIBE, AclOperation.WRITE);
     private static final List<AclOperation> READ = List.of(AclOperation.DESCRIBE, AclOperation.READ);
@@ -99,8 +96,9 @@ public final class KafkaAcls {
         g.add(topic(ALERTER, t.notifications(), READ_WRITE, "Streams output; the notification sinks consume it"));
         g.add(topic(ALERTER, t.notificationsDlq(), WRITE, "notifications no sink could deliver"));
         g.add(topic(ALERTER, ALERTER_DLQ, WRITE, "records the topology could not process"));
-        g.add(topic(ALERTER, ALERT_REVIEWS, READ_WRITE, "acknowledgements and erasures (compacted)"));
-        g.add(topic(ALERTER, AUDIT, READ_WRITE, "who viewed or erased which alert"));
+        g.add(topic(ALERTER, t.alertReviews(), READ_WRITE, "acknowledgements and false alarms (compacted)"));
+        g.add(topic(ALERTER, t.alertErasures(), READ_WRITE, "erased alerts (compacted)"));
+        g.add(topic(ALERTER, t.audit(), READ_WRITE, "who viewed, reviewed or erased which alert"));
         g.add(new Grant(ALERTER, ResourceType.TOPIC, alerterApplicationId + "-", PatternType.PREFIXED,
                 List.of(AclOperation.ALL), "Kafka Streams internal topics (changelogs, repartition)"));
         g.add(new Grant(ALERTER, ResourceType.GROUP, alerterApplicationId, PatternType.LITERAL, READ,
