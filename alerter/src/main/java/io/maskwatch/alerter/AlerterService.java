@@ -5,6 +5,8 @@ import io.maskwatch.alerter.api.AlerterApi;
 import io.maskwatch.alerter.api.ApiAuth;
 import io.maskwatch.alerter.api.TopicViews;
 import io.maskwatch.alerter.compliance.ComplianceView;
+import io.maskwatch.alerter.live.LiveFeed;
+import io.maskwatch.alerter.live.LiveFrames;
 import io.maskwatch.alerter.notify.NotificationDispatcher;
 import io.maskwatch.alerter.notify.Sink;
 import io.maskwatch.alerter.notify.SinkConfig;
@@ -38,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlerterService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlerterService.class);
+    /** Full frames of alerts the live view keeps (newest; ~50-200 KB each). */
+    static final int LIVE_ALERT_FRAMES = 200;
 
     private final AlerterConfig cfg;
     private final KafkaSettings kafka;
@@ -47,6 +51,8 @@ public final class AlerterService implements AutoCloseable {
     private final AlertIndex index;
     private final ComplianceView view;
     private final SnapshotLinks links;
+    private final LiveFrames live;
+    private LiveFeed liveFeed;
     private volatile String boundBaseUrl;
     private volatile Consumer<Throwable> onFatal = e -> { };
 
@@ -84,13 +90,15 @@ public final class AlerterService implements AutoCloseable {
         this.index = new AlertIndex(cfg.alerts().apiMaxAlerts());
         this.view = new ComplianceView(cfg.compliance(), clock, registry);
         this.links = new SnapshotLinks(this::publicBaseUrl, cfg.apiToken());
+        this.live = new LiveFrames(cameras.stream().map(CameraConfig::id).filter(java.util.Objects::nonNull).toList(),
+                LIVE_ALERT_FRAMES, clock);
         metrics.decodeErrors(kafka.topics().detections());
     }
 
     /** Mounts the API and page on {@code http} and adds the readiness checks. Call before {@link #start()}. */
     public AlerterService bind(ServiceHttpServer http) {
         boundBaseUrl = reachableBaseUrl(http);
-        new AlerterApi(index, view, cfg.compliance(), names, links, auth, clock).mount(http);
+        new AlerterApi(index, view, cfg.compliance(), names, links, auth, clock, live).mount(http);
         http.addCheck("alerter", readiness());
         // Only the delivery loops: a dead loop is cured by a restart, a slow webhook is not.
         http.addLivenessCheck("notification delivery", () -> dispatcher == null ? null : dispatcher.problem());
@@ -190,6 +198,8 @@ public final class AlerterService implements AutoCloseable {
                 cfg.compliance().rollingMs() + cfg.compliance().windowMs(), metrics, clock,
                 cfg.applicationId() + "-views");
         views.start();
+        liveFeed = new LiveFeed(kafka, live, clock, cfg.applicationId() + "-live");
+        liveFeed.start();
         log.info("alerter started: {} sink(s) {}, API and page at {}", sinks.size(),
                 sinks.stream().map(Sink::name).toList(), publicBaseUrl());
         if (cfg.publicBaseUrl() == null && !sinks.isEmpty()) {
@@ -232,6 +242,10 @@ public final class AlerterService implements AutoCloseable {
         return view;
     }
 
+    public LiveFrames live() {
+        return live;
+    }
+
     public SnapshotLinks links() {
         return links;
     }
@@ -247,6 +261,9 @@ public final class AlerterService implements AutoCloseable {
         }
         if (views != null) {
             views.close();
+        }
+        if (liveFeed != null) {
+            liveFeed.close();
         }
         if (streams != null) {
             // Streams members do not leave the group on close: a replacement takes over after

@@ -56,6 +56,12 @@ public final class AlertIndex {
      * @param toMs    exclusive upper bound, or null
      */
     public synchronized List<Alert> query(Set<String> cameras, Long fromMs, Long toMs, int limit) {
+        return query(cameras, fromMs, toMs, limit, a -> true);
+    }
+
+    /** As {@link #query(Set, Long, Long, int)}, only alerts that pass {@code filter} (e.g. a status). */
+    public synchronized List<Alert> query(Set<String> cameras, Long fromMs, Long toMs, int limit,
+                                          java.util.function.Predicate<Alert> filter) {
         List<Alert> out = new ArrayList<>();
         for (Alert a : byTime.descendingMap().values()) {
             if (out.size() >= limit) {
@@ -67,7 +73,7 @@ public final class AlertIndex {
             if (fromMs != null && a.timestampMs() < fromMs) {
                 break;
             }
-            if (cameras.isEmpty() || cameras.contains(a.cameraId())) {
+            if ((cameras.isEmpty() || cameras.contains(a.cameraId())) && filter.test(a)) {
                 out.add(a);
             }
         }
