@@ -53,6 +53,7 @@ public final class AlerterService implements AutoCloseable {
     private final SnapshotLinks links;
     private final LiveFrames live;
     private LiveFeed liveFeed;
+    private boolean liveView = true;
     private volatile String boundBaseUrl;
     private volatile Consumer<Throwable> onFatal = e -> { };
 
@@ -112,6 +113,15 @@ public final class AlerterService implements AutoCloseable {
      */
     public String oneTimeLoginCode() {
         return auth.issueLoginCode();
+    }
+
+    /**
+     * Whether this alerter reads the frames topic for the live view (on by default); off, the camera
+     * grid lists configured cameras as down and alerts have no full frame. For benchmarks' baselines.
+     */
+    public AlerterService liveView(boolean on) {
+        this.liveView = on;
+        return this;
     }
 
     /** Called (once, on another thread) when the topology stops on an error it cannot recover from. */
@@ -198,8 +208,10 @@ public final class AlerterService implements AutoCloseable {
                 cfg.compliance().rollingMs() + cfg.compliance().windowMs(), metrics, clock,
                 cfg.applicationId() + "-views");
         views.start();
-        liveFeed = new LiveFeed(kafka, live, clock, cfg.applicationId() + "-live");
-        liveFeed.start();
+        if (liveView) {
+            liveFeed = new LiveFeed(kafka, live, clock, cfg.applicationId() + "-live");
+            liveFeed.start();
+        }
         log.info("alerter started: {} sink(s) {}, API and page at {}", sinks.size(),
                 sinks.stream().map(Sink::name).toList(), publicBaseUrl());
         if (cfg.publicBaseUrl() == null && !sinks.isEmpty()) {

@@ -32,7 +32,9 @@ import java.util.Set;
 /**
  * The alerter's HTTP API and page, mounted on the service's {@link ServiceHttpServer}:
  * {@code GET /api/alerts}, {@code /api/alerts/{id}}, {@code /api/alerts/{id}/face.jpg},
- * {@code /api/alerts/{id}/heatmap.jpg}, {@code /api/compliance} and {@code /} (the live page).
+ * {@code /api/alerts/{id}/heatmap.jpg}, {@code /api/alerts/{id}/frame.jpg}, {@code /api/compliance}, the live view
+ * {@code /api/cameras}, {@code /api/cameras/{id}}, {@code .../snapshot.jpg}, {@code .../stream.mjpeg} (on the
+ * server's stream pool), and the pages {@code /}, {@code /cameras[/{id}]}, {@code /alerts/{id}}.
  * {@code /api/*} needs the read token ({@link ApiAuth}: {@code Authorization: Bearer TOKEN} or the
  * session cookie of {@code POST /api/session} or a one-time {@code /login?code=} link); images also
  * open with the per-alert {@code ?sig=} of notification links. The page itself holds no data and is

@@ -45,6 +45,19 @@ public final class SyntheticCameras {
     private final byte[] heatmap;
     private long seq;
 
+    /** Mean size of the frames' JPEGs, bytes. */
+    public long meanFrameBytes() {
+        long sum = 0;
+        int n = 0;
+        for (byte[][] s : scenes) {
+            for (byte[] f : s) {
+                sum += f.length;
+                n++;
+            }
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+
     public SyntheticCameras(List<Camera> cameras) {
         this.cameras = List.copyOf(cameras);
         for (Camera c : cameras) {
@@ -83,6 +96,18 @@ public final class SyntheticCameras {
         Graphics2D g = img.createGraphics();
         g.setPaint(new GradientPaint(0, 0, new Color(0x50, 0x60, 0x70), 0, HEIGHT, new Color(0x20, 0x24, 0x28)));
         g.fillRect(0, 0, WIDTH, HEIGHT);
+        // Sensor-like noise: a camera's JPEG is 100-200 KB, not the few KB of a flat drawing.
+        java.util.Random rnd = new java.util.Random(c.id().hashCode());
+        for (int y = 0; y < HEIGHT; y++) {
+            for (int x = 0; x < WIDTH; x++) {
+                int p = img.getRGB(x, y);
+                int n = rnd.nextInt(25) - 12;
+                int r = Math.max(0, Math.min(255, ((p >> 16) & 255) + n));
+                int gg = Math.max(0, Math.min(255, ((p >> 8) & 255) + n));
+                int bl = Math.max(0, Math.min(255, (p & 255) + n));
+                img.setRGB(x, y, (r << 16) | (gg << 8) | bl);
+            }
+        }
         g.setColor(new Color(0x80, 0x80, 0x80));
         for (int x = 0; x < WIDTH; x += 160) {
             g.drawLine(x, HEIGHT / 2 + 120, x + 80, HEIGHT);
