@@ -277,6 +277,7 @@ public final class AlerterService implements AutoCloseable {
         if (liveFeed != null) {
             liveFeed.close();
         }
+        live.close(); // ends open streams
         if (streams != null) {
             // Streams members do not leave the group on close: a replacement takes over after
             // session.timeout.ms (see streams-properties), or at once with static membership.

@@ -309,6 +309,17 @@ public final class LiveFrames {
         alerts.remove(alertId);
     }
 
+    /** What the camera holds, for diagnostics (capture times only, no images). */
+    public synchronized String debug(String cameraId) {
+        Camera c = cameras.get(cameraId);
+        if (c == null) {
+            return "no such camera";
+        }
+        return "latest frame " + (c.latestFrame == null ? null : c.latestFrame.captureMs()) + ", shown "
+                + (c.shown == null ? null : c.shown.frame().captureMs()) + ", waiting " + c.pending.keySet()
+                + ", newest detection " + (c.recent.isEmpty() ? null : c.recent.peekLast().captureTimestampMs());
+    }
+
     /** Configured cameras and every camera seen, by id. */
     public synchronized List<CameraState> cameras() {
         TreeSet<String> ids = new TreeSet<>(configured);
