@@ -93,6 +93,8 @@ public final class AlerterService implements AutoCloseable {
         this.links = new SnapshotLinks(this::publicBaseUrl, cfg.apiToken());
         this.live = new LiveFrames(cameras.stream().map(CameraConfig::id).filter(java.util.Objects::nonNull).toList(),
                 LIVE_ALERT_FRAMES, clock);
+        io.micrometer.core.instrument.Gauge.builder("maskwatch.alerter.live.streams", live, LiveFrames::activeStreams)
+                .description("open MJPEG streams of the live view").register(registry);
         metrics.decodeErrors(kafka.topics().detections());
     }
 

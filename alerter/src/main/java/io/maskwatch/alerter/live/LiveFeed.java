@@ -55,7 +55,26 @@ public final class LiveFeed implements AutoCloseable {
         return List.of(kafka.topics().frames(), kafka.topics().detections(), kafka.topics().alerts());
     }
 
+    /** The live view is not worth a restart of the alerter: on an error it starts over after a pause. */
     private void run() {
+        while (running) {
+            try {
+                runOnce();
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                log.error("live view feed failed, starting over in 5 s: {}", e.toString(), e);
+                try {
+                    Thread.sleep(5_000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void runOnce() {
         Properties p = ClientConfigs.consumer(kafka, "unused", clientId);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         // Frames are big: a small fetch keeps a backlog from being pulled in only to be dropped.
@@ -71,11 +90,7 @@ public final class LiveFeed implements AutoCloseable {
                 }
             }
         } catch (WakeupException | InterruptedException e) {
-            // closing
-        } catch (RuntimeException e) {
-            if (running) {
-                log.error("live view feed stopped: {}", e.toString(), e);
-            }
+            running = false; // closing
         }
     }
 

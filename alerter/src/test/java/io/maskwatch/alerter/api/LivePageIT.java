@@ -196,6 +196,9 @@ class LivePageIT {
                 parts.add(ImageIO.read(new ByteArrayInputStream(jpeg)));
             }
             assertEquals(before + 1, service.live().activeStreams());
+            String metrics = send("/metrics", true).body();
+            assertTrue(metrics.matches("(?s).*maskwatch_alerter_live_streams\\{[^}]*\\} " + (before + 1) + "\\.0.*"),
+                    () -> "live streams gauge: " + metrics.lines().filter(l -> l.contains("live_streams")).toList());
             for (BufferedImage p : parts) {
                 assertNotNull(p);
                 int red = countPixels(p, 200, 60, 60);
