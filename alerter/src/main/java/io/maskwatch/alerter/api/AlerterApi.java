@@ -193,7 +193,8 @@ public final class AlerterApi {
         Map<String, List<String>> q = query(ex.getRequestURI().getRawQuery());
         String id = segments.size() >= 3 ? segments.get(2) : null;
         String file = segments.size() == 4 ? segments.get(3) : null;
-        boolean image = file != null;
+        // A notification's ?sig= opens the face and heat map only: the full frame shows everyone in view.
+        boolean image = file != null && (file.equals("face.jpg") || file.equals("heatmap.jpg"));
         if (!authorized(ex, q, image ? id : null)) {
             return;
         }

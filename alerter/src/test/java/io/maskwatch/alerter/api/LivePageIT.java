@@ -224,6 +224,11 @@ class LivePageIT {
         assertEquals(a.get("timestamp_ms").asLong(), tl.get(tl.size() - 1).get("capture_ms").asLong(),
                 "the timeline ends at the alerting frame");
         assertEquals(404, send("/api/alerts/nope/frame.jpg", true).statusCode());
+        // A notification's signed link opens the face, not the frame with everyone else in view.
+        String signed = d.get("share_face_url").asText();
+        String sig = signed.substring(signed.indexOf("?sig="));
+        assertEquals(200, send(a.get("url").asText() + "/face.jpg" + sig, false).statusCode());
+        assertEquals(401, send(a.get("url").asText() + "/frame.jpg" + sig, false).statusCode());
     }
 
     // --- pages in headless Chromium ---
