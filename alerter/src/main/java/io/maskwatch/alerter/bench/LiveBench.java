@@ -51,7 +51,7 @@ public final class LiveBench {
             FaceLabel l = FaceLabel.values()[i % 3];
             cams.add(new SyntheticCameras.Camera(String.format("cam-%02d", i), l));
         }
-        SyntheticCameras synth = new SyntheticCameras(cams);
+        SyntheticCameras synth = new SyntheticCameras(cams, true);
         AtomicBoolean producing = new AtomicBoolean(true);
         Thread producer = new Thread(() -> {
             try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(ClientConfigs.producer(kafka, "live-bench-cameras"))) {

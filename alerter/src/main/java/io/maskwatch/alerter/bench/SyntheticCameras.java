@@ -58,12 +58,16 @@ public final class SyntheticCameras {
         return n == 0 ? 0 : sum / n;
     }
 
-    public SyntheticCameras(List<Camera> cameras) {
+    /**
+     * @param sensorNoise noisy scenes of a camera's JPEG size (benchmarks), or flat ones that compress
+     *                    well (tests, screenshots)
+     */
+    public SyntheticCameras(List<Camera> cameras, boolean sensorNoise) {
         this.cameras = List.copyOf(cameras);
         for (Camera c : cameras) {
             byte[][] s = new byte[POSITIONS][];
             for (int i = 0; i < POSITIONS; i++) {
-                s[i] = jpeg(scene(c, box(i)), WIDTH, HEIGHT);
+                s[i] = jpeg(scene(c, box(i), sensorNoise), WIDTH, HEIGHT);
             }
             scenes.add(s);
         }
@@ -91,14 +95,14 @@ public final class SyntheticCameras {
         return new Box(cx - FACE / 2, cy - FACE / 2, cx + FACE / 2, cy + FACE / 2);
     }
 
-    private static BufferedImage scene(Camera c, Box b) {
+    private static BufferedImage scene(Camera c, Box b, boolean sensorNoise) {
         BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setPaint(new GradientPaint(0, 0, new Color(0x50, 0x60, 0x70), 0, HEIGHT, new Color(0x20, 0x24, 0x28)));
         g.fillRect(0, 0, WIDTH, HEIGHT);
         // Sensor-like noise: a camera's JPEG is 100-200 KB, not the few KB of a flat drawing.
         java.util.Random rnd = new java.util.Random(c.id().hashCode());
-        for (int y = 0; y < HEIGHT; y++) {
+        for (int y = 0; sensorNoise && y < HEIGHT; y++) {
             for (int x = 0; x < WIDTH; x++) {
                 int p = img.getRGB(x, y);
                 int n = rnd.nextInt(25) - 12;

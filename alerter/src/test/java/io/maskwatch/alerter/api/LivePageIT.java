@@ -86,7 +86,7 @@ class LivePageIT {
         // Cameras stream for the whole test (4 fps), as real ones do; the garage camera never sends.
         SyntheticCameras synth = new SyntheticCameras(List.of(new SyntheticCameras.Camera("entrance-a", FaceLabel.NO_MASK),
                 new SyntheticCameras.Camera("lobby", FaceLabel.INCORRECT),
-                new SyntheticCameras.Camera("hall", FaceLabel.MASK)));
+                new SyntheticCameras.Camera("hall", FaceLabel.MASK)), false);
         cameras = new Thread(() -> {
             try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(ClientConfigs.producer(kafka, "live-it-cameras"))) {
                 while (running.get()) {
