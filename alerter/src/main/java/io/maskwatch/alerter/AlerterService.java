@@ -5,6 +5,8 @@ import io.maskwatch.alerter.api.AlerterApi;
 import io.maskwatch.alerter.api.ApiAuth;
 import io.maskwatch.alerter.api.TopicViews;
 import io.maskwatch.alerter.compliance.ComplianceView;
+import io.maskwatch.alerter.live.LiveFeed;
+import io.maskwatch.alerter.live.LiveFrames;
 import io.maskwatch.alerter.notify.NotificationDispatcher;
 import io.maskwatch.alerter.notify.Sink;
 import io.maskwatch.alerter.notify.SinkConfig;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlerterService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlerterService.class);
+    /** Full frames of alerts the live view keeps (newest; ~50-200 KB each). */
+    static final int LIVE_ALERT_FRAMES = 200;
 
     private final AlerterConfig cfg;
     private final KafkaSettings kafka;
@@ -56,6 +60,9 @@ public final class AlerterService implements AutoCloseable {
     private final ReviewState reviews;
     private final ReviewLog reviewLog;
     private ReviewViews reviewViews;
+    private final LiveFrames live;
+    private LiveFeed liveFeed;
+    private boolean liveView = true;
     private volatile String boundBaseUrl;
     private volatile Consumer<Throwable> onFatal = e -> { };
 
@@ -93,8 +100,15 @@ public final class AlerterService implements AutoCloseable {
         this.index = new AlertIndex(cfg.alerts().apiMaxAlerts());
         this.view = new ComplianceView(cfg.compliance(), clock, registry);
         this.links = new SnapshotLinks(this::publicBaseUrl, cfg.apiToken());
+        this.live = new LiveFrames(cameras.stream().map(CameraConfig::id).filter(java.util.Objects::nonNull).toList(),
+                LIVE_ALERT_FRAMES, clock);
+        io.micrometer.core.instrument.Gauge.builder("maskwatch.alerter.live.streams", live, LiveFrames::activeStreams)
+                .description("open MJPEG streams of the live view").register(registry);
         // An erased alert leaves the API's index (and with it the snapshot links) on every replica.
-        this.reviews = new ReviewState(index::erase);
+        this.reviews = new ReviewState(id -> {
+            index.erase(id);
+            live.forget(id); // the alert's full frame goes with it
+        });
         this.reviewLog = new ReviewLog(kafka, reviews, clock, cfg.applicationId() + "-reviews");
         metrics.decodeErrors(kafka.topics().detections());
     }
@@ -102,7 +116,7 @@ public final class AlerterService implements AutoCloseable {
     /** Mounts the API and page on {@code http} and adds the readiness checks. Call before {@link #start()}. */
     public AlerterService bind(ServiceHttpServer http) {
         boundBaseUrl = reachableBaseUrl(http);
-        new AlerterApi(index, view, cfg.compliance(), names, links, auth, clock,
+        new AlerterApi(index, view, cfg.compliance(), names, links, auth, clock, live,
                 new ReviewApi(index, reviews, reviewLog, auth)).mount(http);
         http.addCheck("alerter", readiness());
         // Only the delivery loops: a dead loop is cured by a restart, a slow webhook is not.
@@ -117,6 +131,15 @@ public final class AlerterService implements AutoCloseable {
      */
     public String oneTimeLoginCode() {
         return auth.issueLoginCode();
+    }
+
+    /**
+     * Whether this alerter reads the frames topic for the live view (on by default); off, the camera
+     * grid lists configured cameras as down and alerts have no full frame. For benchmarks' baselines.
+     */
+    public AlerterService liveView(boolean on) {
+        this.liveView = on;
+        return this;
     }
 
     /** Called (once, on another thread) when the topology stops on an error it cannot recover from. */
@@ -208,6 +231,10 @@ public final class AlerterService implements AutoCloseable {
         reviewLog.start();
         reviewViews = new ReviewViews(kafka, reviews, metrics, cfg.applicationId() + "-review-views");
         reviewViews.start();
+        if (liveView) {
+            liveFeed = new LiveFeed(kafka, live, clock, cfg.applicationId() + "-live");
+            liveFeed.start();
+        }
         log.info("alerter started: {} sink(s) {}, API and page at {}", sinks.size(),
                 sinks.stream().map(Sink::name).toList(), publicBaseUrl());
         if (cfg.publicBaseUrl() == null && !sinks.isEmpty()) {
@@ -255,6 +282,10 @@ public final class AlerterService implements AutoCloseable {
         return view;
     }
 
+    public LiveFrames live() {
+        return live;
+    }
+
     public SnapshotLinks links() {
         return links;
     }
@@ -279,6 +310,10 @@ public final class AlerterService implements AutoCloseable {
             reviewViews.close();
         }
         reviewLog.close();
+        if (liveFeed != null) {
+            liveFeed.close();
+        }
+        live.close(); // ends open streams
         if (streams != null) {
             // Streams members do not leave the group on close: a replacement takes over after
             // session.timeout.ms (see streams-properties), or at once with static membership.

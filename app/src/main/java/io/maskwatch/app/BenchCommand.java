@@ -24,16 +24,16 @@ import java.util.Set;
 public final class BenchCommand implements Command {
     @Override
     public String summary() {
-        return "benchmarks: detector alone, whole pipeline, ingest, alerter (Markdown report)";
+        return "benchmarks: detector alone, whole pipeline, ingest, alerter, live view (Markdown report)";
     }
 
     @Override
     public String usage() {
         return """
-                usage: ./maskwatch bench [--what detector,pipeline,ingest,alerter] [--seconds S] [--out FILE]
+                usage: ./maskwatch bench [--what detector,pipeline,ingest,alerter,live] [--seconds S] [--out FILE]
                                          [--cameras 1,2,3,4,6,8] [--threads N] [--clip FILE] [--json FILE]
 
-                  --what      which benchmarks (default detector,pipeline)
+                  --what      which benchmarks (default detector,pipeline); live: the alerter's live view at 20 cameras
                   --seconds   measuring time per configuration (default 20)
                   --cameras   camera counts the pipeline benchmark tries, ascending, 1..32 (default 1,2,3,4,6,8)
                   --threads   detector inference threads in the pipeline benchmark (default 1)
@@ -114,6 +114,15 @@ public final class BenchCommand implements Command {
                                 broker.bootstrapServers());
                     }
                     report.append("### Alerter\n\n```\n").append(buf.toString(StandardCharsets.UTF_8)).append("```\n\n");
+                }
+                case "live" -> {
+                    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+                        io.maskwatch.alerter.bench.LiveBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), seconds,
+                                broker.bootstrapServers(), 20, 2.0);
+                    }
+                    report.append("### Live view (camera grid and streams)\n\n").append(buf.toString(StandardCharsets.UTF_8))
+                            .append('\n');
                 }
                 default -> throw new Args.UsageException("unknown benchmark '" + w + "'");
             }

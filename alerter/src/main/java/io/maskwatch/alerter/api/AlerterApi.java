@@ -8,9 +8,11 @@ import io.maskwatch.alerter.CameraNames;
 import io.maskwatch.alerter.compliance.ComplianceConfig;
 import io.maskwatch.alerter.compliance.ComplianceCounts;
 import io.maskwatch.alerter.compliance.ComplianceView;
+import io.maskwatch.alerter.live.LiveFrames;
 import io.maskwatch.alerter.notify.SnapshotLinks;
 import io.maskwatch.common.contract.Alert;
 import io.maskwatch.common.contract.ComplianceWindow;
+import io.maskwatch.common.contract.PersonStatus;
 import io.maskwatch.common.observability.ServiceHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +32,9 @@ import java.util.Set;
 /**
  * The alerter's HTTP API and page, mounted on the service's {@link ServiceHttpServer}:
  * {@code GET /api/alerts}, {@code /api/alerts/{id}}, {@code /api/alerts/{id}/face.jpg},
- * {@code /api/alerts/{id}/heatmap.jpg}, {@code /api/compliance} and {@code /} (the live page).
+ * {@code /api/alerts/{id}/heatmap.jpg}, {@code /api/alerts/{id}/frame.jpg}, {@code /api/compliance}, the live view
+ * {@code /api/cameras}, {@code /api/cameras/{id}}, {@code .../snapshot.jpg}, {@code .../stream.mjpeg} (on the
+ * server's stream pool), and the pages {@code /}, {@code /cameras[/{id}]}, {@code /alerts/{id}}.
  * {@code /api/*} needs the read token ({@link ApiAuth}: {@code Authorization: Bearer TOKEN} or the
  * session cookie of {@code POST /api/session} or a one-time {@code /login?code=} link); images also
  * open with the per-alert {@code ?sig=} of notification links. The page itself holds no data and is
@@ -49,16 +53,25 @@ public final class AlerterApi {
     private final ApiAuth auth;
     private final Clock clock;
     private final AlertActions actions;
+    private final LiveFrames live;
     private final byte[] page;
+    private final byte[] camerasPage;
+    private final byte[] alertPage;
+    private final byte[] css;
+    private final byte[] js;
 
     public AlerterApi(AlertIndex alerts, ComplianceView compliance, ComplianceConfig complianceCfg, CameraNames names,
                       SnapshotLinks links, ApiAuth auth, Clock clock) {
-        this(alerts, compliance, complianceCfg, names, links, auth, clock, AlertActions.NONE);
+        this(alerts, compliance, complianceCfg, names, links, auth, clock, new LiveFrames(List.of(), 1, clock),
+                AlertActions.NONE);
     }
 
-    /** @param actions acknowledge, false alarm, erase and the audit of views ({@code review.ReviewApi}) */
+    /**
+     * @param live    the live view (camera grid, streams, alert frames and timelines)
+     * @param actions acknowledge, false alarm, erase and the audit of views ({@code review.ReviewApi})
+     */
     public AlerterApi(AlertIndex alerts, ComplianceView compliance, ComplianceConfig complianceCfg, CameraNames names,
-                      SnapshotLinks links, ApiAuth auth, Clock clock, AlertActions actions) {
+                      SnapshotLinks links, ApiAuth auth, Clock clock, LiveFrames live, AlertActions actions) {
         this.actions = actions;
         this.alerts = alerts;
         this.compliance = compliance;
@@ -67,13 +80,22 @@ public final class AlerterApi {
         this.links = links;
         this.auth = auth;
         this.clock = clock;
-        try (InputStream in = AlerterApi.class.getResourceAsStream("index.html")) {
+        this.live = live;
+        this.page = resource("index.html");
+        this.camerasPage = resource("cameras.html");
+        this.alertPage = resource("alert.html");
+        this.css = resource("mw.css");
+        this.js = resource("mw.js");
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = AlerterApi.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("alerter page resource index.html missing from the build");
+                throw new IllegalStateException("alerter page resource " + name + " missing from the build");
             }
-            this.page = in.readAllBytes();
+            return in.readAllBytes();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the alerter page", e);
+            throw new IllegalStateException("cannot read the alerter page " + name, e);
         }
     }
 
@@ -82,9 +104,11 @@ public final class AlerterApi {
         server.protectMetrics(ex -> ApiAuth.allows(auth.roleOf(ex), ApiAuth.Role.READ));
         server.route("/api/alerts", this::alertsRoute);
         server.route("/api/compliance", this::complianceRoute);
+        // Streams hold their connection for as long as the viewer watches: their own thread pool.
+        server.route("/api/cameras", this::camerasRoute, ex -> ex.getRequestURI().getPath().endsWith("/stream.mjpeg"));
         server.route("/api/session", this::sessionRoute);
         server.route("/login", this::loginRoute);
-        server.route("/api", ex -> error(ex, 404, "no such API endpoint; see /api/alerts and /api/compliance"));
+        server.route("/api", ex -> error(ex, 404, "no such API endpoint; see /api/alerts, /api/compliance and /api/cameras"));
         server.route("/", this::pageRoute);
     }
 
@@ -100,11 +124,25 @@ public final class AlerterApi {
             return;
         }
         String path = ex.getRequestURI().getPath();
-        if (!path.equals("/") && !path.equals("/index.html")) {
+        // The pages hold no data: they read the API with the session cookie, so they need no token.
+        byte[] body;
+        if (path.equals("/") || path.equals("/index.html")) {
+            body = page;
+        } else if (path.equals("/cameras") || path.matches("/cameras/[^/]+")) {
+            body = camerasPage;
+        } else if (path.matches("/alerts/[^/]+")) {
+            body = alertPage;
+        } else if (path.equals("/static/mw.css")) {
+            ServiceHttpServer.respond(ex, 200, "text/css; charset=utf-8", css);
+            return;
+        } else if (path.equals("/static/mw.js")) {
+            ServiceHttpServer.respond(ex, 200, "text/javascript; charset=utf-8", js);
+            return;
+        } else {
             error(ex, 404, "not found");
             return;
         }
-        ServiceHttpServer.respond(ex, 200, "text/html; charset=utf-8", page);
+        ServiceHttpServer.respond(ex, 200, "text/html; charset=utf-8", body);
     }
 
     /** A one-time link's code becomes the session cookie; then on to the page. */
@@ -118,7 +156,10 @@ public final class AlerterApi {
             return;
         }
         auth.setSession(ex, ApiAuth.Role.READ);
-        ex.getResponseHeaders().set("Location", "/");
+        // ?next= opens another page of this site after signing in; only local paths, never another host.
+        String next = first(query(ex.getRequestURI().getRawQuery()), "next");
+        boolean local = next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\");
+        ex.getResponseHeaders().set("Location", local ? next : "/");
         ServiceHttpServer.respond(ex, 303, "text/plain; charset=utf-8", "");
     }
 
@@ -165,7 +206,8 @@ public final class AlerterApi {
         Map<String, List<String>> q = query(ex.getRequestURI().getRawQuery());
         String id = segments.size() >= 3 ? segments.get(2) : null;
         String file = segments.size() == 4 ? segments.get(3) : null;
-        boolean image = file != null;
+        // A notification's ?sig= opens the face and heat map only: the full frame shows everyone in view.
+        boolean image = file != null && (file.equals("face.jpg") || file.equals("heatmap.jpg"));
         if (!authorized(ex, q, image ? id : null)) {
             return;
         }
@@ -180,8 +222,18 @@ public final class AlerterApi {
                 return;
             }
             if (file == null) {
-                json(ex, 200, item(a.get()));
+                json(ex, 200, detail(a.get()));
                 actions.viewed(caller(ex), id, "alert");
+            } else if (file.equals("frame.jpg")) {
+                byte[] img = live.alert(id).map(LiveFrames.AlertContext::frame)
+                        .map(j -> j.annotated(live.annotator())).orElse(null);
+                if (img == null) {
+                    error(ex, 404, "alert '" + id + "' has no stored frame (it was raised while no alerter "
+                            + "replica that serves this request was running, or its frame is no longer kept)");
+                } else {
+                    jpeg(ex, img, "private, max-age=86400");
+                    actions.viewed(caller(ex), id, "frame");
+                }
             } else if (file.equals("face.jpg") || file.equals("heatmap.jpg")) {
                 byte[] img = file.equals("face.jpg") ? a.get().faceJpeg() : a.get().heatmapJpeg();
                 if (img == null) {
@@ -196,7 +248,7 @@ public final class AlerterApi {
                     ex.getResponseBody().close();
                 }
             } else {
-                error(ex, 404, "unknown alert resource '" + file + "'; use face.jpg or heatmap.jpg");
+                error(ex, 404, "unknown alert resource '" + file + "'; use face.jpg, heatmap.jpg or frame.jpg");
             }
         } catch (BadRequest e) {
             error(ex, 400, e.getMessage());
@@ -229,6 +281,21 @@ public final class AlerterApi {
                 throw new BadRequest("limit must be 1.." + MAX_LIMIT + ", got " + limit);
             }
         }
+        Set<PersonStatus> statuses = new LinkedHashSet<>();
+        for (String st : q.getOrDefault("status", List.of())) {
+            for (String part : st.split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                PersonStatus ps = switch (part.trim()) {
+                    case "unmasked" -> PersonStatus.UNMASKED;
+                    case "incorrect" -> PersonStatus.INCORRECT;
+                    default -> throw new BadRequest("status must be unmasked (no mask) or incorrect (mask below nose), got '"
+                            + part.trim() + "'");
+                };
+                statuses.add(ps);
+            }
+        }
         ObjectNode body = JSON.createObjectNode();
         ArrayNode arr = body.putArray("alerts");
         java.util.function.Predicate<Alert> filter;
@@ -237,7 +304,8 @@ public final class AlerterApi {
         } catch (IllegalArgumentException e) {
             throw new BadRequest(e.getMessage());
         }
-        List<Alert> found = alerts.query(cameras, from, to, limit, filter);
+        List<Alert> found = alerts.query(cameras, from, to, limit,
+                filter.and(a -> statuses.isEmpty() || statuses.contains(a.status())));
         found.forEach(a -> arr.add(item(a)));
         body.put("count", found.size());
         body.put("limit", limit);
@@ -298,6 +366,163 @@ public final class AlerterApi {
         return n;
     }
 
+    /** One alert with what the live view kept of it: the full frame and the track's timeline. */
+    private ObjectNode detail(Alert a) {
+        ObjectNode n = item(a);
+        Optional<LiveFrames.AlertContext> ctx = live.alert(a.alertId());
+        if (ctx.isPresent() && ctx.get().frame() != null) {
+            LiveFrames.Frame f = ctx.get().frame().frame();
+            n.put("frame_url", n.get("url").asText() + "/frame.jpg");
+            n.put("frame_capture_ms", f.captureMs());
+        } else {
+            n.putNull("frame_url");
+        }
+        ArrayNode tl = n.putArray("timeline");
+        ctx.ifPresent(c -> c.timeline().forEach(e -> {
+            ObjectNode t = tl.addObject();
+            t.put("frame_sequence", e.sequence());
+            t.put("capture_ms", e.captureMs());
+            t.put("label", e.label().wireName());
+            t.put("confidence", e.confidence());
+        }));
+        return n;
+    }
+
+    // --- live view: GET /api/cameras, /api/cameras/{id}, .../snapshot.jpg, .../stream.mjpeg ---
+
+    /** MJPEG part boundary; the same for every stream. */
+    static final String BOUNDARY = "mwframe";
+    /** A stream re-sends the current frame at least this often, which also notices a viewer that left. */
+    static final long STREAM_KEEPALIVE_MS = 5_000;
+
+    private void camerasRoute(HttpExchange ex) throws IOException {
+        if (!readOnly(ex) || !authorized(ex, Map.of(), null)) {
+            return;
+        }
+        Map<String, List<String>> q = query(ex.getRequestURI().getRawQuery());
+        List<String> segments = segments(ex.getRequestURI().getRawPath());
+        // segments: [api, cameras, {id}?, {file}?]
+        if (segments.size() < 2 || !segments.get(1).equals("cameras") || segments.size() > 4) {
+            error(ex, 404, "not found");
+            return;
+        }
+        if (segments.size() == 2) {
+            ObjectNode body = JSON.createObjectNode();
+            body.put("generated_at_ms", clock.millis());
+            ArrayNode arr = body.putArray("cameras");
+            live.cameras().forEach(c -> arr.add(camera(c)));
+            json(ex, 200, body);
+            return;
+        }
+        String id = segments.get(2);
+        Optional<LiveFrames.CameraState> cam = live.camera(id);
+        if (cam.isEmpty()) {
+            error(ex, 404, "no camera '" + id + "' (not configured and no frame seen); GET /api/cameras lists them");
+            return;
+        }
+        if (segments.size() == 3) {
+            json(ex, 200, camera(cam.get()));
+            return;
+        }
+        String file = segments.get(3);
+        if (file.equals("snapshot.jpg")) {
+            String size = first(q, "size");
+            if (size != null && !size.equals("small") && !size.equals("full")) {
+                error(ex, 400, "size must be 'small' (" + LiveFrames.THUMB_WIDTH + " px wide, for grids) or 'full', got '"
+                        + size + "'");
+                return;
+            }
+            byte[] img = live.snapshot(id, "small".equals(size));
+            if (img == null) {
+                error(ex, 404, "camera '" + id + "' has sent no frame since this alerter started");
+            } else {
+                jpeg(ex, img, "no-store");
+            }
+        } else if (file.equals("stream.mjpeg")) {
+            stream(ex, id);
+        } else {
+            error(ex, 404, "unknown camera resource '" + file + "'; use snapshot.jpg or stream.mjpeg");
+        }
+    }
+
+    private ObjectNode camera(LiveFrames.CameraState c) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("camera_id", c.cameraId());
+        n.put("camera_name", names.name(c.cameraId()));
+        n.put("status", c.up() ? "up" : "down");
+        if (c.lastFrameMs() == null) {
+            n.putNull("last_frame_ms");
+            n.putNull("last_frame_age_ms");
+        } else {
+            n.put("last_frame_ms", c.lastFrameMs());
+            n.put("last_frame_age_ms", Math.max(0, clock.millis() - c.lastReceivedMs()));
+        }
+        Double ratio = compliance.rolling(c.cameraId()).compliance();
+        if (ratio == null) {
+            n.putNull("compliance_15m");
+        } else {
+            n.put("compliance_15m", ratio);
+        }
+        n.set("windows", windows(c.cameraId()));
+        String base = "/api/cameras/" + SnapshotLinks.segment(c.cameraId());
+        n.put("snapshot_url", base + "/snapshot.jpg");
+        n.put("stream_url", base + "/stream.mjpeg");
+        return n;
+    }
+
+    /** multipart/x-mixed-replace: one annotated JPEG per new frame, until the viewer leaves or the service stops. */
+    private void stream(HttpExchange ex, String id) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "multipart/x-mixed-replace; boundary=" + BOUNDARY);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(200, 0);
+        long version = -1;
+        try (LiveFrames.Viewer viewer = live.openStream(); java.io.OutputStream out = ex.getResponseBody()) {
+            while (!live.closed()) {
+                long v = live.awaitNewer(id, version, STREAM_KEEPALIVE_MS);
+                if (v < 0) {
+                    break;
+                }
+                byte[] img = live.snapshot(id);
+                if (img != null) {
+                    out.write(("--" + BOUNDARY + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + img.length
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(img);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush(); // a viewer that left fails here: the stream ends and frees its thread
+                }
+                version = v;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // the viewer went away
+        }
+    }
+
+    private static void jpeg(HttpExchange ex, byte[] img, String cacheControl) throws IOException {
+        ex.getResponseHeaders().set("Cache-Control", cacheControl);
+        ex.getResponseHeaders().set("Content-Type", "image/jpeg");
+        ex.sendResponseHeaders(200, img.length);
+        ex.getResponseBody().write(img);
+        ex.getResponseBody().close();
+    }
+
+    /** The camera's recent windows, oldest first, for a sparkline. */
+    private ArrayNode windows(String key) {
+        ArrayNode arr = JSON.createArrayNode();
+        for (ComplianceWindow w : compliance.windows(key)) {
+            ObjectNode o = arr.addObject();
+            o.put("window_start_ms", w.windowStartMs());
+            o.put("persons", w.persons());
+            if (w.compliance() == null) {
+                o.putNull("compliance");
+            } else {
+                o.put("compliance", w.compliance());
+            }
+        }
+        return arr;
+    }
+
     private void complianceRoute(HttpExchange ex) throws IOException {
         if (!readOnly(ex) || !authorized(ex, query(ex.getRequestURI().getRawQuery()), null)) {
             return;
@@ -338,6 +563,7 @@ public final class AlerterApi {
             lw.put("window_end_ms", w.windowEndMs());
             counts(lw, ComplianceCounts.of(w), w.compliance());
         }
+        n.set("windows", windows(key));
         return n;
     }
 

@@ -80,6 +80,12 @@ public final class ComplianceView {
         return new Rolling(from, from + cfg.rollingMs(), sum);
     }
 
+    /** The windows of a key within the rolling span, oldest first (a sparkline's points). */
+    public synchronized List<ComplianceWindow> windows(String key) {
+        TreeMap<Long, ComplianceWindow> perKey = windows.get(key);
+        return perKey == null ? List.of() : List.copyOf(perKey.tailMap(rollingFrom(), true).values());
+    }
+
     /** The newest window of a key, or null. */
     public synchronized ComplianceWindow latest(String key) {
         TreeMap<Long, ComplianceWindow> perKey = windows.get(key);

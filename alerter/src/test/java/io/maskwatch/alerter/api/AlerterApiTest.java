@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -237,6 +238,57 @@ class AlerterApiTest {
             assertTrue(again.headers().firstValue("Set-Cookie").isEmpty());
             assertEquals(401, get(f.url("/login?code=made-up"), null).statusCode());
             assertEquals(401, get(f.url("/login"), null).statusCode());
+        }
+    }
+
+    @Test
+    void alertsFilterByStatusAndComplianceCarriesTheSparklineWindows() throws Exception {
+        try (ApiFixture f = new ApiFixture()) {
+            JsonNode incorrect = json(get(f.url("/api/alerts?status=incorrect"), T));
+            assertEquals(1, incorrect.get("count").asInt());
+            assertEquals("lobby", incorrect.get("alerts").get(0).get("camera_id").asText());
+            JsonNode unmasked = json(get(f.url("/api/alerts?status=unmasked&camera=entrance-a,lobby"), T));
+            assertEquals(2, unmasked.get("count").asInt());
+            unmasked.get("alerts").forEach(a -> assertEquals("entrance-a", a.get("camera_id").asText()));
+            assertEquals(3, json(get(f.url("/api/alerts?status=unmasked,incorrect"), T)).get("count").asInt());
+            HttpResponse<byte[]> bad = get(f.url("/api/alerts?status=masked"), T);
+            assertEquals(400, bad.statusCode());
+            assertTrue(new String(bad.body(), java.nio.charset.StandardCharsets.UTF_8).contains("status must be unmasked"));
+
+            JsonNode c = json(get(f.url("/api/compliance"), T));
+            JsonNode entrance = null;
+            for (JsonNode cam : c.get("cameras")) {
+                if (cam.get("camera_id").asText().equals("entrance-a")) {
+                    entrance = cam;
+                }
+            }
+            assertNotNull(entrance);
+            JsonNode w = entrance.get("windows");
+            assertEquals(2, w.size(), "both windows in the rolling span, oldest first: " + w);
+            assertEquals(0.75, w.get(0).get("compliance").asDouble(), 1e-9);
+            assertEquals(0.5, w.get(1).get("compliance").asDouble(), 1e-9);
+            assertEquals(0, json(get(f.url("/api/compliance"), T)).get("cameras").get(1).get("windows").get(0)
+                    .get("window_start_ms").asLong() % 60_000);
+        }
+    }
+
+    @Test
+    void pagesAreServedWithoutTokenAndLoginMayGoOnToALocalPageOnly() throws Exception {
+        try (ApiFixture f = new ApiFixture()) {
+            for (String page : List.of("/cameras", "/cameras/entrance-a", "/alerts/some-id", "/static/mw.js", "/static/mw.css")) {
+                assertEquals(200, get(f.url(page), null).statusCode(), page);
+            }
+            assertEquals(404, get(f.url("/alerts/a/b"), null).statusCode());
+            HttpResponse<byte[]> next = get(f.url("/login?code=" + f.auth.issueLoginCode() + "&next=%2Fcameras"), null);
+            assertEquals("/cameras", next.headers().firstValue("Location").orElse(""));
+            for (String evil : List.of("%2F%2Fevil.example", "https%3A%2F%2Fevil.example", "%2F%5Cevil.example")) {
+                HttpResponse<byte[]> r = get(f.url("/login?code=" + f.auth.issueLoginCode() + "&next=" + evil), null);
+                assertEquals("/", r.headers().firstValue("Location").orElse(""), evil);
+            }
+            // Without a live feed the grid is empty, and unknown cameras are 404.
+            assertEquals(0, json(get(f.url("/api/cameras"), T)).get("cameras").size());
+            assertEquals(404, get(f.url("/api/cameras/entrance-a/snapshot.jpg"), T).statusCode());
+            assertEquals(401, get(f.url("/api/cameras"), null).statusCode());
         }
     }
 }

@@ -170,6 +170,7 @@ public final class DemoRun implements AutoCloseable {
     public Map<String, String> urls() {
         Map<String, String> urls = new LinkedHashMap<>();
         urls.put("alerts page", alertUrlBase() + "/  (sign in with the API token)");
+        urls.put("camera grid", alertUrlBase() + "/cameras");
         urls.put("alerts API", alertUrlBase() + "/api/alerts");
         urls.put("compliance API", alertUrlBase() + "/api/compliance");
         http.forEach((name, s) -> urls.put(name + " metrics", s.baseUrl() + "/metrics"));

@@ -90,6 +90,7 @@ public final class KafkaAcls {
         g.add(topic(DETECTOR, t.framesDlq(), WRITE, "frames it cannot decode"));
 
         g.add(topic(ALERTER, t.detections(), READ, "Streams input"));
+        g.add(topic(ALERTER, t.frames(), READ, "live view: the latest frame per camera (no group, no commits)"));
         g.add(topic(ALERTER, t.persons(), WRITE, "Streams output"));
         g.add(topic(ALERTER, t.alerts(), READ_WRITE, "Streams output; the API reads its history"));
         g.add(topic(ALERTER, t.compliance(), READ_WRITE, "Streams output; the API reads its history"));

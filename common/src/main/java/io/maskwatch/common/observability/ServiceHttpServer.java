@@ -40,6 +40,7 @@ public final class ServiceHttpServer implements AutoCloseable {
     public static final long MAX_REQUEST_SECONDS = 10;
     private static final int ROUTE_THREADS = 4;
     private static final int ROUTE_QUEUE = 64;
+    private static final int STREAM_THREADS = 8;
 
     static {
         // Read once by the JDK's server when its first instance is created; an operator's -D wins.
@@ -53,6 +54,7 @@ public final class ServiceHttpServer implements AutoCloseable {
     /** Parses requests and answers /health/* itself; hands every other route to {@link #routes}. */
     private final ExecutorService executor;
     private final ThreadPoolExecutor routes;
+    private ThreadPoolExecutor streams;
     private volatile int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
     private final Map<String, HealthCheck> liveChecks = new LinkedHashMap<>();
@@ -126,9 +128,18 @@ public final class ServiceHttpServer implements AutoCloseable {
 
     /** Adds a route; it runs on the bounded route pool (503 when that is full). */
     public ServiceHttpServer route(String path, HttpHandler handler) {
+        return route(path, handler, ex -> false);
+    }
+
+    /**
+     * Adds a route whose requests matching {@code streaming} (long-lived responses such as MJPEG) run
+     * on their own pool of {@value #STREAM_THREADS} threads instead, so viewers never starve the API
+     * (503 when all are busy).
+     */
+    public ServiceHttpServer route(String path, HttpHandler handler, Predicate<HttpExchange> streaming) {
         server.createContext(path, ex -> {
             try {
-                routes.execute(() -> handle(path, handler, ex));
+                (streaming.test(ex) ? streams() : routes).execute(() -> handle(path, handler, ex));
             } catch (RejectedExecutionException e) {
                 // Busy: say so at once rather than queue without bound; /health/* is unaffected.
                 try {
@@ -140,6 +151,18 @@ public final class ServiceHttpServer implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    private synchronized ThreadPoolExecutor streams() {
+        if (streams == null) {
+            streams = new ThreadPoolExecutor(STREAM_THREADS, STREAM_THREADS, 0, TimeUnit.MILLISECONDS,
+                    new java.util.concurrent.SynchronousQueue<>(), r -> {
+                        Thread t = new Thread(r, service + "-http-stream");
+                        t.setDaemon(true);
+                        return t;
+                    }, new ThreadPoolExecutor.AbortPolicy());
+        }
+        return streams;
     }
 
     /** Health routes answer on the connection threads, never queued behind API requests. */
@@ -309,6 +332,11 @@ public final class ServiceHttpServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         routes.shutdownNow();
+        synchronized (this) {
+            if (streams != null) {
+                streams.shutdownNow();
+            }
+        }
         executor.shutdownNow();
     }
 }

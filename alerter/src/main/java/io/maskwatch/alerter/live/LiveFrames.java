@@ -1,0 +1,424 @@
+package io.maskwatch.alerter.live;
+
+import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.Box;
+import io.maskwatch.common.contract.DetectionEvent;
+import io.maskwatch.common.contract.Face;
+import io.maskwatch.common.contract.FaceLabel;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The live view's memory: per camera the latest frame joined with the detection event of the same
+ * capture time (annotated once, on the first request), plus the few frames still waiting for their
+ * detections; and for each alert seen while running, the full frame that produced it and the track's
+ * timeline. Everything is bounded: {@value #PENDING} waiting frames and {@value #SUSPECTS} recent
+ * frames with a non-compliant face per camera, {@value #RECENT} face-only detection events per
+ * camera (no images), and {@link #alertCapacity} alert frames. Nothing is persisted.
+ */
+public final class LiveFrames {
+    /** Frames waiting for their detection event (the detector lags ingest by a few frames). */
+    static final int PENDING = 6;
+    /** Recent joined frames with a no-mask or below-nose face: the candidates for an alert's frame. */
+    static final int SUSPECTS = 8;
+    /** Detection events (faces without images) kept per camera for alert timelines. */
+    static final int RECENT = 64;
+    /** Width of grid tiles ({@code snapshot.jpg?size=small}). */
+    public static final int THUMB_WIDTH = 480;
+    /** A camera is "down" when no frame arrived for this long. */
+    public static final long DOWN_AFTER_MS = 10_000;
+    /** Frames newer than the last joined one by this much are shown bare (the detector is down or far behind). */
+    static final long UNJOINED_AFTER_MS = 5_000;
+    /** Alerts that arrived before their detection event. */
+    static final int WAITING = 32;
+    /** Longest gap between two faces of one track in a timeline (tracking's default max gap). */
+    static final long TIMELINE_GAP_MS = 2_000;
+
+    /** One frame from the frames topic. */
+    public record Frame(String cameraId, long sequence, long captureMs, long receivedMs, byte[] jpeg) {
+    }
+
+    /** A frame with the detection event of the same capture time; the annotated JPEG is made once. */
+    public static final class Joined {
+        private final Frame frame;
+        private final DetectionEvent detection;
+        private final Box highlight;
+        private byte[] annotated;
+        private byte[] thumbnail;
+
+        Joined(Frame frame, DetectionEvent detection, Box highlight) {
+            this.frame = frame;
+            this.detection = detection;
+            this.highlight = highlight;
+        }
+
+        public Frame frame() {
+            return frame;
+        }
+
+        public DetectionEvent detection() {
+            return detection;
+        }
+
+        /** The frame with its boxes drawn; cached, so N viewers cost one encode per frame. */
+        public synchronized byte[] annotated(FrameAnnotator annotator) {
+            if (annotated == null) {
+                annotated = annotator.annotate(frame.jpeg(), detection, highlight);
+            }
+            return annotated;
+        }
+
+        /** A grid tile: at most {@link #THUMB_WIDTH} px wide, cached like {@link #annotated}. */
+        public synchronized byte[] thumbnail(FrameAnnotator annotator) {
+            if (thumbnail == null) {
+                thumbnail = annotator.annotate(frame.jpeg(), detection, highlight, THUMB_WIDTH);
+            }
+            return thumbnail;
+        }
+    }
+
+    /** One frame of an alert's track: what the detector said about that person's face. */
+    public record TimelineEntry(long sequence, long captureMs, FaceLabel label, double confidence, Box box) {
+    }
+
+    /** The full frame behind an alert (null when this replica did not see it) and the track's timeline. */
+    public record AlertContext(String alertId, Joined frame, List<TimelineEntry> timeline) {
+    }
+
+    /** A camera's state for the grid. */
+    public record CameraState(String cameraId, boolean up, Long lastFrameMs, Long lastReceivedMs, long version) {
+    }
+
+    private static final class Camera {
+        final TreeMap<Long, Frame> pending = new TreeMap<>();
+        final ArrayDeque<Joined> suspects = new ArrayDeque<>();
+        final ArrayDeque<DetectionEvent> recent = new ArrayDeque<>();
+        Joined shown;
+        Frame latestFrame;
+        long version;
+    }
+
+    private final Clock clock;
+    private final int alertCapacity;
+    private final FrameAnnotator annotator = new FrameAnnotator();
+    private final TreeSet<String> configured;
+    private final Map<String, Camera> cameras = new LinkedHashMap<>();
+    private final LinkedHashMap<String, AlertContext> alerts = new LinkedHashMap<>();
+    private final AtomicInteger streams = new AtomicInteger();
+    private final ArrayDeque<Alert> waiting = new ArrayDeque<>();
+    private volatile boolean closed;
+
+    /**
+     * @param configuredCameras ids listed in the configuration: on the grid (as down) before their first frame
+     * @param alertCapacity     alert frames kept (newest); each is one full-size JPEG
+     */
+    public LiveFrames(Collection<String> configuredCameras, int alertCapacity, Clock clock) {
+        this.configured = new TreeSet<>(configuredCameras);
+        this.alertCapacity = alertCapacity;
+        this.clock = clock;
+    }
+
+    public FrameAnnotator annotator() {
+        return annotator;
+    }
+
+    public synchronized void onFrame(Frame f) {
+        Camera c = cameras.computeIfAbsent(f.cameraId(), k -> new Camera());
+        // The two topics are fetched independently: a frame may come after its detection event.
+        for (Iterator<DetectionEvent> it = c.recent.descendingIterator(); it.hasNext(); ) {
+            DetectionEvent d = it.next();
+            if (d.captureTimestampMs() == f.captureMs()) {
+                if (c.latestFrame == null || f.captureMs() >= c.latestFrame.captureMs()) {
+                    c.latestFrame = f;
+                }
+                join(c, f, d);
+                return;
+            }
+            if (d.captureTimestampMs() < f.captureMs()) {
+                break;
+            }
+        }
+        c.pending.put(f.captureMs(), f);
+        while (c.pending.size() > PENDING) {
+            c.pending.pollFirstEntry();
+        }
+        if (c.latestFrame == null || f.captureMs() >= c.latestFrame.captureMs()) {
+            c.latestFrame = f;
+        }
+        if (bareIsNewest(c)) {
+            // No detections (yet, or the detector is behind): viewers see the bare frame rather than an old one.
+            c.version++;
+            notifyAll();
+        }
+    }
+
+    public synchronized void onDetection(DetectionEvent d) {
+        Camera c = cameras.computeIfAbsent(d.cameraId(), k -> new Camera());
+        List<Face> bare = d.faces().stream().map(f -> f.withImages(null, null)).toList();
+        c.recent.addLast(new DetectionEvent(d.schemaVersion(), d.cameraId(), d.frameSequence(), d.captureTimestampMs(),
+                d.processedTimestampMs(), d.frameWidth(), d.frameHeight(), d.detector(), d.model(), bare));
+        while (c.recent.size() > RECENT) {
+            c.recent.pollFirst();
+        }
+        Frame f = c.pending.remove(d.captureTimestampMs());
+        if (f != null) {
+            join(c, f, c.recent.peekLast());
+        }
+        if (!waiting.isEmpty()) {
+            List<Alert> ready = waiting.stream().filter(a -> a.cameraId().equals(d.cameraId())
+                    && a.timestampMs() <= d.captureTimestampMs()).toList();
+            waiting.removeAll(ready);
+            ready.forEach(this::store);
+        }
+    }
+
+    private void join(Camera c, Frame f, DetectionEvent d) {
+        // Detections come in frame order per camera: older waiting frames will not be joined.
+        c.pending.headMap(d.captureTimestampMs(), true).clear();
+        DetectionEvent stripped = d;
+        Joined j = new Joined(f, stripped, null);
+        if (c.shown == null || f.captureMs() >= c.shown.frame().captureMs()) {
+            c.shown = j;
+            c.version++;
+            notifyAll();
+        }
+        if (stripped.faces().stream().anyMatch(x -> x.label() != FaceLabel.MASK)) {
+            c.suspects.addLast(j);
+            while (c.suspects.size() > SUSPECTS) {
+                c.suspects.pollFirst();
+            }
+        }
+    }
+
+    /** Keeps the frame of the alert (if still here) and the track's timeline from the recent detections. */
+    public synchronized void onAlert(Alert a) {
+        if (alerts.containsKey(a.alertId())) {
+            return;
+        }
+        Camera c = cameras.get(a.cameraId());
+        if (c != null && c.recent.stream().noneMatch(d -> d.captureTimestampMs() >= a.timestampMs())) {
+            // The alert overtook its detection (different partitions): wait for it, briefly and bounded.
+            waiting.addLast(a);
+            while (waiting.size() > WAITING) {
+                store(waiting.pollFirst());
+            }
+            return;
+        }
+        store(a);
+    }
+
+    private void store(Alert a) {
+        Camera c = cameras.get(a.cameraId());
+        Joined frame = null;
+        List<TimelineEntry> timeline = List.of();
+        if (c != null) {
+            for (Joined j : c.suspects) {
+                if (j.frame().captureMs() == a.timestampMs()) {
+                    Box near = a.box() == null ? null : nearest(j.detection(), a.box(), true).map(Face::box).orElse(a.box());
+                    frame = new Joined(j.frame(), j.detection(), near);
+                }
+            }
+            timeline = timeline(c.recent, a);
+        }
+        alerts.put(a.alertId(), new AlertContext(a.alertId(), frame, timeline));
+        Iterator<String> it = alerts.keySet().iterator();
+        while (alerts.size() > alertCapacity && it.hasNext()) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    /**
+     * Follows the alert's person backwards through the recent detections: at the alert's frame the
+     * non-compliant face nearest the alert's box, before it the face nearest the previous one
+     * (overlap or centre within one face size), until a gap longer than tracking allows.
+     */
+    static List<TimelineEntry> timeline(Collection<DetectionEvent> recent, Alert a) {
+        if (a.box() == null) {
+            return List.of();
+        }
+        List<DetectionEvent> newestFirst = new ArrayList<>(recent);
+        java.util.Collections.reverse(newestFirst);
+        // Track ids are <camera>-<capture ms of the first face>-<index>: the timeline starts there.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d+)-\\d+$").matcher(a.trackId() == null ? "" : a.trackId());
+        long trackStart = m.find() ? Long.parseLong(m.group(1)) : Long.MIN_VALUE;
+        List<TimelineEntry> out = new ArrayList<>();
+        Box current = a.box();
+        long lastMs = a.timestampMs();
+        boolean first = true;
+        for (DetectionEvent d : newestFirst) {
+            if (d.captureTimestampMs() > a.timestampMs()) {
+                continue;
+            }
+            if (lastMs - d.captureTimestampMs() > TIMELINE_GAP_MS || d.captureTimestampMs() < trackStart) {
+                break;
+            }
+            Optional<Face> f = nearest(d, current, first && d.captureTimestampMs() == a.timestampMs());
+            if (f.isPresent()) {
+                Face face = f.get();
+                out.add(new TimelineEntry(d.frameSequence(), d.captureTimestampMs(), face.label(),
+                        face.joint(face.label()), face.box()));
+                current = face.box();
+                lastMs = d.captureTimestampMs();
+                first = false;
+            }
+        }
+        java.util.Collections.reverse(out);
+        return List.copyOf(out);
+    }
+
+    /**
+     * @param alerting at the alert's own frame: the nearest non-compliant face, however far (the alert's
+     *                 box is the track's best face, which may be from an earlier frame); before it, the
+     *                 nearest face that overlaps or is within one face size
+     */
+    private static Optional<Face> nearest(DetectionEvent d, Box b, boolean alerting) {
+        Face best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        double size = Math.max(1, Math.sqrt(b.area()));
+        for (Face f : d.faces()) {
+            if (alerting && f.label() == FaceLabel.MASK) {
+                continue;
+            }
+            double dist = Math.hypot(f.box().centerX() - b.centerX(), f.box().centerY() - b.centerY()) / size;
+            double score = b.iou(f.box()) - dist;
+            if ((alerting || b.iou(f.box()) > 0.1 || dist <= 1.0) && score > bestScore) {
+                best = f;
+                bestScore = score;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    public synchronized Optional<AlertContext> alert(String alertId) {
+        return Optional.ofNullable(alerts.get(alertId));
+    }
+
+    /** Drops an alert's frame and timeline (erasure). */
+    public synchronized void forget(String alertId) {
+        alerts.remove(alertId);
+    }
+
+    /** What the camera holds, for diagnostics (capture times only, no images). */
+    public synchronized String debug(String cameraId) {
+        Camera c = cameras.get(cameraId);
+        if (c == null) {
+            return "no such camera";
+        }
+        return "latest frame " + (c.latestFrame == null ? null : c.latestFrame.captureMs()) + ", shown "
+                + (c.shown == null ? null : c.shown.frame().captureMs()) + ", waiting " + c.pending.keySet()
+                + ", newest detection " + (c.recent.isEmpty() ? null : c.recent.peekLast().captureTimestampMs());
+    }
+
+    /** Configured cameras and every camera seen, by id. */
+    public synchronized List<CameraState> cameras() {
+        TreeSet<String> ids = new TreeSet<>(configured);
+        ids.addAll(cameras.keySet());
+        List<CameraState> out = new ArrayList<>();
+        for (String id : ids) {
+            out.add(stateOf(id, cameras.get(id)));
+        }
+        return out;
+    }
+
+    public synchronized Optional<CameraState> camera(String id) {
+        Camera c = cameras.get(id);
+        if (c == null && !configured.contains(id)) {
+            return Optional.empty();
+        }
+        return Optional.of(stateOf(id, c));
+    }
+
+    /** True when the latest frame should be shown without boxes: no joined frame, or only a stale one. */
+    private static boolean bareIsNewest(Camera c) {
+        return c.latestFrame != null
+                && (c.shown == null || c.latestFrame.captureMs() - c.shown.frame().captureMs() > UNJOINED_AFTER_MS);
+    }
+
+    private CameraState stateOf(String id, Camera c) {
+        if (c == null || c.latestFrame == null) {
+            return new CameraState(id, false, null, null, c == null ? 0 : c.version);
+        }
+        long received = c.latestFrame.receivedMs();
+        return new CameraState(id, clock.millis() - received <= DOWN_AFTER_MS, c.latestFrame.captureMs(), received,
+                c.version);
+    }
+
+    /** The latest frame with its detections drawn, or the bare latest frame before any detection; null if none. */
+    public byte[] snapshot(String cameraId) {
+        return snapshot(cameraId, false);
+    }
+
+    /** @param small a grid tile ({@link #THUMB_WIDTH} px wide) instead of the full frame */
+    public byte[] snapshot(String cameraId, boolean small) {
+        Joined j;
+        Frame bare;
+        synchronized (this) {
+            Camera c = cameras.get(cameraId);
+            if (c == null) {
+                return null;
+            }
+            j = bareIsNewest(c) ? null : c.shown;
+            bare = c.latestFrame;
+        }
+        if (j != null) {
+            return small ? j.thumbnail(annotator) : j.annotated(annotator);
+        }
+        if (bare == null) {
+            return null;
+        }
+        return small ? annotator.annotate(bare.jpeg(), null, null, THUMB_WIDTH) : bare.jpeg();
+    }
+
+    /** Waits until the camera's view is newer than {@code version} (or the timeout); returns the current version. */
+    public synchronized long awaitNewer(String cameraId, long version, long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMs * 1_000_000;
+        while (!closed) {
+            Camera c = cameras.get(cameraId);
+            long v = c == null ? 0 : c.version;
+            long left = (end - System.nanoTime()) / 1_000_000;
+            if (v > version || left <= 0) {
+                return v;
+            }
+            wait(left);
+        }
+        return -1;
+    }
+
+    /** Counts a viewer's stream; the returned handle must be closed when it ends. */
+    public Viewer openStream() {
+        streams.incrementAndGet();
+        return streams::decrementAndGet;
+    }
+
+    /** One open stream. */
+    public interface Viewer extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Open MJPEG streams (a disconnected viewer must bring this back down). */
+    public int activeStreams() {
+        return streams.get();
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    /** Wakes and ends every stream. */
+    public synchronized void close() {
+        closed = true;
+        notifyAll();
+    }
+}
