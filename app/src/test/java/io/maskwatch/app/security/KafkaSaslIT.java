@@ -182,12 +182,12 @@ class KafkaSaslIT {
                         + "maskwatch.frames"), e.getMessage());
             }
 
-            // least privilege holds: the alerter's user cannot read raw frames
+            // least privilege holds: the alerter's user cannot read the frames the detector dead-lettered
             KafkaSettings alerterKafka = config(broker, KafkaAcls.ALERTER, c.password(KafkaAcls.ALERTER), Map.of()).kafka();
             var cp = ClientConfigs.consumer(alerterKafka, KafkaAcls.ALERTER_APPLICATION_ID + "-probe", "probe");
             cp.remove("group.id");
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cp)) {
-                assertThrows(TopicAuthorizationException.class, () -> consumer.partitionsFor(alerterKafka.topics().frames()));
+                assertThrows(TopicAuthorizationException.class, () -> consumer.partitionsFor(alerterKafka.topics().framesDlq()));
             }
         } finally {
             Directories.deleteRecursively(stateDir);
