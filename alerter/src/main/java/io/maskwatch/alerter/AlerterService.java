@@ -7,7 +7,6 @@ import io.maskwatch.alerter.api.TopicViews;
 import io.maskwatch.alerter.compliance.ComplianceView;
 import io.maskwatch.alerter.notify.NotificationDispatcher;
 import io.maskwatch.alerter.notify.Sink;
-import io.maskwatch.alerter.notify.SinkConfig;
 import io.maskwatch.alerter.notify.SnapshotLinks;
 import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.config.ConfigException;
@@ -151,6 +150,10 @@ public final class AlerterService implements AutoCloseable {
         if (kafka.createTopics()) {
             TopicSetup.ensureTopics(kafka);
         }
+        // Sinks first: one whose secret is missing stops the start before anything runs.
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        List<Sink> sinks = Sink.all(cfg.notifications().namedSinks(), http, index::get, links);
         java.util.Properties props = StreamsSettings.of(cfg, kafka, metrics);
         deadLetters = (StreamsDeadLetters) props.get(StreamsDeadLetters.CONFIG);
         streams = new KafkaStreams(AlerterTopology.build(cfg, kafka.topics(), names, links, metrics), props);
@@ -171,12 +174,6 @@ public final class AlerterService implements AutoCloseable {
         });
         streams.start();
 
-        List<Sink> sinks = new ArrayList<>();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        for (SinkConfig s : cfg.notifications().namedSinks()) {
-            sinks.add(Sink.of(s, http));
-        }
         dispatcher = new NotificationDispatcher(cfg.notifications(), kafka, cfg.applicationId() + "-notify", sinks,
                 metrics, clock);
         // Delivery that died or hangs takes the service down like a failed topology: restart, not silence.
