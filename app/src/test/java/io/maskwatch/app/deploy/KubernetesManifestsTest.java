@@ -126,6 +126,8 @@ class KubernetesManifestsTest {
             Map<String, String> env = DeployFiles.serviceEnvironment(podEnv(all, w, c, where), svc);
             int servedPort = DeployFiles.bindConfig(yaml, env, where + " " + configPath, svc);
             assertEquals(DeployFiles.SERVICE_PORTS.get(svc), servedPort, where + ": the service would serve on " + servedPort);
+            assertNotNull(DeployFiles.apiToken(yaml, env, where, svc), where + ": " + svc + ".api-token is set (without it "
+                    + svc + " refuses to start)");
             KafkaSettings kafka = MaskWatchConfig.parse(yaml, env, where).kafka();
             assertClientFilesMounted(kafka, w, c, where);
 
@@ -286,29 +288,57 @@ class KubernetesManifestsTest {
         assertTrue(groupAcl, "maskwatch-detector needs Read on its consumer group");
     }
 
+    /**
+     * Each service is scraped through exactly one Service and one ServiceMonitor, with the job name
+     * the rules use, and the monitor presents the Secret the service's api-token comes from.
+     */
     @Test
-    void productionMonitorsEveryServiceOnceWithTheJobNamesOfTheRules() {
+    void productionMonitorsEveryServiceOnceWithTheJobNamesOfTheRulesAndItsToken() {
         List<ObjectNode> all = Kustomize.build(K8S.resolve("overlays/production"));
-        ObjectNode sm = only(all, "ServiceMonitor");
-        JsonNode selector = sm.path("spec").path("selector").path("matchLabels");
-        String jobLabel = sm.path("spec").path("jobLabel").asText();
-        String port = sm.path("spec").path("endpoints").get(0).path("port").asText();
+        List<ObjectNode> monitors = ofKind(all, "ServiceMonitor");
+        assertFalse(monitors.isEmpty(), "ServiceMonitors");
         Map<String, Integer> scraped = new LinkedHashMap<>();
-        for (ObjectNode s : ofKind(all, "Service")) {
-            if (!matches(selector, s.path("metadata").path("labels"))) {
-                continue;
-            }
-            boolean hasPort = false;
-            for (JsonNode p : s.path("spec").path("ports")) {
-                hasPort |= p.path("name").asText().equals(port);
-            }
-            assertTrue(hasPort, "Service " + s.path("metadata").path("name") + " has no port " + port);
-            for (String svc : SERVICES) {
-                if (matches(s.path("spec").path("selector"), Kustomize.podSpec(workload(all, svc)).isMissingNode()
-                        ? null : workload(all, svc).path("spec").path("template").path("metadata").path("labels"))) {
+        for (ObjectNode sm : monitors) {
+            String monitor = sm.path("metadata").path("name").asText();
+            JsonNode selector = sm.path("spec").path("selector").path("matchLabels");
+            String jobLabel = sm.path("spec").path("jobLabel").asText();
+            JsonNode endpoint = sm.path("spec").path("endpoints").get(0);
+            String port = endpoint.path("port").asText();
+            JsonNode credentials = endpoint.path("authorization").path("credentials");
+            assertEquals("Bearer", endpoint.path("authorization").path("type").asText("Bearer"), monitor);
+            assertFalse(credentials.path("name").asText().isBlank(), monitor + " presents a token (every /metrics needs one)");
+            for (ObjectNode s : ofKind(all, "Service")) {
+                if (!matches(selector, s.path("metadata").path("labels"))) {
+                    continue;
+                }
+                boolean hasPort = false;
+                for (JsonNode p : s.path("spec").path("ports")) {
+                    hasPort |= p.path("name").asText().equals(port);
+                }
+                assertTrue(hasPort, "Service " + s.path("metadata").path("name") + " has no port " + port);
+                for (String svc : SERVICES) {
+                    ObjectNode w = workload(all, svc);
+                    if (!matches(s.path("spec").path("selector"), w.path("spec").path("template").path("metadata").path("labels"))) {
+                        continue;
+                    }
                     scraped.merge(svc, 1, Integer::sum);
                     assertEquals("maskwatch-" + svc, s.path("metadata").path("labels").path(jobLabel).asText(),
                             "job label of " + svc + " (the alert rules use job=maskwatch-<service>)");
+                    // The token the service checks: its api-token's ${VAR}, from a secretKeyRef of its container.
+                    String yaml = mountedFile(all, w, mainContainer(w, svc), "/etc/maskwatch/maskwatch.yaml", svc);
+                    java.util.regex.Matcher ref = java.util.regex.Pattern.compile(
+                            "(?m)^" + svc + ":\\n(?:  .*\\n|\\s*\\n|#.*\\n)*?  api-token: \\$\\{(\\w+)}").matcher(yaml);
+                    assertTrue(ref.find(), svc + ".api-token comes from an environment variable in maskwatch.yaml");
+                    JsonNode from = null;
+                    for (JsonNode e : mainContainer(w, svc).path("env")) {
+                        if (e.path("name").asText().equals(ref.group(1))) {
+                            from = e.path("valueFrom").path("secretKeyRef");
+                        }
+                    }
+                    assertNotNull(from, svc + ": env " + ref.group(1) + " comes from a Secret");
+                    assertEquals(from.path("name").asText() + "/" + from.path("key").asText(),
+                            credentials.path("name").asText() + "/" + credentials.path("key").asText(),
+                            "ServiceMonitor " + monitor + " presents the Secret " + svc + " checks");
                 }
             }
         }
