@@ -379,4 +379,20 @@ class ComposeTest {
         }
         assertEquals(2, tokens.size(), "ingest and detector share the metrics token, the alerter has its own");
     }
+
+    /** Secrets reach only the containers that use them: the camera password ingest, the tokens their services. */
+    @Test
+    void secretsReachOnlyTheServicesThatUseThem() {
+        Map<String, Set<String>> allowed = Map.of("CAMERA_PASSWORD", Set.of("ingest"),
+                "METRICS_TOKEN", Set.of("ingest", "detector"), "ALERTER_API_TOKEN", Set.of("alerter"));
+        for (var e : allowed.entrySet()) {
+            Set<String> holders = new TreeSet<>();
+            services.fields().forEachRemaining(s -> {
+                if (environment(s.getValue()).containsKey(e.getKey())) {
+                    holders.add(s.getKey());
+                }
+            });
+            assertEquals(e.getValue(), holders, e.getKey() + " is in the environment of exactly the services that use it");
+        }
+    }
 }

@@ -228,9 +228,11 @@ final class DeployFiles {
     static int bindConfig(String yaml, Map<String, String> env, String origin, String service) {
         MaskWatchConfig config = MaskWatchConfig.parse(yaml, env, origin);
         config.kafka();
-        // Only the services that read the camera list resolve its ${VAR}s (the detector has no camera secrets).
-        if (!service.equals("detector")) {
+        // As the services read the camera list: ingest whole, the alerter for names (no URL secrets), the detector not.
+        if (service.equals("ingest")) {
             config.cameras();
+        } else if (service.equals("alerter")) {
+            config.camerasWithoutUrlSecrets();
         }
         return switch (service) {
             case "ingest" -> config.section("ingest", io.maskwatch.ingest.IngestSettings.class,
