@@ -123,7 +123,7 @@ final class EmailSink implements Sink {
     public Result deliver(Notification n) throws InterruptedException {
         MimeMessage m;
         try {
-            m = message(n, images(n));
+            m = message(n, alerts(n));
         } catch (MessagingException e) {
             return Result.permanent("cannot build the e-mail (" + e.getClass().getSimpleName() + ")");
         }
@@ -136,18 +136,17 @@ final class EmailSink implements Sink {
         }
     }
 
-    /** Face and heat map per alert (up to max-images), waiting briefly for alerts the API has not read yet. */
-    private Map<String, ByteArrayDataSource[]> images(Notification n) throws InterruptedException {
-        List<String> wanted = n.alertIds().subList(0, Math.min(n.alertIds().size(), mail.maxImages()));
-        Map<String, ByteArrayDataSource[]> out = new LinkedHashMap<>();
+    /** The notification's alerts the API knows (face, heat map, time), waiting briefly for ones it has not read yet. */
+    private Map<String, Alert> alerts(Notification n) throws InterruptedException {
+        List<String> wanted = n.alertIds();
+        Map<String, Alert> out = new LinkedHashMap<>();
         boolean retry = n.notificationId().equals(waitedFor);
         waitedFor = n.notificationId();
         long deadline = System.nanoTime() + (retry ? 0 : Math.min(IMAGE_WAIT_MS, cfg.timeoutMs()) * 1_000_000L);
         while (true) {
             for (String id : wanted) {
                 if (!out.containsKey(id)) {
-                    ctx.alerts().apply(id).ifPresent(a -> out.put(id, new ByteArrayDataSource[] {
-                            jpeg(a.faceJpeg()), jpeg(a.heatmapJpeg())}));
+                    ctx.alerts().apply(id).ifPresent(a -> out.put(id, a));
                 }
             }
             if (out.size() == wanted.size() || System.nanoTime() > deadline) {
@@ -161,7 +160,7 @@ final class EmailSink implements Sink {
         return b == null ? null : new ByteArrayDataSource(b, "image/jpeg");
     }
 
-    MimeMessage message(Notification n, Map<String, ByteArrayDataSource[]> images) throws MessagingException {
+    MimeMessage message(Notification n, Map<String, Alert> alerts) throws MessagingException {
         String messageId = "<" + n.notificationId().replaceAll("[^A-Za-z0-9._-]", ".") + "@maskwatch>";
         MimeMessage m = new MimeMessage(session) {
             @Override
@@ -189,11 +188,15 @@ final class EmailSink implements Sink {
             String id = n.alertIds().get(i);
             String status = n.alertStatuses().get(i).displayName();
             String page = ctx.links().page(id);
-            text.append("- ").append(status).append(": ").append(page).append('\n');
+            Alert a = alerts.get(id);
+            String detail = a == null ? "" : String.format(java.util.Locale.ROOT, " at %s (%.0f%% of %d faces)",
+                    time(a.timestampMs()), 100 * a.confidence(), a.frameCount());
+            text.append("- ").append(status).append(detail).append(": ").append(page).append('\n');
             html.append("<div style=\"margin:12px 0;padding:8px;border:1px solid #ddd\"><p style=\"margin:0 0 6px\"><b>")
-                    .append(esc(status)).append("</b> &middot; <a href=\"").append(esc(page))
+                    .append(esc(status)).append("</b>").append(esc(detail)).append(" &middot; <a href=\"").append(esc(page))
                     .append("\">open the alert</a></p>");
-            ByteArrayDataSource[] img = images.getOrDefault(id, NO_IMAGES);
+            ByteArrayDataSource[] img = a == null ? NO_IMAGES
+                    : new ByteArrayDataSource[] {jpeg(a.faceJpeg()), jpeg(a.heatmapJpeg())};
             if (i >= mail.maxImages()) {
                 html.append("<p>(images: open the alert)</p>");
             } else if (img.length == 0 || (img[0] == null && img[1] == null)) {

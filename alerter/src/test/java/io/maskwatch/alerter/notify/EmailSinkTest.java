@@ -130,7 +130,7 @@ class EmailSinkTest {
         BodyPart plain = alternative.getBodyPart(0);
         assertTrue(plain.isMimeType("text/plain"));
         String text = (String) plain.getContent();
-        assertTrue(text.contains("no mask: https://alerter.example.test/?alert=gate-t1-1"), text);
+        assertTrue(text.contains("no mask at 2023-11-14T22:13:20Z (90% of 8 faces): https://alerter.example.test/?alert=gate-t1-1"), text);
         assertTrue(text.contains("mask below nose: https://alerter.example.test/?alert=gate-t2-1i"), text);
 
         Multipart related = (Multipart) alternative.getBodyPart(1).getContent();
