@@ -50,7 +50,8 @@ public final class AlerterCommand implements Command {
         KafkaSettings kafka = config.kafka();
         List<CameraConfig> cameras;
         try {
-            cameras = config.cameras();
+            // Names only: the alerter's pods need no camera passwords.
+            cameras = config.camerasWithoutUrlSecrets();
         } catch (ConfigException e) {
             // The alerter only needs camera names; a camera the ingest cannot use is the ingest's problem.
             log.warn("camera names from the 'cameras' list unavailable ({}); using alerter.camera-names and ids",

@@ -9,7 +9,6 @@ import io.maskwatch.alerter.live.LiveFeed;
 import io.maskwatch.alerter.live.LiveFrames;
 import io.maskwatch.alerter.notify.NotificationDispatcher;
 import io.maskwatch.alerter.notify.Sink;
-import io.maskwatch.alerter.notify.SinkConfig;
 import io.maskwatch.alerter.notify.SnapshotLinks;
 import io.maskwatch.alerter.review.ReviewApi;
 import io.maskwatch.alerter.review.ReviewLog;
@@ -189,6 +188,10 @@ public final class AlerterService implements AutoCloseable {
         if (kafka.createTopics()) {
             TopicSetup.ensureTopics(kafka);
         }
+        // Sinks first: one whose secret is missing stops the start before anything runs.
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        List<Sink> sinks = Sink.all(cfg.notifications().namedSinks(), http, index::get, links);
         java.util.Properties props = StreamsSettings.of(cfg, kafka, metrics);
         deadLetters = (StreamsDeadLetters) props.get(StreamsDeadLetters.CONFIG);
         streams = new KafkaStreams(AlerterTopology.build(cfg, kafka.topics(), names, links, metrics), props);
@@ -209,12 +212,6 @@ public final class AlerterService implements AutoCloseable {
         });
         streams.start();
 
-        List<Sink> sinks = new ArrayList<>();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        for (SinkConfig s : cfg.notifications().namedSinks()) {
-            sinks.add(Sink.of(s, http));
-        }
         dispatcher = new NotificationDispatcher(cfg.notifications(), kafka, cfg.applicationId() + "-notify", sinks,
                 metrics, clock);
         // Delivery that died or hangs takes the service down like a failed topology: restart, not silence.

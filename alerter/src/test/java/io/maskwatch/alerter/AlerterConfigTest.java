@@ -113,7 +113,7 @@ class AlerterConfigTest {
                 "alerter.compliance.rolling-ms must be a positive multiple of window-ms",
                 "alerter.alerts.incorrect-counts-as must be no_mask (a mask below the nose is alerted and not compliant) or mask",
                 "alerter.alerts.min-alert-score must be in [0, 1)",
-                "alerter.notifications.sinks[0].type must be one of [webhook, slack, log], got 'pager'",
+                "alerter.notifications.sinks[0].type must be one of [webhook, slack, log, email], got 'pager'",
                 "alerter.notifications.sinks[1].url must be an http:// or https:// URL",
                 "alerter.streams-properties.processing.guarantee: the alerter always runs exactly_once_v2")) {
             assertTrue(m.contains(expected), () -> "missing '" + expected + "' in:\n" + m);

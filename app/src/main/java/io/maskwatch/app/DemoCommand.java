@@ -104,7 +104,7 @@ public final class DemoCommand implements Command {
             // Printed once, to the terminal only (not the log): the user needs it for curl and the page.
             say(run.generatedApiToken() != null
                     ? "  API token          " + run.generatedApiToken() + "  (generated for this run; set "
-                            + "MASKWATCH_ALERTER_API_TOKEN to choose one; curl -H 'Authorization: Bearer TOKEN')"
+                            + "MASKWATCH_ALERTER_API_TOKEN to choose one; curl -H 'Authorization: Bearer TOKEN'; it reads every /metrics too)"
                     : "  API token          yours (alerter.api-token / MASKWATCH_ALERTER_API_TOKEN)");
             say("  sign in            " + run.loginUrl() + "  (one-time link, 10 minutes)");
             say(bounded ? "  stops after " + seconds + " s or when the sources are consumed" : "  press Ctrl-C to stop");

@@ -3,8 +3,10 @@ package io.maskwatch.detector;
 import io.maskwatch.common.cli.Args;
 import io.maskwatch.common.cli.Command;
 import io.maskwatch.common.cli.Shutdown;
+import io.maskwatch.common.config.ConfigException;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.config.MaskWatchConfig;
+import io.maskwatch.common.observability.BearerToken;
 import io.maskwatch.common.observability.Metrics;
 import io.maskwatch.common.observability.ServiceHttpServer;
 import io.maskwatch.detector.service.DetectorService;
@@ -29,7 +31,8 @@ public final class DetectorCommand implements Command {
                 DetectionEvent per frame on maskwatch.detections. Settings: the 'detector' and 'kafka'
                 sections of FILE (see config/maskwatch.example.yaml and docs/DETECTOR.md); every key can be
                 overridden by MASKWATCH_DETECTOR_<KEY> environment variables.
-                Serves /metrics, /health/live and /health/ready on detector.http-port (default 8082).
+                Serves /metrics, /health/live and /health/ready on detector.http-port (default 8082); /metrics
+                needs 'Authorization: Bearer TOKEN' with detector.api-token (required, MASKWATCH_DETECTOR_API_TOKEN).
                 BlazeFace (the default backend) needs scripts/fetch-models.sh to have run once.
                 """;
     }
@@ -40,9 +43,13 @@ public final class DetectorCommand implements Command {
         MaskWatchConfig cfg = MaskWatchConfig.load(Path.of(args.required("config")), System.getenv());
         KafkaSettings kafka = cfg.kafka();
         DetectorConfig detector = cfg.section("detector", DetectorConfig.class, DetectorConfig.defaults());
+        if (detector.apiToken() == null) {
+            throw new ConfigException(BearerToken.required("detector", "/metrics names every camera, so it needs a token"));
+        }
         PrometheusMeterRegistry registry = Metrics.newRegistry("detector");
         DetectorService service = new DetectorService(detector, kafka, registry);
         ServiceHttpServer http = new ServiceHttpServer("detector", "0.0.0.0", detector.httpPort(), registry);
+        http.protectMetrics(BearerToken.of(detector.apiToken()));
         http.addCheck("detector", service.health());
         http.addLivenessCheck("detector consumer loop", service.liveness());
         // A dead or stuck consumer loop ends the process so the orchestrator restarts it.

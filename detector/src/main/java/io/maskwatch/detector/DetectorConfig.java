@@ -50,6 +50,8 @@ import java.util.Map;
  * @param maxFrameAgeMs     frames captured longer ago than this are skipped (0 = never skip)
  * @param groupId           Kafka consumer group
  * @param httpPort          /metrics and /health port (0 = any free port)
+ * @param apiToken          required by {@code detector}: Bearer token of /metrics (>= 16 characters; /health/* stays
+ *                          open); never printed
  */
 public record DetectorConfig(
         String backend,
@@ -76,9 +78,20 @@ public record DetectorConfig(
         int pollBatchSize,
         long maxFrameAgeMs,
         String groupId,
-        int httpPort) implements ConfigSection {
+        int httpPort,
+        String apiToken) implements ConfigSection {
 
     public static final String DEFAULT_BACKEND = FaceBackends.AUTO;
+
+    public DetectorConfig {
+        apiToken = apiToken == null || apiToken.isBlank() ? null : apiToken;
+    }
+
+    /** As the record's, with the token redacted (a config may end up in a log line or an error). */
+    @Override
+    public String toString() {
+        return io.maskwatch.common.config.Redacted.toString(this, "apiToken");
+    }
     public static final String DEFAULT_MODELS_DIR = "models/mask-classifier";
 
     /**
@@ -173,44 +186,44 @@ public record DetectorConfig(
 
     public static DetectorConfig defaults() {
         return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
-                DEFAULT_MODELS_DIR, 0.0, "no_mask", FaceCropPolicy.UNMASKED_ONLY.wireName(), 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082);
+                DEFAULT_MODELS_DIR, 0.0, "no_mask", FaceCropPolicy.UNMASKED_ONLY.wireName(), 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082, null);
     }
 
     public DetectorConfig withBackend(String b) {
         return new DetectorConfig(b, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel, retinafaceModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
-                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
     }
 
     public DetectorConfig withModelsDir(String dir) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, dir, cropMargin, heatmaps, faceCrops, cropMaxSize,
-                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
     }
 
     public DetectorConfig withTiling(Tiling t) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, t, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
-                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
     }
 
     public DetectorConfig withImages(HeatmapPolicy heatmapPolicy, FaceCropPolicy faceCropPolicy) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy.wireName(),
                 faceCropPolicy.wireName(),
-                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
     }
 
     public DetectorConfig withService(int threads, int pollBatchSize, long maxFrameAgeMs, String groupId, int httpPort) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops,
-                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
     }
 
     public DetectorConfig withMinFaceSize(int px) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
-                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
     }
 
     /**
@@ -229,7 +242,7 @@ public record DetectorConfig(
     public DetectorConfig withModelFiles(String res10Pb, String res10Pbtxt, String yunet) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Pb, res10Pbtxt, yunet, ultrafaceModel, retinafaceModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
-                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper KEBAB =
@@ -384,6 +397,10 @@ public record DetectorConfig(
         }
         if (groupId == null || groupId.isBlank()) {
             out.add("group-id must not be empty");
+        }
+        String tokenProblem = io.maskwatch.common.observability.BearerToken.problem("api-token", apiToken);
+        if (tokenProblem != null) {
+            out.add(tokenProblem);
         }
         if (httpPort < 0 || httpPort > 65535) {
             out.add("http-port must be 0..65535, got " + httpPort);

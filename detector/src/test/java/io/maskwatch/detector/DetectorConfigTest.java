@@ -65,6 +65,21 @@ class DetectorConfigTest {
     }
 
     @Test
+    void detectorCommandRefusesToStartWithoutATokenAndNeverPrintsOne(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path cfg = tmp.resolve("c.yaml");
+        java.nio.file.Files.writeString(cfg, "detector:\n  http-port: 0\n");
+        io.maskwatch.common.config.ConfigException e = assertThrows(io.maskwatch.common.config.ConfigException.class,
+                () -> new DetectorCommand().run(java.util.List.of("--config", cfg.toString())));
+        assertTrue(e.getMessage().contains("detector.api-token is not set: /metrics names every camera, so it needs a token. "
+                + "Set MASKWATCH_DETECTOR_API_TOKEN"), e.getMessage());
+        DetectorConfig withToken = DetectorConfig.defaults().with("api-token", "s3cret-s3cret-s3cret");
+        assertEquals("s3cret-s3cret-s3cret", withToken.apiToken());
+        assertTrue(withToken.toString().contains("apiToken=***") && !withToken.toString().contains("s3cret"), withToken.toString());
+        assertEquals(java.util.List.of("api-token must be at least 16 characters (e.g. the output of 'openssl rand -hex 32')"),
+                DetectorConfig.defaults().with("api-token", "short").problems());
+    }
+
+    @Test
     void everyBackendsModelFileHasACommandLineFlag() {
         DetectorConfig c = CliDetectorOptions.from(io.maskwatch.common.cli.Args.parse(java.util.List.of(
                 "--detector", "retinaface", "--retinaface-model", "/m/r.onnx", "--yunet-model", "/m/y.onnx"),

@@ -11,6 +11,7 @@ import io.maskwatch.common.config.ConfigException;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.config.MaskWatchConfig;
 import io.maskwatch.common.kafka.TopicSetup;
+import io.maskwatch.common.observability.BearerToken;
 import io.maskwatch.common.observability.Metrics;
 import io.maskwatch.common.observability.ServiceHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,7 +42,8 @@ public final class IngestCommand implements Command {
                 ingest.worker-count; cameras are split by rendezvous hashing of their ids), samples each to
                 its fps, JPEG-encodes the frames and produces them to the frames topic (key: camera id).
 
-                HTTP on ingest.http-port (default 8081): /metrics, /health/live, /health/ready, /cameras.
+                HTTP on ingest.http-port (default 8081): /metrics, /health/live, /health/ready, /cameras;
+                /metrics and /cameras need 'Authorization: Bearer TOKEN' with ingest.api-token (required).
                 Environment overrides: MASKWATCH_INGEST_WORKER_INDEX, MASKWATCH_INGEST_WORKER_COUNT, ...
                 See docs/INGEST.md.
                 """;
@@ -58,6 +60,10 @@ public final class IngestCommand implements Command {
             throw new ConfigException("no enabled camera in " + config.origin()
                     + "; add cameras (- id: ..., url: ...) to the cameras list");
         }
+        if (settings.apiToken() == null) {
+            throw new ConfigException(BearerToken.required("ingest",
+                    "/metrics and /cameras name every camera and its state, so they need a token"));
+        }
         if (kafka.createTopics()) {
             try {
                 TopicSetup.ensureTopics(kafka);
@@ -70,9 +76,11 @@ public final class IngestCommand implements Command {
         IngestService service = new IngestService(settings, cameras, kafka, registry);
         ServiceHttpServer http = new ServiceHttpServer("ingest", "0.0.0.0", settings.httpPort(), registry);
         http.addCheck("kafka", service.readiness());
-        http.route("/cameras", ex -> ServiceHttpServer.respond(ex, 200, "application/json",
+        BearerToken token = BearerToken.of(settings.apiToken());
+        http.protectMetrics(token);
+        http.route("/cameras", token.guard(ex -> ServiceHttpServer.respond(ex, 200, "application/json",
                 JSON.writeValueAsBytes(Map.of("worker_index", service.workerIndex(),
-                        "worker_count", settings.workerCount(), "cameras", service.cameraStatuses()))));
+                        "worker_count", settings.workerCount(), "cameras", service.cameraStatuses())))));
         service.start();
         http.start();
         log.info("ingest running; HTTP {} (/metrics, /health/ready, /cameras)", http.baseUrl());

@@ -22,6 +22,8 @@ import java.util.Set;
  * @param ffmpegLogLevel            quiet, fatal, error, warning, info, verbose or debug; always scrubbed of URLs
  * @param motion                    optional motion gating
  * @param producer                  Kafka producer bounds
+ * @param apiToken                  required by {@code ingest}: Bearer token of /metrics and /cameras (>= 16 characters;
+ *                                  /health/* stays open); never printed
  */
 public record IngestSettings(
         int httpPort,
@@ -35,7 +37,8 @@ public record IngestSettings(
         int decoderThreads,
         String ffmpegLogLevel,
         Motion motion,
-        Producer producer) implements ConfigSection {
+        Producer producer,
+        String apiToken) implements ConfigSection {
 
     public static final Set<String> FFMPEG_LOG_LEVELS =
             Set.of("quiet", "panic", "fatal", "error", "warning", "info", "verbose", "debug");
@@ -76,12 +79,23 @@ public record IngestSettings(
 
     public static IngestSettings defaults() {
         return new IngestSettings(8081, 0, 1, 4, 500, 30_000, 10_000, true, 1, "error",
-                Motion.defaults(), Producer.defaults());
+                Motion.defaults(), Producer.defaults(), null);
     }
 
     public IngestSettings {
         motion = motion == null ? Motion.defaults() : motion;
         producer = producer == null ? Producer.defaults() : producer;
+        apiToken = apiToken == null || apiToken.isBlank() ? null : apiToken;
+    }
+
+    /** As the record's, with the token redacted (settings may end up in a log line or an error). */
+    @Override
+    public String toString() {
+        return io.maskwatch.common.config.Redacted.toString(this, "apiToken");
+    }
+
+    public IngestSettings withApiToken(String token) {
+        return toBuilder().apiToken(token).build();
     }
 
     /** A builder starting from these settings: {@code settings.toBuilder().queueCapacity(8).build()}. */
@@ -136,8 +150,10 @@ public record IngestSettings(
         private String ffmpegLogLevel;
         private Motion motion;
         private Producer producer;
+        private String apiToken;
 
         private Builder(IngestSettings s) {
+            apiToken = s.apiToken;
             httpPort = s.httpPort;
             workerIndex = s.workerIndex;
             workerCount = s.workerCount;
@@ -212,10 +228,15 @@ public record IngestSettings(
             return this;
         }
 
+        public Builder apiToken(String v) {
+            apiToken = v;
+            return this;
+        }
+
         public IngestSettings build() {
             return new IngestSettings(httpPort, workerIndex, workerCount, queueCapacity, reconnectInitialBackoffMs,
                     reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, ffmpegLogLevel, motion,
-                    producer);
+                    producer, apiToken);
         }
     }
 
@@ -249,6 +270,10 @@ public record IngestSettings(
     @Override
     public List<String> problems() {
         List<String> out = new ArrayList<>();
+        String tokenProblem = io.maskwatch.common.observability.BearerToken.problem("api-token", apiToken);
+        if (tokenProblem != null) {
+            out.add(tokenProblem);
+        }
         if (httpPort < 0 || httpPort > 65535) {
             out.add("http-port must be 0..65535, got " + httpPort);
         }

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BadSourcesIT {
     private static final String PASSWORD = "Pw-9xQ7-mask";
+    private static final String TOKEN = "ingest-metrics-token-5f2c9a";
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
@@ -78,7 +79,7 @@ class BadSourcesIT {
             String base = "http://127.0.0.1:" + httpPort;
 
             try (ChildJvm ingest = new ChildJvm(IngestMain.class, List.of("--config", config.toString()),
-                    Map.of("CAM_PASSWORD", PASSWORD))) {
+                    Map.of("CAM_PASSWORD", PASSWORD, "MASKWATCH_INGEST_API_TOKEN", TOKEN))) {
                 // good cameras deliver, bad ones keep failing in their own threads
                 assertTrue(collector.await("lobby-file", 6, Duration.ofSeconds(90)), "file camera: "
                         + ingest.output());
@@ -94,23 +95,26 @@ class BadSourcesIT {
                                 || ingest.output().contains("camera corrupt-mjpeg: no frame decoded for"),
                         Duration.ofSeconds(40), "clear error for the corrupt stream:\n" + ingest.output());
                 assertTrue(ingest.output().contains("data arrives but does not decode"), ingest.output());
-                awaitTrue(() -> gauge(RtspIngestIT.scrapeQuietly(base), "maskwatch_ingest_decode_errors_total",
+                awaitTrue(() -> gauge(RtspIngestIT.scrapeQuietly(base, TOKEN), "maskwatch_ingest_decode_errors_total",
                         "corrupt-mjpeg") > 0, Duration.ofSeconds(30), "decode errors counted for the garbage stream");
-                awaitTrue(() -> gauge(RtspIngestIT.scrapeQuietly(base), "maskwatch_ingest_reconnects_total",
+                awaitTrue(() -> gauge(RtspIngestIT.scrapeQuietly(base, TOKEN), "maskwatch_ingest_reconnects_total",
                         "unreachable-cam") >= 2, Duration.ofSeconds(30), "unreachable camera retried");
 
                 int fileFrames = collector.records("lobby-file").size();
                 assertTrue(collector.await("lobby-file", fileFrames + 3, Duration.ofSeconds(60)), "good cameras keep streaming");
                 assertTrue(mjpeg.authorizedRequests() >= 2, "credentials from the URL reach the camera");
 
-                String scrape = Prometheus.scrape(base);
+                assertEquals(401, Prometheus.get(base + "/metrics", null).statusCode(), "/metrics needs the token");
+                assertEquals(401, Prometheus.get(base + "/cameras", null).statusCode(), "/cameras needs the token");
+                assertEquals(200, Prometheus.get(base + "/health/live", null).statusCode(), "/health/* stays open");
+                String scrape = Prometheus.scrape(base, TOKEN);
                 assertEquals(1.0, gauge(scrape, "maskwatch_ingest_camera_up", "lobby-file"));
                 assertEquals(1.0, gauge(scrape, "maskwatch_ingest_camera_up", "hall-mjpeg"));
                 for (String bad : List.of("unreachable-cam", "not-video", "corrupt-mjpeg")) {
                     assertEquals(0.0, gauge(scrape, "maskwatch_ingest_camera_up", bad), bad);
                     assertEquals(0.0, gauge(scrape, "maskwatch_ingest_frames_sent_total", bad), bad);
                 }
-                String cameras = Prometheus.get(base + "/cameras");
+                String cameras = Prometheus.get(base + "/cameras", TOKEN).body();
                 assertTrue(cameras.contains("\"url\":\"rtsp://***@127.0.0.1:" + closedPort + "/live?token=***\""),
                         cameras);
                 assertTrue(cameras.contains("Connection refused"), cameras);
@@ -123,6 +127,7 @@ class BadSourcesIT {
                 assertTrue(out.contains("ingest worker 0 stopped"), "exit code " + rc + ":\n" + out);
                 assertTrue(out.contains("ffmpeg: "), "FFmpeg's own output is routed through the log:\n" + out);
                 assertFalse(out.contains(PASSWORD), "password in the ingest process's output:\n" + out);
+                assertFalse(out.contains(TOKEN), "API token in the ingest process's output");
             }
             for (ConsumerRecord<String, byte[]> r : collector.records()) {
                 assertFalse(r.key().contains(PASSWORD));

@@ -179,8 +179,12 @@ class RtspIngestIT {
     }
 
     static String scrapeQuietly(String base) {
+        return scrapeQuietly(base, null);
+    }
+
+    static String scrapeQuietly(String base, String token) {
         try {
-            return Prometheus.scrape(base);
+            return Prometheus.scrape(base, token);
         } catch (Exception e) {
             return "";
         }

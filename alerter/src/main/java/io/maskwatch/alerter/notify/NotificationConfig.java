@@ -38,8 +38,7 @@ public record NotificationConfig(long windowMs, long rateLimitMs, long maxAgeMs,
                 long sameType = sinks.stream().filter(x -> x.name() == null && java.util.Objects.equals(x.type(), type)).count();
                 name = sameType > 1 ? type + "-" + i : type;
             }
-            out.add(new SinkConfig(s.type(), name, s.url(), s.headers(), s.timeoutMs(), s.maxRetries(),
-                    s.initialBackoffMs(), s.maxBackoffMs()));
+            out.add(s.withName(name));
         }
         return out;
     }

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param maxRetries       retries after the first attempt before the notification goes to the DLQ (default 5)
  * @param initialBackoffMs first retry delay, doubled per retry, then jittered down by up to half (default 500)
  * @param maxBackoffMs     cap of the retry delay (default 30000)
+ * @param email            SMTP settings, for (and only for) type {@code email}; {@code timeout-ms} bounds each SMTP step
  */
 public record SinkConfig(
         String type,
@@ -25,7 +26,8 @@ public record SinkConfig(
         Long timeoutMs,
         Integer maxRetries,
         Long initialBackoffMs,
-        Long maxBackoffMs) {
+        Long maxBackoffMs,
+        EmailConfig email) {
 
     public static final List<String> TYPES = SinkType.wireNames();
 
@@ -35,6 +37,16 @@ public record SinkConfig(
         maxRetries = maxRetries == null ? 5 : maxRetries;
         initialBackoffMs = initialBackoffMs == null ? 500L : initialBackoffMs;
         maxBackoffMs = maxBackoffMs == null ? 30_000L : maxBackoffMs;
+    }
+
+    /** A sink without e-mail settings (webhook, slack, log). */
+    public SinkConfig(String type, String name, String url, Map<String, String> headers, Long timeoutMs,
+                      Integer maxRetries, Long initialBackoffMs, Long maxBackoffMs) {
+        this(type, name, url, headers, timeoutMs, maxRetries, initialBackoffMs, maxBackoffMs, null);
+    }
+
+    public SinkConfig withName(String n) {
+        return new SinkConfig(type, n, url, headers, timeoutMs, maxRetries, initialBackoffMs, maxBackoffMs, email);
     }
 
     /** The type as an enum; call after {@link #problems} found none. */
@@ -52,7 +64,7 @@ public record SinkConfig(
     }
 
     public SinkConfig withRetries(int retries, long initialBackoff, long maxBackoff) {
-        return new SinkConfig(type, name, url, headers, timeoutMs, retries, initialBackoff, maxBackoff);
+        return new SinkConfig(type, name, url, headers, timeoutMs, retries, initialBackoff, maxBackoff, email);
     }
 
     /** Longest delay before retry number {@code retry} (1-based): initial * 2^(retry-1), capped. */
@@ -94,6 +106,14 @@ public record SinkConfig(
                     out.add("url is not a valid URL"); // never echo it: it may hold a secret
                 }
             }
+        }
+        boolean isEmail = SinkType.parse(type).orElse(null) == SinkType.EMAIL;
+        if (isEmail && email == null) {
+            out.add("email is required for an email sink (host, from, to, ...)");
+        } else if (isEmail) {
+            email.problems().forEach(p -> out.add("email." + p));
+        } else if (email != null && type != null && TYPES.contains(type)) {
+            out.add("email is only for sinks of type email, not " + type);
         }
         if (timeoutMs < 100) {
             out.add("timeout-ms must be >= 100, got " + timeoutMs);

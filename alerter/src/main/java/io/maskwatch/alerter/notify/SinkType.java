@@ -14,7 +14,9 @@ public enum SinkType {
     /** POST of a Slack incoming-webhook payload. */
     SLACK("slack", true),
     /** A log line (for trying things out). */
-    LOG("log", false);
+    LOG("log", false),
+    /** An HTML e-mail over SMTP with the faces and heat maps inline. */
+    EMAIL("email", false);
 
     private final String wireName;
     private final boolean needsUrl;

@@ -13,6 +13,7 @@ import io.maskwatch.common.contract.PersonEvent;
 import io.maskwatch.common.contract.PersonStatus;
 import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
 import io.maskwatch.common.kafka.TopicSetup;
+import io.maskwatch.common.observability.BearerToken;
 import io.maskwatch.common.observability.Metrics;
 import io.maskwatch.common.observability.ServiceHttpServer;
 import io.maskwatch.common.serde.EventSerdes;
@@ -127,11 +128,14 @@ public final class DemoRun implements AutoCloseable {
 
         progress.accept("starting the detector (face detection + MobileNetV2 classifier) ...");
         detector = new DetectorService(detectorConfig, kafka, registry("detector"));
-        server("detector", 0).addCheck("detector", detector.health());
+        // One process, one token: ingest's and detector's /metrics take the alerter's unless configured.
+        server("detector", 0).protectMetrics(BearerToken.of(firstNonNull(detectorConfig.apiToken(), alerterConfig.apiToken())))
+                .addCheck("detector", detector.health());
         toClose.add(detector);
 
         ingest = new IngestService(ingestSettings, options.cameras(), kafka, registry("ingest"));
-        server("ingest", 0).addCheck("kafka", ingest.readiness());
+        server("ingest", 0).protectMetrics(BearerToken.of(firstNonNull(ingestSettings.apiToken(), alerterConfig.apiToken())))
+                .addCheck("kafka", ingest.readiness());
         toClose.add(ingest);
 
         http.values().forEach(ServiceHttpServer::start);
@@ -145,6 +149,10 @@ public final class DemoRun implements AutoCloseable {
         progress.accept("starting ingest for " + options.cameras().size() + " camera(s) ...");
         ingest.start();
         return this;
+    }
+
+    private static String firstNonNull(String a, String b) {
+        return a != null ? a : b;
     }
 
     private PrometheusMeterRegistry registry(String service) {
@@ -173,7 +181,7 @@ public final class DemoRun implements AutoCloseable {
         urls.put("camera grid", alertUrlBase() + "/cameras");
         urls.put("alerts API", alertUrlBase() + "/api/alerts");
         urls.put("compliance API", alertUrlBase() + "/api/compliance");
-        http.forEach((name, s) -> urls.put(name + " metrics", s.baseUrl() + "/metrics"));
+        http.forEach((name, s) -> urls.put(name + " metrics", s.baseUrl() + "/metrics  (Authorization: Bearer TOKEN)"));
         return urls;
     }
 

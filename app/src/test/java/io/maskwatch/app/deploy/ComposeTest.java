@@ -332,4 +332,67 @@ class ComposeTest {
         assertEquals("GRAFANA_ADMIN_PASSWORD", compose.path("secrets").path(secret).path("environment").asText(),
                 "secret " + secret + " is GRAFANA_ADMIN_PASSWORD (docs/DEPLOYMENT.md)");
     }
+
+    /**
+     * Every service's /metrics needs a token, and Prometheus presents the one that service checks:
+     * the scrape job's credentials file is a compose secret made from the same host variable the
+     * service's config reads. Ingest and detector share a metrics-only token, not the alerter's.
+     */
+    @Test
+    void prometheusPresentsTheTokenEachServiceChecks() {
+        String yaml = DeployFiles.read(ROOT.resolve("deploy/compose/maskwatch.yaml"));
+        Map<String, String> host = Map.of("ALERTER_API_TOKEN", "alerter-token-000000000000", "METRICS_TOKEN",
+                "metrics-token-111111111111", "CAMERA_PASSWORD", "x");
+        Path composeFile = ROOT.resolve("docker-compose.yml");
+        JsonNode withHost = DeployFiles.yamlDocuments(DeployFiles.composeInterpolate(DeployFiles.read(composeFile), host),
+                composeFile.toString()).get(0);
+        JsonNode prom = DeployFiles.yaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
+        Set<String> tokens = new TreeSet<>();
+        for (String name : SERVICES) {
+            // What compose gives the container when the host exports the variables.
+            Map<String, String> env = environment(withHost.path("services").path(name));
+            MaskWatchConfig config = MaskWatchConfig.parse(yaml, env, "compose " + name);
+            String checked = switch (name) {
+                case "ingest" -> config.section("ingest", io.maskwatch.ingest.IngestSettings.class,
+                        io.maskwatch.ingest.IngestSettings.defaults()).apiToken();
+                case "detector" -> config.section("detector", io.maskwatch.detector.DetectorConfig.class,
+                        io.maskwatch.detector.DetectorConfig.defaults()).apiToken();
+                default -> config.section("alerter", io.maskwatch.alerter.AlerterConfig.class,
+                        io.maskwatch.alerter.AlerterConfig.defaults()).apiToken();
+            };
+            assertNotNull(checked, name + " gets a token in compose (it refuses to start without one)");
+            tokens.add(checked);
+            JsonNode job = null;
+            for (JsonNode j : prom.path("scrape_configs")) {
+                if (j.path("job_name").asText().equals("maskwatch-" + name)) {
+                    job = j;
+                }
+            }
+            assertNotNull(job, "scrape job of " + name);
+            assertEquals("Bearer", job.path("authorization").path("type").asText(), name + " is scraped with a Bearer token");
+            String file = job.path("authorization").path("credentials_file").asText();
+            assertTrue(file.startsWith("/run/secrets/"), name + ": credentials from a compose secret, got " + file);
+            String secret = file.substring("/run/secrets/".length());
+            assertTrue(list(services.path("prometheus").path("secrets")).contains(secret), "prometheus mounts " + secret);
+            String variable = compose.path("secrets").path(secret).path("environment").asText();
+            assertEquals(checked, host.get(variable), name + ": Prometheus presents $" + variable + ", the token " + name + " checks");
+        }
+        assertEquals(2, tokens.size(), "ingest and detector share the metrics token, the alerter has its own");
+    }
+
+    /** Secrets reach only the containers that use them: the camera password ingest, the tokens their services. */
+    @Test
+    void secretsReachOnlyTheServicesThatUseThem() {
+        Map<String, Set<String>> allowed = Map.of("CAMERA_PASSWORD", Set.of("ingest"),
+                "METRICS_TOKEN", Set.of("ingest", "detector"), "ALERTER_API_TOKEN", Set.of("alerter"));
+        for (var e : allowed.entrySet()) {
+            Set<String> holders = new TreeSet<>();
+            services.fields().forEachRemaining(s -> {
+                if (environment(s.getValue()).containsKey(e.getKey())) {
+                    holders.add(s.getKey());
+                }
+            });
+            assertEquals(e.getValue(), holders, e.getKey() + " is in the environment of exactly the services that use it");
+        }
+    }
 }

@@ -221,7 +221,6 @@ final class DeployFiles {
         return env;
     }
 
-    /** Binds what can be bound on this branch; returns the service's own section as written. */
     /**
      * Binds the file and environment exactly as the service does at start-up (its own config
      * record, with validation) and returns the HTTP port it will serve on.
@@ -229,7 +228,12 @@ final class DeployFiles {
     static int bindConfig(String yaml, Map<String, String> env, String origin, String service) {
         MaskWatchConfig config = MaskWatchConfig.parse(yaml, env, origin);
         config.kafka();
-        config.cameras();
+        // As the services read the camera list: ingest whole, the alerter for names (no URL secrets), the detector not.
+        if (service.equals("ingest")) {
+            config.cameras();
+        } else if (service.equals("alerter")) {
+            config.camerasWithoutUrlSecrets();
+        }
         return switch (service) {
             case "ingest" -> config.section("ingest", io.maskwatch.ingest.IngestSettings.class,
                     io.maskwatch.ingest.IngestSettings.defaults()).httpPort();
@@ -237,6 +241,20 @@ final class DeployFiles {
                     io.maskwatch.detector.DetectorConfig.defaults()).httpPort();
             case "alerter" -> config.section("alerter", io.maskwatch.alerter.AlerterConfig.class,
                     io.maskwatch.alerter.AlerterConfig.defaults()).httpPort();
+            default -> throw new IllegalArgumentException("unknown service " + service);
+        };
+    }
+
+    /** The token the service's command requires (null = it would refuse to start). */
+    static String apiToken(String yaml, Map<String, String> env, String origin, String service) {
+        MaskWatchConfig config = MaskWatchConfig.parse(yaml, env, origin);
+        return switch (service) {
+            case "ingest" -> config.section("ingest", io.maskwatch.ingest.IngestSettings.class,
+                    io.maskwatch.ingest.IngestSettings.defaults()).apiToken();
+            case "detector" -> config.section("detector", io.maskwatch.detector.DetectorConfig.class,
+                    io.maskwatch.detector.DetectorConfig.defaults()).apiToken();
+            case "alerter" -> config.section("alerter", io.maskwatch.alerter.AlerterConfig.class,
+                    io.maskwatch.alerter.AlerterConfig.defaults()).apiToken();
             default -> throw new IllegalArgumentException("unknown service " + service);
         };
     }

@@ -127,6 +127,8 @@ class KubernetesManifestsTest {
             Map<String, String> env = DeployFiles.serviceEnvironment(podEnv(all, w, c, where), svc);
             int servedPort = DeployFiles.bindConfig(yaml, env, where + " " + configPath, svc);
             assertEquals(DeployFiles.SERVICE_PORTS.get(svc), servedPort, where + ": the service would serve on " + servedPort);
+            assertNotNull(DeployFiles.apiToken(yaml, env, where, svc), where + ": " + svc + ".api-token is set (without it "
+                    + svc + " refuses to start)");
             KafkaSettings kafka = MaskWatchConfig.parse(yaml, env, where).kafka();
             assertClientFilesMounted(kafka, w, c, where);
 
@@ -339,29 +341,57 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * Each service is scraped through exactly one Service and one ServiceMonitor, with the job name
+     * the rules use, and the monitor presents the Secret the service's api-token comes from.
+     */
     @Test
-    void productionMonitorsEveryServiceOnceWithTheJobNamesOfTheRules() {
+    void productionMonitorsEveryServiceOnceWithTheJobNamesOfTheRulesAndItsToken() {
         List<ObjectNode> all = Kustomize.build(K8S.resolve("overlays/production"));
-        ObjectNode sm = only(all, "ServiceMonitor");
-        JsonNode selector = sm.path("spec").path("selector").path("matchLabels");
-        String jobLabel = sm.path("spec").path("jobLabel").asText();
-        String port = sm.path("spec").path("endpoints").get(0).path("port").asText();
+        List<ObjectNode> monitors = ofKind(all, "ServiceMonitor");
+        assertFalse(monitors.isEmpty(), "ServiceMonitors");
         Map<String, Integer> scraped = new LinkedHashMap<>();
-        for (ObjectNode s : ofKind(all, "Service")) {
-            if (!matches(selector, s.path("metadata").path("labels"))) {
-                continue;
-            }
-            boolean hasPort = false;
-            for (JsonNode p : s.path("spec").path("ports")) {
-                hasPort |= p.path("name").asText().equals(port);
-            }
-            assertTrue(hasPort, "Service " + s.path("metadata").path("name") + " has no port " + port);
-            for (String svc : SERVICES) {
-                if (matches(s.path("spec").path("selector"), Kustomize.podSpec(workload(all, svc)).isMissingNode()
-                        ? null : workload(all, svc).path("spec").path("template").path("metadata").path("labels"))) {
+        for (ObjectNode sm : monitors) {
+            String monitor = sm.path("metadata").path("name").asText();
+            JsonNode selector = sm.path("spec").path("selector").path("matchLabels");
+            String jobLabel = sm.path("spec").path("jobLabel").asText();
+            JsonNode endpoint = sm.path("spec").path("endpoints").get(0);
+            String port = endpoint.path("port").asText();
+            JsonNode credentials = endpoint.path("authorization").path("credentials");
+            assertEquals("Bearer", endpoint.path("authorization").path("type").asText("Bearer"), monitor);
+            assertFalse(credentials.path("name").asText().isBlank(), monitor + " presents a token (every /metrics needs one)");
+            for (ObjectNode s : ofKind(all, "Service")) {
+                if (!matches(selector, s.path("metadata").path("labels"))) {
+                    continue;
+                }
+                boolean hasPort = false;
+                for (JsonNode p : s.path("spec").path("ports")) {
+                    hasPort |= p.path("name").asText().equals(port);
+                }
+                assertTrue(hasPort, "Service " + s.path("metadata").path("name") + " has no port " + port);
+                for (String svc : SERVICES) {
+                    ObjectNode w = workload(all, svc);
+                    if (!matches(s.path("spec").path("selector"), w.path("spec").path("template").path("metadata").path("labels"))) {
+                        continue;
+                    }
                     scraped.merge(svc, 1, Integer::sum);
                     assertEquals("maskwatch-" + svc, s.path("metadata").path("labels").path(jobLabel).asText(),
                             "job label of " + svc + " (the alert rules use job=maskwatch-<service>)");
+                    // The token the service checks: its api-token's ${VAR}, from a secretKeyRef of its container.
+                    String yaml = mountedFile(all, w, mainContainer(w, svc), "/etc/maskwatch/maskwatch.yaml", svc);
+                    java.util.regex.Matcher ref = java.util.regex.Pattern.compile(
+                            "(?m)^" + svc + ":\\n(?:  .*\\n|\\s*\\n|#.*\\n)*?  api-token: \\$\\{(\\w+)}").matcher(yaml);
+                    assertTrue(ref.find(), svc + ".api-token comes from an environment variable in maskwatch.yaml");
+                    JsonNode from = null;
+                    for (JsonNode e : mainContainer(w, svc).path("env")) {
+                        if (e.path("name").asText().equals(ref.group(1))) {
+                            from = e.path("valueFrom").path("secretKeyRef");
+                        }
+                    }
+                    assertNotNull(from, svc + ": env " + ref.group(1) + " comes from a Secret");
+                    assertEquals(from.path("name").asText() + "/" + from.path("key").asText(),
+                            credentials.path("name").asText() + "/" + credentials.path("key").asText(),
+                            "ServiceMonitor " + monitor + " presents the Secret " + svc + " checks");
                 }
             }
         }
@@ -381,6 +411,146 @@ class KubernetesManifestsTest {
             ObjectNode w = workload(all, svc);
             podEnv(all, w, mainContainer(w, svc), "production " + svc); // asserts each secret is known or documented
         }
+    }
+
+    /** Volume types the `restricted` Pod Security Standard allows. */
+    private static final Set<String> RESTRICTED_VOLUMES = Set.of("configMap", "csi", "downwardAPI", "emptyDir",
+            "ephemeral", "persistentVolumeClaim", "projected", "secret");
+
+    /**
+     * Production enforces the `restricted` Pod Security Standard, and every pod it would run meets
+     * it (a pod that does not is rejected at admission, so this fails here rather than in the
+     * cluster): MaskWatch's workloads, and the pods Strimzi makes from its resources' templates.
+     * MaskWatch's containers also have a read-only root with writable emptyDirs where they write.
+     */
+    @Test
+    void productionEnforcesRestrictedPodSecurityAndEveryPodMeetsIt() {
+        assertRestrictedEverywhere(Kustomize.build(K8S.resolve("overlays/production")));
+    }
+
+    /** Also run on the real {@code kubectl kustomize} rendering by {@link KubernetesSchemaIT}. */
+    static void assertRestrictedEverywhere(List<ObjectNode> all) {
+        JsonNode labels = only(all, "Namespace").path("metadata").path("labels");
+        assertEquals("restricted", labels.path("pod-security.kubernetes.io/enforce").asText(), "namespace enforces restricted");
+        int pods = 0;
+        for (ObjectNode w : all) {
+            if (!Set.of("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod").contains(w.path("kind").asText())) {
+                continue;
+            }
+            pods++;
+            String where = "production " + w.path("kind").asText() + "/" + w.path("metadata").path("name").asText();
+            JsonNode pod = Kustomize.podSpec(w);
+            assertRestricted(pod.path("securityContext"), Kustomize.containers(w), where);
+            for (String host : List.of("hostNetwork", "hostPID", "hostIPC")) {
+                assertFalse(pod.path(host).asBoolean(false), where + ": " + host);
+            }
+            for (JsonNode v : pod.path("volumes")) {
+                Set<String> types = new TreeSet<>();
+                v.fieldNames().forEachRemaining(types::add);
+                types.remove("name");
+                assertTrue(RESTRICTED_VOLUMES.containsAll(types), where + ": volume " + v.path("name").asText()
+                        + " of type " + types + " is not allowed by restricted");
+            }
+            assertFalse(pod.path("automountServiceAccountToken").asBoolean(true), where + ": no service-account token");
+            for (JsonNode c : Kustomize.containers(w)) {
+                String cw = where + " container " + c.path("name").asText();
+                assertTrue(c.path("securityContext").path("readOnlyRootFilesystem").asBoolean(), cw + ": read-only root");
+                Set<String> writable = new TreeSet<>();
+                for (JsonNode m : c.path("volumeMounts")) {
+                    if (!m.path("readOnly").asBoolean(false)) {
+                        writable.add(m.path("mountPath").asText());
+                    }
+                }
+                assertTrue(writable.contains("/tmp"), cw + ": a writable /tmp (emptyDir) on the read-only root");
+            }
+        }
+        assertEquals(3, pods, "the three MaskWatch workloads (Strimzi's pods come from its resources, below)");
+
+        // Strimzi's pods: their templates, as the operator applies them.
+        JsonNode pool = Kustomize.find(all, "KafkaNodePool", "combined").path("spec").path("template");
+        assertRestricted(pool.path("pod").path("securityContext"), List.of(named("kafka", pool.path("kafkaContainer"))),
+                "KafkaNodePool/combined");
+        JsonNode kafka = only(all, "Kafka").path("spec");
+        JsonNode eo = kafka.path("entityOperator").path("template");
+        assertRestricted(eo.path("pod").path("securityContext"), List.of(named("topic-operator", eo.path("topicOperatorContainer")),
+                named("user-operator", eo.path("userOperatorContainer"))), "Kafka entity operator");
+        JsonNode exporter = kafka.path("kafkaExporter").path("template");
+        assertRestricted(exporter.path("pod").path("securityContext"), List.of(named("kafka-exporter", exporter.path("container"))),
+                "Kafka exporter");
+    }
+
+    private static JsonNode named(String name, JsonNode container) {
+        ObjectNode c = container.isObject() ? ((ObjectNode) container).deepCopy()
+                : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        c.put("name", name);
+        return c;
+    }
+
+    /** The `restricted` profile's rules for one pod: its securityContext and its containers'. */
+    private static void assertRestricted(JsonNode podSc, List<JsonNode> containers, String where) {
+        for (JsonNode c : containers) {
+            String cw = where + " container " + c.path("name").asText();
+            JsonNode sc = c.path("securityContext");
+            assertTrue(sc.path("runAsNonRoot").asBoolean(podSc.path("runAsNonRoot").asBoolean(false)), cw + ": runAsNonRoot");
+            assertFalse(sc.path("runAsUser").asInt(podSc.path("runAsUser").asInt(1)) == 0, cw + ": runAsUser 0");
+            String seccomp = sc.path("seccompProfile").path("type").asText(podSc.path("seccompProfile").path("type").asText());
+            assertTrue(Set.of("RuntimeDefault", "Localhost").contains(seccomp), cw + ": seccompProfile RuntimeDefault, got '" + seccomp + "'");
+            assertFalse(sc.path("allowPrivilegeEscalation").asBoolean(true), cw + ": allowPrivilegeEscalation false");
+            assertFalse(sc.path("privileged").asBoolean(false), cw + ": privileged");
+            List<String> drop = new ArrayList<>();
+            sc.path("capabilities").path("drop").forEach(x -> drop.add(x.asText()));
+            assertTrue(drop.contains("ALL"), cw + ": capabilities drop ALL, got " + drop);
+            sc.path("capabilities").path("add").forEach(x -> assertEquals("NET_BIND_SERVICE", x.asText(), cw + ": capability added"));
+        }
+    }
+
+    /**
+     * Each Secret reaches only the pods that use it: camera passwords the ingest (which opens the
+     * cameras), the API token the alerter (which checks it), the metrics token ingest and detector,
+     * each KafkaUser's certificate its own service, the SMTP password the alerter. A Secret not in
+     * this table fails the test until someone decides where it belongs.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/production"})
+    void secretsAreMountedOnlyInThePodsThatUseThem(String overlay) {
+        assertSecretsOnlyWhereUsed(Kustomize.build(K8S.resolve(overlay)), overlay);
+    }
+
+    static void assertSecretsOnlyWhereUsed(List<ObjectNode> all, String overlay) {
+        Map<String, Set<String>> allowed = Map.of(
+                "maskwatch-camera-credentials", Set.of("ingest"),
+                "maskwatch-api-token", Set.of("alerter"),
+                "maskwatch-metrics-token", Set.of("ingest", "detector"),
+                "maskwatch-smtp", Set.of("alerter"),
+                "maskwatch-ingest", Set.of("ingest"),
+                "maskwatch-detector", Set.of("detector"),
+                "maskwatch-alerter", Set.of("alerter"),
+                "maskwatch-cluster-ca-cert", Set.of("ingest", "detector", "alerter"));
+        Map<String, Set<String>> used = new LinkedHashMap<>();
+        for (String svc : SERVICES) {
+            ObjectNode w = workload(all, svc);
+            JsonNode pod = Kustomize.podSpec(w);
+            List<String> secrets = new ArrayList<>();
+            for (JsonNode c : Kustomize.containers(w)) {
+                c.path("env").forEach(e -> secrets.add(e.path("valueFrom").path("secretKeyRef").path("name").asText(null)));
+                c.path("envFrom").forEach(e -> secrets.add(e.path("secretRef").path("name").asText(null)));
+            }
+            for (JsonNode v : pod.path("volumes")) {
+                secrets.add(v.path("secret").path("secretName").asText(null));
+                v.path("projected").path("sources").forEach(src -> secrets.add(src.path("secret").path("name").asText(null)));
+            }
+            secrets.stream().filter(java.util.Objects::nonNull).forEach(s -> used.computeIfAbsent(s, k -> new TreeSet<>()).add(svc));
+        }
+        for (var e : used.entrySet()) {
+            assertTrue(allowed.containsKey(e.getKey()), overlay + ": Secret " + e.getKey() + " is used by " + e.getValue()
+                    + " but has no rule here: decide which pods need it");
+            assertTrue(allowed.get(e.getKey()).containsAll(e.getValue()), overlay + ": Secret " + e.getKey() + " reaches "
+                    + e.getValue() + ", only " + allowed.get(e.getKey()) + " use it");
+        }
+        assertEquals(Set.of("ingest"), used.get("maskwatch-camera-credentials"), overlay + ": ingest has the camera passwords");
+        assertEquals(Set.of("alerter"), used.get("maskwatch-api-token"), overlay + ": the alerter checks the API token");
+        assertEquals(Set.of("ingest", "detector"), used.get("maskwatch-metrics-token"), overlay);
+        assertEquals(Set.of("alerter"), used.get("maskwatch-smtp"), overlay + ": the SMTP password, for an e-mail sink");
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ package io.maskwatch.app.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,6 +87,24 @@ class KubernetesSchemaIT {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * The production overlay as the real kustomize renders it (Strimzi template patches merged by
+     * kustomize itself, not by the test's subset): `restricted` is enforced and every pod meets it,
+     * and each Secret reaches only the pods that use it.
+     */
+    @Test
+    void productionAsKubectlRendersItIsRestrictedAndKeepsSecretsWhereUsed() throws Exception {
+        Path rendered = render("production");
+        List<ObjectNode> all = new ArrayList<>();
+        for (JsonNode d : DeployFiles.yamlDocuments(Files.readString(rendered), rendered.toString())) {
+            if (d instanceof ObjectNode o) {
+                all.add(o);
+            }
+        }
+        KubernetesManifestsTest.assertRestrictedEverywhere(all);
+        KubernetesManifestsTest.assertSecretsOnlyWhereUsed(all, "production (kubectl kustomize)");
     }
 
     private static Path render(String overlay) throws Exception {

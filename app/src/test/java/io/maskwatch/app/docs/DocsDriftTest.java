@@ -165,6 +165,6 @@ class DocsDriftTest {
         config.section("ingest", IngestSettings.class, IngestSettings.defaults());
         config.section("detector", DetectorConfig.class, DetectorConfig.defaults());
         AlerterConfig alerter = config.section("alerter", AlerterConfig.class, AlerterConfig.defaults());
-        assertEquals(3, alerter.notifications().sinks().size(), "the example's log, slack and webhook sinks");
+        assertEquals(5, alerter.notifications().sinks().size(), "the example's log, slack, webhook and two email sinks");
     }
 }

@@ -135,6 +135,19 @@ public final class MaskWatchConfig {
 
     /** The {@code cameras} list, each camera merged over {@link CameraConfig#defaults()}, ids unique. */
     public List<CameraConfig> cameras() {
+        return cameras(false);
+    }
+
+    /**
+     * The camera list for services that need ids and names but not the cameras themselves (the
+     * alerter): {@code ${VAR}}s in URLs that are not set become empty instead of an error, so
+     * those pods need no camera passwords. Never open these URLs.
+     */
+    public List<CameraConfig> camerasWithoutUrlSecrets() {
+        return cameras(true);
+    }
+
+    private List<CameraConfig> cameras(boolean urlSecretsOptional) {
         JsonNode fromFile = root.get("cameras");
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         if (fromFile != null && !fromFile.isNull()) {
@@ -159,6 +172,9 @@ public final class MaskWatchConfig {
                 continue;
             }
             merge(merged, list.get(i));
+            if (urlSecretsOptional && merged.get("url") != null && merged.get("url").isTextual()) {
+                merged.put("url", substitute(merged.get("url").asText(), prefix + ".url", new ArrayList<>()));
+            }
             resolveEnvRefs(merged, prefix, problems);
             CameraConfig c;
             try {

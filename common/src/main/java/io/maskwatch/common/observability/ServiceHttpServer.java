@@ -80,8 +80,7 @@ public final class ServiceHttpServer implements AutoCloseable {
         server.setExecutor(executor);
         route("/metrics", ex -> {
             if (!metricsGuard.test(ex)) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"maskwatch\"");
-                respond(ex, 401, "application/json", "{\"error\":\"unauthorized\",\"status\":401}");
+                unauthorized(ex);
                 return;
             }
             respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
@@ -97,8 +96,9 @@ public final class ServiceHttpServer implements AutoCloseable {
     }
 
     /**
-     * Lets only requests that pass {@code allowed} read {@code /metrics} (the alerter's carry camera ids
-     * and compliance figures: its API token guards them); others get 401. {@code /health/*} stays open.
+     * Lets only requests that pass {@code allowed} read {@code /metrics} (they carry camera ids and, on
+     * the alerter, compliance figures: every service's API token guards them, {@link BearerToken} on
+     * ingest and detector); others get 401. {@code /health/*} stays open.
      */
     public ServiceHttpServer protectMetrics(Predicate<HttpExchange> allowed) {
         this.metricsGuard = allowed;
@@ -290,6 +290,12 @@ public final class ServiceHttpServer implements AutoCloseable {
         }
         body.append("},\"status\":\"").append(ok ? "UP" : "DOWN").append("\"}");
         respond(ex, ok ? 200 : 503, "application/json", body.toString());
+    }
+
+    /** 401 with no detail (missing, short and wrong tokens look the same). */
+    public static void unauthorized(HttpExchange ex) throws IOException {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"maskwatch\"");
+        respond(ex, 401, "application/json", "{\"error\":\"unauthorized\",\"status\":401}");
     }
 
     public static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {

@@ -131,6 +131,27 @@ class MaskWatchConfigTest {
         assertTrue(m.contains("kafka.partitions must be >= 1"), m);
     }
 
+    /** The alerter reads the camera list for names only, so its pods need no camera passwords. */
+    @Test
+    void camerasForNamesNeedNoUrlSecretsButTheFullListDoes() {
+        String yaml = """
+                cameras:
+                  - id: gate
+                    name: Gate ${SITE:-North}
+                    url: rtsp://viewer:${GATE_PASSWORD}@10.0.0.5:554/s1
+                """;
+        MaskWatchConfig c = MaskWatchConfig.parse(yaml, Map.of(), "t");
+        ConfigException e = assertThrows(ConfigException.class, c::cameras);
+        assertTrue(e.getMessage().contains("cameras[0].url refers to environment variable GATE_PASSWORD, which is not set"),
+                e.getMessage());
+        List<CameraConfig> names = c.camerasWithoutUrlSecrets();
+        assertEquals("gate", names.get(0).id());
+        assertEquals("Gate North", names.get(0).name(), "other references still resolve");
+        // ... and an unset variable outside a URL is still an error.
+        MaskWatchConfig badName = MaskWatchConfig.parse(yaml.replace("${SITE:-North}", "${SITE}"), Map.of(), "t");
+        assertThrows(ConfigException.class, badName::camerasWithoutUrlSecrets);
+    }
+
     @Test
     void missingFileIsExplained() {
         ConfigException e = assertThrows(ConfigException.class,
