@@ -132,6 +132,11 @@ public final class AlerterService implements AutoCloseable {
         return auth.issueLoginCode();
     }
 
+    /** As {@link #oneTimeLoginCode()}, signing in as admin (acknowledge, false alarm, erase); needs alerter.admin-token. */
+    public String oneTimeAdminLoginCode() {
+        return auth.issueLoginCode(ApiAuth.Role.ADMIN);
+    }
+
     /**
      * Whether this alerter reads the frames topic for the live view (on by default); off, the camera
      * grid lists configured cameras as down and alerts have no full frame. For benchmarks' baselines.

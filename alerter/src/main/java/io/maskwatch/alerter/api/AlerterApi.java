@@ -150,12 +150,13 @@ public final class AlerterApi {
         if (!readOnly(ex)) {
             return;
         }
-        if (!auth.redeem(first(query(ex.getRequestURI().getRawQuery()), "code"))) {
+        Optional<ApiAuth.Role> role = auth.redeem(first(query(ex.getRequestURI().getRawQuery()), "code"));
+        if (role.isEmpty()) {
             ServiceHttpServer.respond(ex, 401, "text/plain; charset=utf-8",
                     "This login link has expired or was already used. Open the page and sign in with the API token.\n");
             return;
         }
-        auth.setSession(ex, ApiAuth.Role.READ);
+        auth.setSession(ex, role.get());
         // ?next= opens another page of this site after signing in; only local paths, never another host.
         String next = first(query(ex.getRequestURI().getRawQuery()), "next");
         boolean local = next != null && next.startsWith("/") && !next.startsWith("//") && !next.contains("\\");

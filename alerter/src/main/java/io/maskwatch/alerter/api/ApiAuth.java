@@ -33,8 +33,11 @@ public final class ApiAuth {
     private final String adminSession;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    /** One-time login codes and when they expire; each works once. */
-    private final Map<String, Long> loginCodes = new ConcurrentHashMap<>();
+    /** One-time login codes, the role each signs in with and when it expires; each works once. */
+    private final Map<String, LoginCode> loginCodes = new ConcurrentHashMap<>();
+
+    private record LoginCode(Role role, long expiresMs) {
+    }
 
     public ApiAuth(String apiToken, String adminToken, Clock clock) {
         if (apiToken == null || apiToken.length() < MIN_TOKEN_LENGTH) {
@@ -100,22 +103,30 @@ public final class ApiAuth {
      * user in without the token ever appearing in a URL.
      */
     public String issueLoginCode() {
+        return issueLoginCode(Role.READ);
+    }
+
+    /** As {@link #issueLoginCode()}, signing in with {@code role}; ADMIN needs an admin token configured. */
+    public String issueLoginCode(Role role) {
+        if (role == Role.ADMIN && adminToken == null) {
+            throw new IllegalStateException("no admin token is configured (alerter.admin-token): an admin login link cannot be issued");
+        }
         long now = clock.millis();
-        loginCodes.values().removeIf(expiry -> expiry < now);
+        loginCodes.values().removeIf(c -> c.expiresMs() < now);
         byte[] b = new byte[24];
         random.nextBytes(b);
         String code = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        loginCodes.put(code, now + LOGIN_CODE_TTL_MS);
+        loginCodes.put(code, new LoginCode(role, now + LOGIN_CODE_TTL_MS));
         return code;
     }
 
-    /** Uses up a login code: true once for a code issued in the last {@value #LOGIN_CODE_TTL_MS} ms. */
-    boolean redeem(String code) {
+    /** Uses up a login code: its role, once, for a code issued in the last {@value #LOGIN_CODE_TTL_MS} ms. */
+    Optional<Role> redeem(String code) {
         if (code == null) {
-            return false;
+            return Optional.empty();
         }
-        Long expiry = loginCodes.remove(code);
-        return expiry != null && expiry >= clock.millis();
+        LoginCode c = loginCodes.remove(code);
+        return c != null && c.expiresMs() >= clock.millis() ? Optional.of(c.role()) : Optional.empty();
     }
 
     private static boolean secure(HttpExchange ex) {

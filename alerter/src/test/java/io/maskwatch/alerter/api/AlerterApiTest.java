@@ -3,6 +3,7 @@ package io.maskwatch.alerter.api;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -238,6 +239,14 @@ class AlerterApiTest {
             assertTrue(again.headers().firstValue("Set-Cookie").isEmpty());
             assertEquals(401, get(f.url("/login?code=made-up"), null).statusCode());
             assertEquals(401, get(f.url("/login"), null).statusCode());
+
+            // an admin code opens an admin session (another cookie than the read session), once
+            String adminCookie = get(f.url("/login?code=" + f.auth.issueLoginCode(ApiAuth.Role.ADMIN)), null)
+                    .headers().firstValue("Set-Cookie").orElseThrow();
+            assertNotEquals(setCookie.substring(0, setCookie.indexOf(';')), adminCookie.substring(0, adminCookie.indexOf(';')),
+                    "an admin login link must not open a read-only session");
+            assertThrows(IllegalStateException.class, () -> new ApiAuth(T, null, java.time.Clock.systemUTC())
+                    .issueLoginCode(ApiAuth.Role.ADMIN), "no admin link without an admin token");
         }
     }
 

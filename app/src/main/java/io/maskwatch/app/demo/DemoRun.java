@@ -116,6 +116,13 @@ public final class DemoRun implements AutoCloseable {
             generatedToken = java.util.HexFormat.of().formatHex(b);
             alerterConfig = alerterConfig.withApiToken(generatedToken);
         }
+        if (alerterConfig.adminToken() == null) {
+            // The person running the demo is its custodian: the sign-in link opens an admin session
+            // (acknowledge, false alarm, erase). This token is never printed; configure one to use the API.
+            byte[] b = new byte[24];
+            new java.security.SecureRandom().nextBytes(b);
+            alerterConfig = alerterConfig.withAdminToken(java.util.HexFormat.of().formatHex(b));
+        }
         IngestSettings ingestSettings = config.section("ingest", IngestSettings.class, IngestSettings.defaults());
         TopicSetup.ensureTopics(kafka);
         admin = Admin.create(kafka.clientConfig());
@@ -190,9 +197,9 @@ public final class DemoRun implements AutoCloseable {
         return generatedToken;
     }
 
-    /** A one-time link (10 minutes, works once) that signs a browser in to the alerts page. */
+    /** A one-time link (10 minutes, works once) that signs a browser in to the alerts page, as admin. */
     public String loginUrl() {
-        return alertUrlBase() + "/login?code=" + alerter.oneTimeLoginCode();
+        return alertUrlBase() + "/login?code=" + alerter.oneTimeAdminLoginCode();
     }
 
     public KafkaSettings kafka() {
