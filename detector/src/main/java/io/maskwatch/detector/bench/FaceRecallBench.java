@@ -13,6 +13,7 @@ import io.maskwatch.detector.face.BoxCalibration;
 import io.maskwatch.detector.face.DetectedFace;
 import io.maskwatch.detector.face.FaceBackends;
 import io.maskwatch.detector.face.FaceDetector;
+import io.maskwatch.detector.face.FlipTta;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ public final class FaceRecallBench {
 
     public static void main(String[] argv) throws Exception {
         Args a = Args.parse(List.of(argv), CliDetectorOptions.withValue("voc", "thresholds", "box", "min-size", "limit", "fit-class",
-                "label"), Set.of("fit"));
+                "label", "dump"), Set.of("fit", "mirrored"));
         Map<String, String> env = System.getenv();
         DetectorConfig c = CliDetectorOptions.from(a, env);
         double[] thresholds = a.has("thresholds") ? doubles(a.get("thresholds")) : new double[] {c.effectiveFaceScoreThreshold()};
@@ -70,13 +71,17 @@ public final class FaceRecallBench {
                         throw new IllegalArgumentException("cannot read image " + im.image());
                     }
                     long t0 = System.nanoTime();
-                    found.add(d.detect(bgr));
+                    // --mirrored: the detector on the mirrored image only, boxes mapped back (flip TTA analysis)
+                    found.add(a.has("mirrored") ? FlipTta.detectMirrored(d, bgr) : d.detect(bgr));
                     nanos += System.nanoTime() - t0;
                 }
             }
         }
         String label = a.get("label", c.backend() + (c.tiling().activeFor(c.backend()) ? " tiled" : ""));
         double ms = nanos / 1e6 / images.size();
+        if (a.has("dump")) {
+            dump(Path.of(a.get("dump")), images, found);
+        }
         if (a.has("fit")) {
             System.out.println("box fit (dy:sw:sh, medians over faces >= " + (int) minSize + " px matched at IoU >= 0.3): "
                     + fit(images, found, c.effectiveFaceScoreThreshold(), minSize, a.get("fit-class", "")));
@@ -197,6 +202,34 @@ public final class FaceRecallBench {
             }
         }
         return String.format(Locale.ROOT, "%.3f:%.3f:%.3f (n=%d)", median(dy), median(sw), median(sh), dy.size());
+    }
+
+    /**
+     * Writes the annotations and every detection (box, score, landmarks) as tab-separated lines for
+     * offline error analysis: {@code I idx width height path}, {@code T idx class difficult x1 y1 x2 y2},
+     * {@code D idx score x1 y1 x2 y2 [landmark x,y ...]}.
+     */
+    private static void dump(Path file, List<VocImage> images, List<List<DetectedFace>> found) throws java.io.IOException {
+        try (java.io.PrintWriter out = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(file))) {
+            for (int i = 0; i < images.size(); i++) {
+                VocImage im = images.get(i);
+                out.printf(Locale.ROOT, "I\t%d\t%d\t%d\t%s%n", i, im.width(), im.height(), im.image());
+                for (VocObject o : im.objects()) {
+                    Box b = o.box();
+                    out.printf(Locale.ROOT, "T\t%d\t%s\t%b\t%.2f\t%.2f\t%.2f\t%.2f%n", i, o.name(), o.difficult(),
+                            b.x1(), b.y1(), b.x2(), b.y2());
+                }
+                for (DetectedFace f : found.get(i)) {
+                    Box b = f.box();
+                    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "D\t%d\t%.4f\t%.2f\t%.2f\t%.2f\t%.2f",
+                            i, f.score(), b.x1(), b.y1(), b.x2(), b.y2()));
+                    for (float v : f.landmarks()) {
+                        sb.append(String.format(Locale.ROOT, "\t%.2f", v));
+                    }
+                    out.println(sb);
+                }
+            }
+        }
     }
 
     private static double median(List<Double> v) {
