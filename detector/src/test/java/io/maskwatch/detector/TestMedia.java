@@ -121,6 +121,8 @@ public final class TestMedia {
             case "yunet" -> c = c.withModelFiles("", "", yunetModel().toString());
             case "ultraface" -> c = c.with("ultraface-model", sharedModel("ultraface-RFB-640-masked_face-v2.onnx").toString());
             case "retinaface" -> c = c.with("retinaface-model", sharedModel("retinaface-mobilenet0.25.onnx").toString());
+            case "retinaface+ultraface" -> c = c.with("retinaface-model", sharedModel("retinaface-mobilenet0.25.onnx").toString())
+                    .with("ultraface-model", sharedModel("ultraface-RFB-640-masked_face-v2.onnx").toString());
             default -> throw new IllegalArgumentException(backend);
         }
         return c;

@@ -33,6 +33,11 @@ public interface FaceBackend {
         return BoxCalibration.NONE;
     }
 
+    /** The model cache sub-folder holding {@code file}: the backend's name (a combination uses its members'). */
+    default String cacheFolder(ModelFile file) {
+        return name();
+    }
+
     /** Builds a detector for one inference thread from checked files; may throw OpenCV's errors. */
     FaceDetector open(List<Path> files, DetectorConfig config);
 

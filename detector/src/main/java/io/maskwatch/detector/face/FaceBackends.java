@@ -24,7 +24,8 @@ public final class FaceBackends {
 
     /** Every backend; adding one is adding its class here. */
     public static final List<FaceBackend> ALL = List.of(
-            new BlazeFaceBackend(), new Res10Backend(), new YuNetBackend(), new UltraFaceBackend(), new RetinaFaceBackend());
+            new BlazeFaceBackend(), new Res10Backend(), new YuNetBackend(), new UltraFaceBackend(), new RetinaFaceBackend(),
+            new RetinaUltraFaceBackend());
 
     /** Backend names, in registry order. */
     public static final List<String> NAMES = ALL.stream().map(FaceBackend::name).toList();
@@ -96,7 +97,7 @@ public final class FaceBackends {
 
     /** Every model-file config key of every backend (e.g. yunet-model), for the config and the command line. */
     public static List<String> modelKeys() {
-        return ALL.stream().flatMap(b -> b.modelFiles().stream()).map(FaceBackend.ModelFile::key).toList();
+        return ALL.stream().flatMap(b -> b.modelFiles().stream()).map(FaceBackend.ModelFile::key).distinct().toList();
     }
 
     /** The files a backend will load, checked. */
@@ -120,7 +121,7 @@ public final class FaceBackends {
         for (FaceBackend.ModelFile mf : backend.modelFiles()) {
             String value = c.modelFile(mf.key());
             boolean explicit = value != null && !value.isBlank();
-            Path p = explicit ? DetectorConfig.resolveHome(value) : cache.resolve(backend.name()).resolve(mf.fileName());
+            Path p = explicit ? DetectorConfig.resolveHome(value) : cache.resolve(backend.cacheFolder(mf)).resolve(mf.fileName());
             String problem = checkFile(p, mf);
             if (problem != null) {
                 String key = "detector." + mf.key();

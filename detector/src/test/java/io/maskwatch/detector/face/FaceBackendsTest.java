@@ -141,6 +141,22 @@ class FaceBackendsTest {
     }
 
     @Test
+    void theCombinedBackendFindsEachMembersFileInThatMembersCacheFolder() throws Exception {
+        byte[] onnx = new byte[2048];
+        onnx[0] = 8;
+        Path retina = Files.createDirectories(tmp.resolve("retinaface")).resolve("retinaface-mobilenet0.25.onnx");
+        Map<String, String> env = Map.of("MASKWATCH_MODEL_CACHE", tmp.toString());
+        DetectorConfig c = DetectorConfig.defaults().withBackend("retinaface+ultraface");
+        Files.write(retina, onnx);
+        ConfigException e = assertThrows(ConfigException.class, () -> FaceBackends.check(c, env));
+        assertTrue(e.getMessage().contains("detector.ultraface-model is not set"), e.getMessage());
+        assertTrue(!e.getMessage().contains("retinaface-model"), "only the missing member is named: " + e.getMessage());
+        Path ultra = Files.createDirectories(tmp.resolve("ultraface")).resolve("ultraface-RFB-640-masked_face-v2.onnx");
+        Files.write(ultra, onnx);
+        assertEquals(List.of(retina, ultra), FaceBackends.check(c, env).files());
+    }
+
+    @Test
     void autoTakesTheBestInstalledBackendAndNamesWhatWouldBeBetter() throws Exception {
         Map<String, String> env = Map.of("MASKWATCH_MODEL_CACHE", tmp.toString());
         DetectorConfig auto = DetectorConfig.defaults();
