@@ -140,6 +140,14 @@ public final class FaceBackends {
 
     /** A detector for one inference thread; call {@link #check} once first for clear errors. */
     public static FaceDetector create(DetectorConfig c, Map<String, String> env) {
+        return create(c, env, true);
+    }
+
+    /**
+     * As {@link #create(DetectorConfig, Map)}; {@code landmarkBoxModel} false leaves out the backend's
+     * landmark box correction (to fit a new one on the boxes it would correct).
+     */
+    public static FaceDetector create(DetectorConfig c, Map<String, String> env, boolean landmarkBoxModel) {
         c = resolve(c, env).config();
         ModelFiles files = check(c, env);
         FaceBackend backend = get(c.backend());
@@ -152,6 +160,9 @@ public final class FaceBackends {
                     + firstLine(e.getMessage()) + " (is it the right, complete file?)");
         }
         d = backend.boxCalibration().wrap(d);
+        if (landmarkBoxModel && backend.landmarkBoxModel().isPresent()) {
+            d = backend.landmarkBoxModel().get().wrap(d);
+        }
         if (c.tiling().activeFor(c.backend())) {
             d = new TiledFaceDetector(d, c.tiling());
         }

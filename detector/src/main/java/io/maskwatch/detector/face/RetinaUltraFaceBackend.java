@@ -38,6 +38,12 @@ final class RetinaUltraFaceBackend implements FaceBackend {
         return false;
     }
 
+    /** Fitted on the scenes-ilc train split after the box calibration: FaceRecallBench --fit-landmarks. */
+    @Override
+    public java.util.Optional<LandmarkBoxModel> landmarkBoxModel() {
+        return java.util.Optional.of(LandmarkBoxModel.resource("landmark-box-retinaface-ultraface.txt"));
+    }
+
     @Override
     public List<ModelFile> modelFiles() {
         return members.stream().flatMap(b -> b.modelFiles().stream()).toList();
