@@ -56,7 +56,7 @@ public final class FaceBackends {
             }
             return "face detector: " + name + " (auto) is a weaker fallback: " + String.join(", ", betterMissing)
                     + " would find more faces (docs/DETECTOR.md); install with './maskwatch models fetch "
-                    + betterMissing.get(0) + "' or, offline, './maskwatch models import FILE'";
+                    + catalogueNames(betterMissing.get(0)) + "' or, offline, './maskwatch models import FILE'";
         }
     }
 
@@ -83,16 +83,30 @@ public final class FaceBackends {
         }
         throw new ConfigException("detector.backend is auto but no face detector model is installed in "
                 + c.resolvedModelCache(env) + " (nor set by a detector.*-model key); install the best one with "
-                + "'./maskwatch models fetch " + preferenceOrder().get(0) + "' or, offline, "
+                + "'./maskwatch models fetch " + catalogueNames(preferenceOrder().get(0)) + "' or, offline, "
                 + "'./maskwatch models import FILE' (README, Installing models)");
     }
 
     /** Backend names, best first: the model catalogue's order, then any backend it does not list. */
     public static List<String> preferenceOrder() {
-        List<String> order = new ArrayList<>(io.maskwatch.detector.catalogue.ModelCatalogue.bundled().names());
+        List<String> catalogue = io.maskwatch.detector.catalogue.ModelCatalogue.bundled().names();
+        List<String> order = new ArrayList<>(catalogue);
         order.retainAll(NAMES);
+        // A combination of catalogue models (retinaface+ultraface) finds more faces than its members
+        // (docs/DETECTOR.md, real scenes), so it goes just before the first of them.
+        for (String n : NAMES) {
+            List<String> parts = List.of(n.split("\\+"));
+            if (parts.size() > 1 && catalogue.containsAll(parts)) {
+                order.add(order.indexOf(parts.get(0)), n);
+            }
+        }
         NAMES.stream().filter(n -> !order.contains(n)).forEach(order::add);
         return order;
+    }
+
+    /** The catalogue names to fetch for a backend: its own, or its members' for a combination. */
+    public static String catalogueNames(String backend) {
+        return backend.replace('+', ' ');
     }
 
     /** Every model-file config key of every backend (e.g. yunet-model), for the config and the command line. */
