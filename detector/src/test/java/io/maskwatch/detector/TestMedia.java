@@ -121,9 +121,29 @@ public final class TestMedia {
             case "yunet" -> c = c.withModelFiles("", "", yunetModel().toString());
             case "ultraface" -> c = c.with("ultraface-model", sharedModel("ultraface-RFB-640-masked_face-v2.onnx").toString());
             case "retinaface" -> c = c.with("retinaface-model", sharedModel("retinaface-mobilenet0.25.onnx").toString());
+            case "retinaface+ultraface" -> c = c.with("retinaface-model", sharedModel("retinaface-mobilenet0.25.onnx").toString())
+                    .with("ultraface-model", sharedModel("ultraface-RFB-640-masked_face-v2.onnx").toString());
             default -> throw new IllegalArgumentException(backend);
         }
         return c;
+    }
+
+    /** Command-line options naming every model file of a backend from ../shared ({@code --retinaface-model F ...}). */
+    public static java.util.List<String> modelArgs(String backend) {
+        DetectorConfig c = config(backend);
+        java.util.List<String> args = new java.util.ArrayList<>();
+        for (io.maskwatch.detector.face.FaceBackend.ModelFile f : FaceBackends.get(backend).modelFiles()) {
+            args.add("--" + f.key());
+            args.add(c.modelFile(f.key()));
+        }
+        return args;
+    }
+
+    /** {@code a} then {@code b}. */
+    public static java.util.List<String> plus(java.util.List<String> a, java.util.List<String> b) {
+        java.util.List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** The committed classifier directory (models/mask-classifier at the project root). */

@@ -13,6 +13,7 @@ import io.maskwatch.detector.face.BoxCalibration;
 import io.maskwatch.detector.face.DetectedFace;
 import io.maskwatch.detector.face.FaceBackends;
 import io.maskwatch.detector.face.FaceDetector;
+import io.maskwatch.detector.face.FlipTta;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import io.maskwatch.detector.face.LandmarkBoxModel;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -49,7 +52,7 @@ public final class FaceRecallBench {
 
     public static void main(String[] argv) throws Exception {
         Args a = Args.parse(List.of(argv), CliDetectorOptions.withValue("voc", "thresholds", "box", "min-size", "limit", "fit-class",
-                "label"), Set.of("fit"));
+                "label", "dump", "fit-landmarks"), Set.of("fit", "mirrored", "no-landmark-box"));
         Map<String, String> env = System.getenv();
         DetectorConfig c = CliDetectorOptions.from(a, env);
         double[] thresholds = a.has("thresholds") ? doubles(a.get("thresholds")) : new double[] {c.effectiveFaceScoreThreshold()};
@@ -63,20 +66,30 @@ public final class FaceRecallBench {
         DetectorConfig collect = c.with("face-score-threshold", Arrays.stream(thresholds).min().orElseThrow());
         List<List<DetectedFace>> found = new ArrayList<>();
         long nanos = 0;
-        try (FaceDetector d = FaceBackends.create(collect, env)) {
+        // Fitting a landmark box model: on the boxes it will correct, i.e. without the current one.
+        boolean landmarkBox = !a.has("fit-landmarks") && !a.has("no-landmark-box");
+        try (FaceDetector d = FaceBackends.create(collect, env, landmarkBox)) {
             for (VocImage im : images) {
                 try (Mat bgr = imread(im.image().toString())) {
                     if (bgr.empty()) {
                         throw new IllegalArgumentException("cannot read image " + im.image());
                     }
                     long t0 = System.nanoTime();
-                    found.add(d.detect(bgr));
+                    // --mirrored: the detector on the mirrored image only, boxes mapped back (flip TTA analysis)
+                    found.add(a.has("mirrored") ? FlipTta.detectMirrored(d, bgr) : d.detect(bgr));
                     nanos += System.nanoTime() - t0;
                 }
             }
         }
         String label = a.get("label", c.backend() + (c.tiling().activeFor(c.backend()) ? " tiled" : ""));
         double ms = nanos / 1e6 / images.size();
+        if (a.has("dump")) {
+            dump(Path.of(a.get("dump")), images, found);
+        }
+        if (a.has("fit-landmarks")) {
+            fitLandmarks(Path.of(a.get("fit-landmarks")), a.get("voc"), images, found, c.effectiveFaceScoreThreshold(),
+                    minSize, label, ms);
+        }
         if (a.has("fit")) {
             System.out.println("box fit (dy:sw:sh, medians over faces >= " + (int) minSize + " px matched at IoU >= 0.3): "
                     + fit(images, found, c.effectiveFaceScoreThreshold(), minSize, a.get("fit-class", "")));
@@ -93,6 +106,11 @@ public final class FaceRecallBench {
 
     private static String row(String label, double threshold, BoxCalibration calibration, List<VocImage> images,
                               List<List<DetectedFace>> found, double minSize, double ms) {
+        return row(label, threshold, str(calibration), f -> calibration.apply(f.box()), images, found, minSize, ms);
+    }
+
+    private static String row(String label, double threshold, String boxLabel, Function<DetectedFace, Box> boxOf,
+                              List<VocImage> images, List<List<DetectedFace>> found, double minSize, double ms) {
         // counts[0] = truths, counts[1] = found at 0.5; per class, then at 0.4, then per size bucket
         int[][] cls = new int[CLASSES.size()][2];
         int[] all5 = new int[2], all4 = new int[2];
@@ -101,7 +119,7 @@ public final class FaceRecallBench {
         for (int i = 0; i < images.size(); i++) {
             List<Box> preds = found.get(i).stream().filter(f -> f.score() >= threshold)
                     .sorted(Comparator.comparingDouble(DetectedFace::score).reversed())
-                    .map(f -> calibration.apply(f.box())).toList();
+                    .map(boxOf).toList();
             List<VocObject> truths = images.get(i).objects();
             boolean[] m5 = match(preds, truths, 0.5, null);
             boolean[] m4 = match(preds, truths, 0.4, null);
@@ -134,7 +152,7 @@ public final class FaceRecallBench {
             }
         }
         return String.format(Locale.ROOT, "| %s | %.2f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %.0f |",
-                label, threshold, str(calibration), r(all5), r(cls[0]), r(cls[1]), r(cls[2]), r(all4), r(size[0]), r(size[1]),
+                label, threshold, boxLabel, r(all5), r(cls[0]), r(cls[1]), r(cls[2]), r(all4), r(size[0]), r(size[1]),
                 r(size[2]), (double) fp / images.size(), ms);
     }
 
@@ -197,6 +215,91 @@ public final class FaceRecallBench {
             }
         }
         return String.format(Locale.ROOT, "%.3f:%.3f:%.3f (n=%d)", median(dy), median(sw), median(sh), dy.size());
+    }
+
+    /** Ridge penalty of the landmark box fit (features are fractions of the box, ~0..1). */
+    private static final double LANDMARK_LAMBDA = 0.1;
+
+    /**
+     * Fits a {@link LandmarkBoxModel} on matched pairs (best detection above the threshold, IoU >= 0.3,
+     * faces >= minSize): first a 2-fold check (fit on even images, score odd ones and vice versa,
+     * rows before/after), then on all images, written to {@code out} with its provenance.
+     */
+    private static void fitLandmarks(Path out, String voc, List<VocImage> images, List<List<DetectedFace>> found,
+                                     double threshold, double minSize, String label, double ms) throws java.io.IOException {
+        for (int fold = 0; fold < 2; fold++) {
+            int held = fold;
+            List<Integer> train = new ArrayList<>(), test = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                (i % 2 == held ? test : train).add(i);
+            }
+            LandmarkBoxModel m = fitOn(train, images, found, threshold, minSize);
+            List<VocImage> ti = test.stream().map(images::get).toList();
+            List<List<DetectedFace>> tf = test.stream().map(found::get).toList();
+            System.out.println("fold " + (fold + 1) + "/2, fitted on " + train.size() + " images, scored on the other "
+                    + test.size() + ":");
+            System.out.println(row(label, threshold, "as detected", DetectedFace::box, ti, tf, minSize, ms));
+            System.out.println(row(label, threshold, "landmark fit", m::apply, ti, tf, minSize, ms));
+        }
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            all.add(i);
+        }
+        LandmarkBoxModel m = fitOn(all, images, found, threshold, minSize);
+        java.nio.file.Files.writeString(out, m.format(List.of(
+                "Landmark box model for " + label + " (io.maskwatch.detector.face.LandmarkBoxModel): 12 features x 4 targets.",
+                "Fitted by FaceRecallBench --fit-landmarks on " + voc + " (" + images.size() + " images, faces >= "
+                        + (int) minSize + " px matched at IoU >= 0.3, detector threshold " + threshold + ", ridge "
+                        + LANDMARK_LAMBDA + ").")));
+        System.out.println("landmark box model written to " + out);
+    }
+
+    private static LandmarkBoxModel fitOn(List<Integer> idx, List<VocImage> images, List<List<DetectedFace>> found,
+                                          double threshold, double minSize) {
+        List<DetectedFace> det = new ArrayList<>();
+        List<Box> truth = new ArrayList<>();
+        for (int i : idx) {
+            for (VocObject o : images.get(i).objects()) {
+                if (o.box().width() < minSize) {
+                    continue;
+                }
+                found.get(i).stream().filter(f -> f.score() >= threshold && f.landmarks().length == 10)
+                        .max(Comparator.comparingDouble(f -> f.box().iou(o.box())))
+                        .filter(f -> f.box().iou(o.box()) >= 0.3).ifPresent(f -> {
+                            det.add(f);
+                            truth.add(o.box());
+                        });
+            }
+        }
+        return LandmarkBoxModel.fit(det, truth, LANDMARK_LAMBDA);
+    }
+
+    /**
+     * Writes the annotations and every detection (box, score, landmarks) as tab-separated lines for
+     * offline error analysis: {@code I idx width height path}, {@code T idx class difficult x1 y1 x2 y2},
+     * {@code D idx score x1 y1 x2 y2 [landmark x,y ...]}.
+     */
+    private static void dump(Path file, List<VocImage> images, List<List<DetectedFace>> found) throws java.io.IOException {
+        try (java.io.PrintWriter out = new java.io.PrintWriter(java.nio.file.Files.newBufferedWriter(file))) {
+            for (int i = 0; i < images.size(); i++) {
+                VocImage im = images.get(i);
+                out.printf(Locale.ROOT, "I\t%d\t%d\t%d\t%s%n", i, im.width(), im.height(), im.image());
+                for (VocObject o : im.objects()) {
+                    Box b = o.box();
+                    out.printf(Locale.ROOT, "T\t%d\t%s\t%b\t%.2f\t%.2f\t%.2f\t%.2f%n", i, o.name(), o.difficult(),
+                            b.x1(), b.y1(), b.x2(), b.y2());
+                }
+                for (DetectedFace f : found.get(i)) {
+                    Box b = f.box();
+                    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "D\t%d\t%.4f\t%.2f\t%.2f\t%.2f\t%.2f",
+                            i, f.score(), b.x1(), b.y1(), b.x2(), b.y2()));
+                    for (float v : f.landmarks()) {
+                        sb.append(String.format(Locale.ROOT, "\t%.2f", v));
+                    }
+                    out.println(sb);
+                }
+            }
+        }
     }
 
     private static double median(List<Double> v) {

@@ -33,6 +33,20 @@ public interface FaceBackend {
         return BoxCalibration.NONE;
     }
 
+    /**
+     * Landmark-aware correction applied after {@link #boxCalibration} (and after fusion for a
+     * combination), fitted on the scenes-ilc train split ({@code FaceRecallBench --fit-landmarks});
+     * empty = none.
+     */
+    default java.util.Optional<LandmarkBoxModel> landmarkBoxModel() {
+        return java.util.Optional.empty();
+    }
+
+    /** The model cache sub-folder holding {@code file}: the backend's name (a combination uses its members'). */
+    default String cacheFolder(ModelFile file) {
+        return name();
+    }
+
     /** Builds a detector for one inference thread from checked files; may throw OpenCV's errors. */
     FaceDetector open(List<Path> files, DetectorConfig config);
 

@@ -24,7 +24,8 @@ public final class FaceBackends {
 
     /** Every backend; adding one is adding its class here. */
     public static final List<FaceBackend> ALL = List.of(
-            new BlazeFaceBackend(), new Res10Backend(), new YuNetBackend(), new UltraFaceBackend(), new RetinaFaceBackend());
+            new BlazeFaceBackend(), new Res10Backend(), new YuNetBackend(), new UltraFaceBackend(), new RetinaFaceBackend(),
+            new RetinaUltraFaceBackend());
 
     /** Backend names, in registry order. */
     public static final List<String> NAMES = ALL.stream().map(FaceBackend::name).toList();
@@ -55,7 +56,7 @@ public final class FaceBackends {
             }
             return "face detector: " + name + " (auto) is a weaker fallback: " + String.join(", ", betterMissing)
                     + " would find more faces (docs/DETECTOR.md); install with './maskwatch models fetch "
-                    + betterMissing.get(0) + "' or, offline, './maskwatch models import FILE'";
+                    + catalogueNames(betterMissing.get(0)) + "' or, offline, './maskwatch models import FILE'";
         }
     }
 
@@ -82,21 +83,35 @@ public final class FaceBackends {
         }
         throw new ConfigException("detector.backend is auto but no face detector model is installed in "
                 + c.resolvedModelCache(env) + " (nor set by a detector.*-model key); install the best one with "
-                + "'./maskwatch models fetch " + preferenceOrder().get(0) + "' or, offline, "
+                + "'./maskwatch models fetch " + catalogueNames(preferenceOrder().get(0)) + "' or, offline, "
                 + "'./maskwatch models import FILE' (README, Installing models)");
     }
 
     /** Backend names, best first: the model catalogue's order, then any backend it does not list. */
     public static List<String> preferenceOrder() {
-        List<String> order = new ArrayList<>(io.maskwatch.detector.catalogue.ModelCatalogue.bundled().names());
+        List<String> catalogue = io.maskwatch.detector.catalogue.ModelCatalogue.bundled().names();
+        List<String> order = new ArrayList<>(catalogue);
         order.retainAll(NAMES);
+        // A combination of catalogue models (retinaface+ultraface) finds more faces than its members
+        // (docs/DETECTOR.md, real scenes), so it goes just before the first of them.
+        for (String n : NAMES) {
+            List<String> parts = List.of(n.split("\\+"));
+            if (parts.size() > 1 && catalogue.containsAll(parts)) {
+                order.add(order.indexOf(parts.get(0)), n);
+            }
+        }
         NAMES.stream().filter(n -> !order.contains(n)).forEach(order::add);
         return order;
     }
 
+    /** The catalogue names to fetch for a backend: its own, or its members' for a combination. */
+    public static String catalogueNames(String backend) {
+        return backend.replace('+', ' ');
+    }
+
     /** Every model-file config key of every backend (e.g. yunet-model), for the config and the command line. */
     public static List<String> modelKeys() {
-        return ALL.stream().flatMap(b -> b.modelFiles().stream()).map(FaceBackend.ModelFile::key).toList();
+        return ALL.stream().flatMap(b -> b.modelFiles().stream()).map(FaceBackend.ModelFile::key).distinct().toList();
     }
 
     /** The files a backend will load, checked. */
@@ -120,7 +135,7 @@ public final class FaceBackends {
         for (FaceBackend.ModelFile mf : backend.modelFiles()) {
             String value = c.modelFile(mf.key());
             boolean explicit = value != null && !value.isBlank();
-            Path p = explicit ? DetectorConfig.resolveHome(value) : cache.resolve(backend.name()).resolve(mf.fileName());
+            Path p = explicit ? DetectorConfig.resolveHome(value) : cache.resolve(backend.cacheFolder(mf)).resolve(mf.fileName());
             String problem = checkFile(p, mf);
             if (problem != null) {
                 String key = "detector." + mf.key();
@@ -139,6 +154,14 @@ public final class FaceBackends {
 
     /** A detector for one inference thread; call {@link #check} once first for clear errors. */
     public static FaceDetector create(DetectorConfig c, Map<String, String> env) {
+        return create(c, env, true);
+    }
+
+    /**
+     * As {@link #create(DetectorConfig, Map)}; {@code landmarkBoxModel} false leaves out the backend's
+     * landmark box correction (to fit a new one on the boxes it would correct).
+     */
+    public static FaceDetector create(DetectorConfig c, Map<String, String> env, boolean landmarkBoxModel) {
         c = resolve(c, env).config();
         ModelFiles files = check(c, env);
         FaceBackend backend = get(c.backend());
@@ -151,6 +174,9 @@ public final class FaceBackends {
                     + firstLine(e.getMessage()) + " (is it the right, complete file?)");
         }
         d = backend.boxCalibration().wrap(d);
+        if (landmarkBoxModel && backend.landmarkBoxModel().isPresent()) {
+            d = backend.landmarkBoxModel().get().wrap(d);
+        }
         if (c.tiling().activeFor(c.backend())) {
             d = new TiledFaceDetector(d, c.tiling());
         }

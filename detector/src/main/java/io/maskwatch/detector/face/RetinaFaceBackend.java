@@ -32,6 +32,12 @@ final class RetinaFaceBackend implements FaceBackend {
         return new BoxCalibration(0.047, 0.965, 0.93);
     }
 
+    /** Fitted on the scenes-ilc train split after the box calibration: FaceRecallBench --fit-landmarks. */
+    @Override
+    public java.util.Optional<LandmarkBoxModel> landmarkBoxModel() {
+        return java.util.Optional.of(LandmarkBoxModel.resource("landmark-box-retinaface.txt"));
+    }
+
     @Override
     public List<ModelFile> modelFiles() {
         return List.of(new ModelFile("retinaface-model", "retinaface-mobilenet0.25.onnx", "an ONNX model", Format.PROTOBUF,

@@ -28,10 +28,10 @@ class AnalyzeCommandTest {
     private List<JsonNode> run(String... args) throws Exception {
         // The default backend (auto: the best installed), with the best one's model from ../shared.
         String best = FaceBackends.preferenceOrder().get(0);
-        String model = TestMedia.config(best).modelFile(best + "-model");
+
         Path out = tmp.resolve("out-" + System.nanoTime() + ".jsonl");
-        List<String> argv = new ArrayList<>(List.of("--output", out.toString(), "--models", TestMedia.classifierDir().toString(),
-                "--" + best + "-model", model));
+        List<String> argv = new ArrayList<>(List.of("--output", out.toString(), "--models", TestMedia.classifierDir().toString()));
+        argv.addAll(TestMedia.modelArgs(best));
         argv.addAll(List.of(args));
         assertEquals(0, new AnalyzeCommand().run(argv));
         List<JsonNode> lines = new ArrayList<>();

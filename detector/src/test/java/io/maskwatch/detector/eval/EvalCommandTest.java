@@ -44,7 +44,7 @@ class EvalCommandTest {
     void scoresTheDefaultPipelineOnHandLabelledFrames() throws Exception {
         // The default backend (auto) takes the best installed model; the catalogue's best, from ../shared.
         String best = FaceBackends.preferenceOrder().get(0);
-        String bestModel = TestMedia.config(best).modelFile(best + "-model");
+        List<String> bestModels = TestMedia.modelArgs(best);
         Path voc = clipVoc();
         List<VocImage> set = VocDataset.read(voc);
         assertTrue(set.stream().anyMatch(v -> v.objects().isEmpty()), "a frame without faces is part of the set");
@@ -52,8 +52,8 @@ class EvalCommandTest {
 
         Path report = tmp.resolve("report.txt");
         Path json = tmp.resolve("report.json");
-        assertEquals(0, new EvalCommand().run(List.of("--voc", voc.toString(), "--min-size", "32",
-                "--models", TestMedia.classifierDir().toString(), "--report", report.toString(), "--" + best + "-model", bestModel)));
+        assertEquals(0, new EvalCommand().run(TestMedia.plus(List.of("--voc", voc.toString(), "--min-size", "32",
+                "--models", TestMedia.classifierDir().toString(), "--report", report.toString()), bestModels)));
         String text = Files.readString(report);
         double map3 = number(text, "mAP@0.5 3-class ([0-9.]+)");
         double map2 = number(text, "mAP@0.5 2-class ([0-9.]+)");
@@ -66,8 +66,8 @@ class EvalCommandTest {
         assertTrue(text.contains("recall by true class:  mask"), text);
         assertTrue(text.contains("ms/image"), text);
 
-        assertEquals(0, new EvalCommand().run(List.of("--voc", voc.toString(), "--min-size", "32",
-                "--models", TestMedia.classifierDir().toString(), "--report", json.toString(), "--" + best + "-model", bestModel)));
+        assertEquals(0, new EvalCommand().run(TestMedia.plus(List.of("--voc", voc.toString(), "--min-size", "32",
+                "--models", TestMedia.classifierDir().toString(), "--report", json.toString()), bestModels)));
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertEquals(set.size(), j.get("images").asInt());
         assertEquals(map2, j.get("map_2class").asDouble(), 1e-3);

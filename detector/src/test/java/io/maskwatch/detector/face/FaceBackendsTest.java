@@ -141,12 +141,28 @@ class FaceBackendsTest {
     }
 
     @Test
+    void theCombinedBackendFindsEachMembersFileInThatMembersCacheFolder() throws Exception {
+        byte[] onnx = new byte[2048];
+        onnx[0] = 8;
+        Path retina = Files.createDirectories(tmp.resolve("retinaface")).resolve("retinaface-mobilenet0.25.onnx");
+        Map<String, String> env = Map.of("MASKWATCH_MODEL_CACHE", tmp.toString());
+        DetectorConfig c = DetectorConfig.defaults().withBackend("retinaface+ultraface");
+        Files.write(retina, onnx);
+        ConfigException e = assertThrows(ConfigException.class, () -> FaceBackends.check(c, env));
+        assertTrue(e.getMessage().contains("detector.ultraface-model is not set"), e.getMessage());
+        assertTrue(!e.getMessage().contains("retinaface-model"), "only the missing member is named: " + e.getMessage());
+        Path ultra = Files.createDirectories(tmp.resolve("ultraface")).resolve("ultraface-RFB-640-masked_face-v2.onnx");
+        Files.write(ultra, onnx);
+        assertEquals(List.of(retina, ultra), FaceBackends.check(c, env).files());
+    }
+
+    @Test
     void autoTakesTheBestInstalledBackendAndNamesWhatWouldBeBetter() throws Exception {
         Map<String, String> env = Map.of("MASKWATCH_MODEL_CACHE", tmp.toString());
         DetectorConfig auto = DetectorConfig.defaults();
         assertEquals(FaceBackends.AUTO, auto.backend());
         ConfigException none = assertThrows(ConfigException.class, () -> FaceBackends.resolve(auto, env));
-        assertTrue(none.getMessage().contains("./maskwatch models fetch " + FaceBackends.preferenceOrder().get(0)),
+        assertTrue(none.getMessage().contains("./maskwatch models fetch " + FaceBackends.catalogueNames(FaceBackends.preferenceOrder().get(0))),
                 none.getMessage());
         assertTrue(none.getMessage().contains("models import FILE"), none.getMessage());
 
@@ -155,16 +171,23 @@ class FaceBackendsTest {
         Files.copy(TestMedia.sharedModel("face_detection_yunet_2026may.onnx"), yunet);
         FaceBackends.Choice choice = FaceBackends.resolve(auto, env);
         assertEquals("yunet", choice.config().backend());
-        assertEquals(List.of("retinaface", "ultraface"), choice.betterMissing());
+        assertEquals(List.of("retinaface+ultraface", "retinaface", "ultraface"), choice.betterMissing());
         assertTrue(choice.describe().contains("weaker fallback"), choice.describe());
-        assertTrue(choice.describe().contains("models fetch retinaface"), choice.describe());
+        assertTrue(choice.describe().contains("models fetch retinaface ultraface'"), "the combination's members: "
+                + choice.describe());
         assertEquals(0.5, choice.config().effectiveFaceScoreThreshold(), 0.3, "the chosen backend's own default");
 
-        // The best one installed: chosen, no warning.
+        // RetinaFace alone: chosen, but the combination with UltraFace would be better.
         Path retina = Files.createDirectories(tmp.resolve("retinaface")).resolve("retinaface-mobilenet0.25.onnx");
         Files.copy(TestMedia.sharedModel("retinaface-mobilenet0.25.onnx"), retina);
+        assertEquals("retinaface", FaceBackends.resolve(auto, env).config().backend());
+        assertEquals(List.of("retinaface+ultraface"), FaceBackends.resolve(auto, env).betterMissing());
+
+        // The best one installed: chosen, no warning.
+        Path ultra = Files.createDirectories(tmp.resolve("ultraface")).resolve("ultraface-RFB-640-masked_face-v2.onnx");
+        Files.copy(TestMedia.sharedModel("ultraface-RFB-640-masked_face-v2.onnx"), ultra);
         FaceBackends.Choice best = FaceBackends.resolve(auto, env);
-        assertEquals("retinaface", best.config().backend());
+        assertEquals("retinaface+ultraface", best.config().backend());
         assertTrue(best.betterMissing().isEmpty());
         try (FaceDetector d = FaceBackends.create(auto, env)) {
             assertTrue(d.name().contains("retinaface"), d.name());

@@ -19,7 +19,7 @@ class FaceDetectorsOnClipsTest {
             0, new Box(504, 80, 776, 454), 100, new Box(476, 34, 805, 499), 200, new Box(464, 15, 805, 473));
 
     @ParameterizedTest
-    @ValueSource(strings = {"blazeface", "res10", "yunet", "ultraface", "retinaface"})
+    @ValueSource(strings = {"blazeface", "res10", "yunet", "ultraface", "retinaface", "retinaface+ultraface"})
     void findsTheOneManInEveryFrameWithTheBoxInFramePixels(String backend) {
         DetectorConfig c = TestMedia.config(backend);
         try (FaceDetector d = FaceBackends.create(c, System.getenv())) {
@@ -36,7 +36,7 @@ class FaceDetectorsOnClipsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blazeface", "res10", "yunet", "ultraface", "retinaface"})
+    @ValueSource(strings = {"blazeface", "res10", "yunet", "ultraface", "retinaface", "retinaface+ultraface"})
     void findsTheFourUnmaskedPeople(String backend) {
         try (FaceDetector d = FaceBackends.create(TestMedia.config(backend), System.getenv());
              Mat frame = TestMedia.frame("four-people-masks-on-off", 0)) {
@@ -50,7 +50,7 @@ class FaceDetectorsOnClipsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"blazeface", "res10", "yunet", "ultraface", "retinaface"})
+    @ValueSource(strings = {"blazeface", "res10", "yunet", "ultraface", "retinaface", "retinaface+ultraface"})
     void findsNoFaceInAFrameWithoutOne(String backend) {
         // putting-on-mask frame 125: a hand holding a mask close to the camera
         try (FaceDetector d = FaceBackends.create(TestMedia.config(backend), System.getenv());
@@ -60,7 +60,7 @@ class FaceDetectorsOnClipsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"yunet", "retinaface"})
+    @ValueSource(strings = {"yunet", "retinaface", "retinaface+ultraface"})
     void landmarksSitInsideTheFaceEyesAboveTheMouth(String backend) {
         try (FaceDetector d = FaceBackends.create(TestMedia.config(backend), System.getenv());
              Mat frame = TestMedia.frame("one-man-no-mask", 100)) {
