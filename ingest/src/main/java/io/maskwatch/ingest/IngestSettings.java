@@ -22,6 +22,9 @@ import java.util.Set;
  * @param ffmpegLogLevel            quiet, fatal, error, warning, info, verbose or debug; always scrubbed of URLs
  * @param motion                    optional motion gating
  * @param producer                  Kafka producer bounds
+ * @param skipNonrefFrames          cameras sampled at <= {@value #SKIP_NONREF_MAX_FPS} fps do not decode frames that no
+ *                                  other frame refers to (FFmpeg skip_frame=noref: B-frames of most encoders; camera
+ *                                  streams without them are unaffected)
  */
 public record IngestSettings(
         int httpPort,
@@ -35,7 +38,14 @@ public record IngestSettings(
         int decoderThreads,
         String ffmpegLogLevel,
         Motion motion,
-        Producer producer) implements ConfigSection {
+        Producer producer,
+        boolean skipNonrefFrames) implements ConfigSection {
+
+    /**
+     * Sampling rates up to which non-reference frames are skipped: a 15 fps stream of I/B/B/P frames keeps
+     * 5 fps after skipping, still enough to sample from.
+     */
+    public static final double SKIP_NONREF_MAX_FPS = 5.0;
 
     public static final Set<String> FFMPEG_LOG_LEVELS =
             Set.of("quiet", "panic", "fatal", "error", "warning", "info", "verbose", "debug");
@@ -76,7 +86,7 @@ public record IngestSettings(
 
     public static IngestSettings defaults() {
         return new IngestSettings(8081, 0, 1, 4, 500, 30_000, 10_000, true, 1, "error",
-                Motion.defaults(), Producer.defaults());
+                Motion.defaults(), Producer.defaults(), true);
     }
 
     public IngestSettings {
@@ -136,6 +146,7 @@ public record IngestSettings(
         private String ffmpegLogLevel;
         private Motion motion;
         private Producer producer;
+        private boolean skipNonrefFrames;
 
         private Builder(IngestSettings s) {
             httpPort = s.httpPort;
@@ -150,6 +161,7 @@ public record IngestSettings(
             ffmpegLogLevel = s.ffmpegLogLevel;
             motion = s.motion;
             producer = s.producer;
+            skipNonrefFrames = s.skipNonrefFrames;
         }
 
         public Builder httpPort(int v) {
@@ -212,10 +224,15 @@ public record IngestSettings(
             return this;
         }
 
+        public Builder skipNonrefFrames(boolean v) {
+            skipNonrefFrames = v;
+            return this;
+        }
+
         public IngestSettings build() {
             return new IngestSettings(httpPort, workerIndex, workerCount, queueCapacity, reconnectInitialBackoffMs,
                     reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, ffmpegLogLevel, motion,
-                    producer);
+                    producer, skipNonrefFrames);
         }
     }
 
