@@ -32,6 +32,7 @@ public final class BenchCommand implements Command {
         return """
                 usage: ./maskwatch bench [--what detector,pipeline,ingest,alerter,live] [--seconds S] [--out FILE]
                                          [--cameras 1,2,3,4,6,8] [--threads N] [--clip FILE] [--json FILE]
+                                         [--separate-processes]
 
                   --what      which benchmarks (default detector,pipeline); live: the alerter's live view at 20 cameras
                   --seconds   measuring time per configuration (default 20)
@@ -40,6 +41,8 @@ public final class BenchCommand implements Command {
                   --clip      720p clip for ingest/pipeline (default ../shared/videos/one-man-no-mask.mp4)
                   --out       also append the report to FILE
                   --json      write the pipeline benchmark's runs to FILE as JSON (docs/BENCHMARKS.md)
+                  --separate-processes  pipeline: ingest, detector and alerter each in its own JVM, as in
+                              production, with RSS and CPU per service (default: all in this JVM)
                 Progress goes to stderr. The machine matters: say which one next to the numbers.
                 """;
     }
@@ -71,7 +74,8 @@ public final class BenchCommand implements Command {
 
     @Override
     public int run(List<String> argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("what", "seconds", "out", "cameras", "threads", "clip", "json"), Set.of());
+        Args args = Args.parse(argv, Set.of("what", "seconds", "out", "cameras", "threads", "clip", "json"),
+                Set.of("separate-processes"));
         List<String> what = Arrays.asList(args.get("what", "detector,pipeline").split(","));
         if (args.has("json") && what.stream().noneMatch(w -> w.trim().equals("pipeline"))) {
             throw new Args.UsageException("--json writes the pipeline benchmark's results; add pipeline to --what");
@@ -92,8 +96,11 @@ public final class BenchCommand implements Command {
                     List<Integer> counts = cameraCounts(args.get("cameras", "1,2,3,4,6,8"));
                     PipelineBenchmark.Result r = PipelineBenchmark.measureAll(
                             new PipelineBenchmark.Options(clip, counts, Duration.ofSeconds(15),
-                                    Duration.ofSeconds(seconds), args.intValue("threads", 1), 2.0), System.err);
-                    report.append("### Whole pipeline (embedded broker, one JVM)\n\n").append(r.markdown()).append('\n');
+                                    Duration.ofSeconds(seconds), args.intValue("threads", 1), 2.0,
+                                    args.has("separate-processes")), System.err);
+                    report.append(args.has("separate-processes")
+                            ? "### Whole pipeline (embedded broker, each service in its own JVM)\n\n"
+                            : "### Whole pipeline (embedded broker, one JVM)\n\n").append(r.markdown()).append('\n');
                     if (args.has("json")) {
                         new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
                                 .writeValue(Path.of(args.get("json")).toFile(), r.json());

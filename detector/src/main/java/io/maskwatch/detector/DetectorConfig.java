@@ -52,6 +52,11 @@ import java.util.Map;
  * @param httpPort          /metrics and /health port (0 = any free port)
  * @param apiToken          required by {@code detector}: Bearer token of /metrics (>= 16 characters; /health/* stays
  *                          open); never printed
+ * @param reclassifyEvery   a face whose box continues (IoU) a confidently classified face of the camera's
+ *                          previous frame keeps that label for up to this many frames before it is classified
+ *                          again (0 or 1 = classify every face of every frame)
+ * @param reclassifyMinIou  minimum IoU between the box and the previous frame's box for the label to be reused
+ * @param reclassifyMinScore minimum joint score (face score x class probability) of a label to be reused
  */
 public record DetectorConfig(
         String backend,
@@ -79,7 +84,10 @@ public record DetectorConfig(
         long maxFrameAgeMs,
         String groupId,
         int httpPort,
-        String apiToken) implements ConfigSection {
+        String apiToken,
+        int reclassifyEvery,
+        double reclassifyMinIou,
+        double reclassifyMinScore) implements ConfigSection {
 
     public static final String DEFAULT_BACKEND = FaceBackends.AUTO;
 
@@ -186,44 +194,51 @@ public record DetectorConfig(
 
     public static DetectorConfig defaults() {
         return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
-                DEFAULT_MODELS_DIR, 0.0, "no_mask", FaceCropPolicy.UNMASKED_ONLY.wireName(), 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082, null);
+                DEFAULT_MODELS_DIR, 0.0, "no_mask", FaceCropPolicy.UNMASKED_ONLY.wireName(), 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082, null,
+                4, 0.5, 0.7);
     }
 
     public DetectorConfig withBackend(String b) {
         return new DetectorConfig(b, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel, retinafaceModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
-                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
     }
 
     public DetectorConfig withModelsDir(String dir) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, dir, cropMargin, heatmaps, faceCrops, cropMaxSize,
-                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
     }
 
     public DetectorConfig withTiling(Tiling t) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, t, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
-                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
     }
 
     public DetectorConfig withImages(HeatmapPolicy heatmapPolicy, FaceCropPolicy faceCropPolicy) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy.wireName(),
                 faceCropPolicy.wireName(),
-                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
+                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
     }
 
     public DetectorConfig withService(int threads, int pollBatchSize, long maxFrameAgeMs, String groupId, int httpPort) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops,
-                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
+                cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
     }
 
     public DetectorConfig withMinFaceSize(int px) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
-                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
     }
 
     /**
@@ -242,7 +257,8 @@ public record DetectorConfig(
     public DetectorConfig withModelFiles(String res10Pb, String res10Pbtxt, String yunet) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Pb, res10Pbtxt, yunet, ultrafaceModel, retinafaceModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
-                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken);
+                jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper KEBAB =
@@ -394,6 +410,15 @@ public record DetectorConfig(
         }
         if (maxFrameAgeMs < 0) {
             out.add("max-frame-age-ms must be >= 0 (0 = never skip), got " + maxFrameAgeMs);
+        }
+        if (reclassifyEvery < 0 || reclassifyEvery > 100) {
+            out.add("reclassify-every must be 0..100 frames (0 or 1 = classify every face), got " + reclassifyEvery);
+        }
+        if (!(reclassifyMinIou > 0 && reclassifyMinIou <= 1)) {
+            out.add("reclassify-min-iou must be in (0, 1], got " + reclassifyMinIou);
+        }
+        if (!(reclassifyMinScore >= 0 && reclassifyMinScore <= 1)) {
+            out.add("reclassify-min-score must be in [0, 1], got " + reclassifyMinScore);
         }
         if (groupId == null || groupId.isBlank()) {
             out.add("group-id must not be empty");

@@ -115,7 +115,7 @@ public final class IngestService implements AutoCloseable {
                     .tag("camera", camera.id()).description("Frames of this camera waiting for Kafka")
                     .register(registry);
             publisher.register(camera.id(), metrics);
-            workers.add(new CameraWorker(camera, settings, sources, publisher, metrics, ffmpegLog));
+            workers.add(new CameraWorker(camera.forIngest(), settings, sources, publisher, metrics, ffmpegLog)); // the substream, when set
         }
         publisher.start();
         workers.forEach(CameraWorker::start);

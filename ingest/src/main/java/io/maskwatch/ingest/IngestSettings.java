@@ -24,6 +24,9 @@ import java.util.Set;
  * @param producer                  Kafka producer bounds
  * @param apiToken                  required by {@code ingest}: Bearer token of /metrics and /cameras (>= 16 characters;
  *                                  /health/* stays open); never printed
+ * @param skipNonrefFrames          cameras sampled at <= {@value #SKIP_NONREF_MAX_FPS} fps do not decode frames that no
+ *                                  other frame refers to (FFmpeg skip_frame=noref: B-frames of most encoders; camera
+ *                                  streams without them are unaffected)
  */
 public record IngestSettings(
         int httpPort,
@@ -38,7 +41,14 @@ public record IngestSettings(
         String ffmpegLogLevel,
         Motion motion,
         Producer producer,
-        String apiToken) implements ConfigSection {
+        String apiToken,
+        boolean skipNonrefFrames) implements ConfigSection {
+
+    /**
+     * Sampling rates up to which non-reference frames are skipped: a 15 fps stream of I/B/B/P frames keeps
+     * 5 fps after skipping, still enough to sample from.
+     */
+    public static final double SKIP_NONREF_MAX_FPS = 5.0;
 
     public static final Set<String> FFMPEG_LOG_LEVELS =
             Set.of("quiet", "panic", "fatal", "error", "warning", "info", "verbose", "debug");
@@ -79,7 +89,7 @@ public record IngestSettings(
 
     public static IngestSettings defaults() {
         return new IngestSettings(8081, 0, 1, 4, 500, 30_000, 10_000, true, 1, "error",
-                Motion.defaults(), Producer.defaults(), null);
+                Motion.defaults(), Producer.defaults(), null, true);
     }
 
     public IngestSettings {
@@ -151,6 +161,7 @@ public record IngestSettings(
         private Motion motion;
         private Producer producer;
         private String apiToken;
+        private boolean skipNonrefFrames;
 
         private Builder(IngestSettings s) {
             apiToken = s.apiToken;
@@ -166,6 +177,7 @@ public record IngestSettings(
             ffmpegLogLevel = s.ffmpegLogLevel;
             motion = s.motion;
             producer = s.producer;
+            skipNonrefFrames = s.skipNonrefFrames;
         }
 
         public Builder httpPort(int v) {
@@ -233,10 +245,15 @@ public record IngestSettings(
             return this;
         }
 
+        public Builder skipNonrefFrames(boolean v) {
+            skipNonrefFrames = v;
+            return this;
+        }
+
         public IngestSettings build() {
             return new IngestSettings(httpPort, workerIndex, workerCount, queueCapacity, reconnectInitialBackoffMs,
                     reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, ffmpegLogLevel, motion,
-                    producer, apiToken);
+                    producer, apiToken, skipNonrefFrames);
         }
     }
 

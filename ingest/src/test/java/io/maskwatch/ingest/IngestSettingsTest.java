@@ -34,7 +34,7 @@ class IngestSettingsTest {
         IngestSettings b = d.toBuilder().queueCapacity(9).stallTimeoutMs(1234).ffmpegLogLevel("debug").build();
         assertEquals(new IngestSettings(d.httpPort(), d.workerIndex(), d.workerCount(), 9,
                 d.reconnectInitialBackoffMs(), d.reconnectMaxBackoffMs(), 1234, d.fileRealtime(), d.decoderThreads(),
-                "debug", d.motion(), d.producer(), d.apiToken()), b);
+                "debug", d.motion(), d.producer(), d.apiToken(), d.skipNonrefFrames()), b);
         assertEquals(d, d.toBuilder().build());
         assertEquals(4, d.queueCapacity(), "the original is unchanged");
         IngestSettings w = d.withWorker(2, 3).withReconnect(10, 20, 300).withHttpPort(0);

@@ -34,15 +34,39 @@ public final class PipelineBenchmark {
      * @param warmup    per run, before measuring
      * @param measure   per run
      * @param threads   detector inference threads
+     * @param separateProcesses ingest, detector and alerter each in its own JVM (as in production), so
+     *                  memory and CPU are measured per service; else all in this JVM (as the demo runs them)
      */
     public record Options(Path clip, List<Integer> counts, Duration warmup, Duration measure, int threads,
-                          double fps) {
+                          double fps, boolean separateProcesses) {
+        public Options(Path clip, List<Integer> counts, Duration warmup, Duration measure, int threads, double fps) {
+            this(clip, counts, warmup, measure, threads, fps, false);
+        }
+    }
+
+    /**
+     * One service process's resources over the measured window.
+     *
+     * @param rssMb    largest resident set size sampled (once a second) while measuring
+     * @param hwmMb    the kernel's high-water mark since the process started (start-up and model loading included)
+     * @param cpuCores CPU time / measured seconds
+     * @param heap     the {@code -Xmx} it ran with
+     */
+    public record ServiceUsage(long rssMb, long hwmMb, double cpuCores, String heap) {
     }
 
     /** One measured configuration. */
     public record Run(int cameras, double offeredFps, double detectedFps, double lagGrowthPerSecond, long lagAtEnd,
                       Percentiles captureToDetection, Percentiles captureToAlert, long heapUsedMb, long rssMb,
-                      long framesDropped, double cpuCores) {
+                      long framesDropped, double cpuCores, Map<String, ServiceUsage> services) {
+        /** A run of all services in one JVM: {@code rssMb} is that process's. */
+        public Run(int cameras, double offeredFps, double detectedFps, double lagGrowthPerSecond, long lagAtEnd,
+                   Percentiles captureToDetection, Percentiles captureToAlert, long heapUsedMb, long rssMb,
+                   long framesDropped, double cpuCores) {
+            this(cameras, offeredFps, detectedFps, lagGrowthPerSecond, lagAtEnd, captureToDetection, captureToAlert,
+                    heapUsedMb, rssMb, framesDropped, cpuCores, null);
+        }
+
         Map<String, Object> json(String phase) {
             Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("phase", phase);
@@ -56,12 +80,30 @@ public final class PipelineBenchmark {
             m.put("frames_dropped", framesDropped);
             m.put("detector_lag_at_end", lagAtEnd);
             Map<String, Object> rss = new java.util.LinkedHashMap<>();
-            rss.put("ingest", rssMb);
-            rss.put("detector", rssMb);
-            rss.put("alerter", rssMb);
-            m.put("rss_mb", rss);
-            m.put("rss_scope", "one JVM runs ingest, detector and alerter: each rss_mb value is that process's RSS");
-            m.put("heap_used_mb", heapUsedMb);
+            if (services == null) {
+                rss.put("ingest", rssMb);
+                rss.put("detector", rssMb);
+                rss.put("alerter", rssMb);
+                m.put("rss_mb", rss);
+                m.put("rss_scope", "one JVM runs ingest, detector and alerter: each rss_mb value is that process's RSS");
+                m.put("heap_used_mb", heapUsedMb);
+            } else {
+                Map<String, Object> hwm = new java.util.LinkedHashMap<>();
+                Map<String, Object> cpu = new java.util.LinkedHashMap<>();
+                Map<String, Object> heap = new java.util.LinkedHashMap<>();
+                for (String svc : List.of("ingest", "detector", "alerter")) {
+                    ServiceUsage u = services.get(svc);
+                    rss.put(svc, u.rssMb());
+                    hwm.put(svc, u.hwmMb());
+                    cpu.put(svc, Math.round(u.cpuCores() * 100) / 100.0);
+                    heap.put(svc, u.heap());
+                }
+                m.put("rss_mb", rss);
+                m.put("rss_scope", "each service in its own JVM: the largest RSS sampled (1/s) while measuring");
+                m.put("rss_hwm_mb", hwm);
+                m.put("cpu_cores_by_service", cpu);
+                m.put("heap_max", heap);
+            }
             m.put("cpu_cores", Math.round(cpuCores * 100) / 100.0);
             return m;
         }
@@ -81,7 +123,7 @@ public final class PipelineBenchmark {
     }
 
     public record Percentiles(int count, double p50, double p95, double p99) {
-        static Percentiles of(List<Double> ms) {
+        public static Percentiles of(List<Double> ms) {
             if (ms.isEmpty()) {
                 return new Percentiles(0, Double.NaN, Double.NaN, Double.NaN);
             }
@@ -125,6 +167,7 @@ public final class PipelineBenchmark {
             out.put("detector_threads", options.threads());
             out.put("cpus", Runtime.getRuntime().availableProcessors());
             out.put("measure_s", options.measure().toSeconds());
+            out.put("separate_processes", options.separateProcesses());
             out.put("max_sustained_cameras", maxSustained);
             out.put("results", rows);
             return out;
@@ -140,7 +183,7 @@ public final class PipelineBenchmark {
         int maxSustained = 0;
         for (int n : o.counts()) {
             progress.printf(Locale.ROOT, "pipeline benchmark: %d camera(s) at %.0f fps ...%n", n, o.fps());
-            Run r = measure(o, n, progress);
+            Run r = measureOne(o, n, progress);
             runs.add(r);
             progress.println("  " + describe(r));
             if (!r.sustained()) {
@@ -154,10 +197,15 @@ public final class PipelineBenchmark {
                 int n = Math.max(1, (int) Math.round(share * maxSustained));
                 progress.printf(Locale.ROOT, "pipeline benchmark: latency at %.0f%% of %d = %d camera(s) ...%n",
                         share * 100, maxSustained, n);
-                latency.add(measure(o, n, progress));
+                latency.add(measureOne(o, n, progress));
             }
         }
         return new Result(o, runs, maxSustained, latency);
+    }
+
+    private static Run measureOne(Options o, int n, PrintStream progress) throws Exception {
+        return o.separateProcesses() ? io.maskwatch.app.bench.process.SeparateProcesses.measure(o, n, progress)
+                : measure(o, n, progress);
     }
 
     private static String markdown(Result result) {
@@ -175,6 +223,14 @@ public final class PipelineBenchmark {
         for (Run r : runs) {
             sb.append(row(r));
         }
+        if (o.separateProcesses()) {
+            sb.append("\nper service (own JVM each; RSS = largest sampled while measuring, HWM = since start):\n\n");
+            sb.append("| cameras | service | -Xmx | RSS | HWM | CPU (cores) |\n|---:|---|---:|---:|---:|---:|\n");
+            for (Run r : concat(runs, latency)) {
+                r.services().forEach((svc, u) -> sb.append(String.format(Locale.ROOT, "| %d | %s | %s | %d MB | %d MB | %.2f |%n",
+                        r.cameras(), svc, u.heap(), u.rssMb(), u.hwmMb(), u.cpuCores())));
+            }
+        }
         sb.append(String.format(Locale.ROOT, "%nlargest sustained camera count: %d%n", maxSustained));
         if (!latency.isEmpty()) {
             sb.append("\nlatency at 50% and 90% of that count:\n\n");
@@ -184,6 +240,12 @@ public final class PipelineBenchmark {
             latency.forEach(r -> sb.append(row(r)));
         }
         return sb.toString();
+    }
+
+    private static List<Run> concat(List<Run> a, List<Run> b) {
+        List<Run> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static String row(Run r) {
@@ -263,21 +325,33 @@ public final class PipelineBenchmark {
     }
 
     /** Reads detections and alerts as they are committed and measures how old their frames are. */
-    private static final class LiveReader implements AutoCloseable {
+    public static final class LiveReader implements AutoCloseable {
         final KafkaConsumer<String, byte[]> consumer;
         final KafkaSettings kafka;
         final List<Double> toDetection = new ArrayList<>();
         final List<Double> toAlert = new ArrayList<>();
         long detections;
 
+        public long detections() {
+            return detections;
+        }
+
+        public List<Double> toDetection() {
+            return toDetection;
+        }
+
+        public List<Double> toAlert() {
+            return toAlert;
+        }
+
         /** Records in the frames topic so far (sum of its partitions' end offsets). */
-        long framesProduced() {
+        public long framesProduced() {
             List<TopicPartition> parts = new ArrayList<>();
             consumer.partitionsFor(kafka.topics().frames()).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
             return consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
         }
 
-        LiveReader(KafkaSettings kafka) {
+        public LiveReader(KafkaSettings kafka) {
             this.kafka = kafka;
             Properties p = ClientConfigs.consumer(kafka, "bench", "bench-reader");
             p.remove("group.id");
@@ -291,7 +365,7 @@ public final class PipelineBenchmark {
             parts.forEach(consumer::position);
         }
 
-        void collectFor(Duration d) {
+        public void collectFor(Duration d) {
             long end = System.nanoTime() + d.toNanos();
             while (System.nanoTime() < end) {
                 for (var r : consumer.poll(Duration.ofMillis(200))) {

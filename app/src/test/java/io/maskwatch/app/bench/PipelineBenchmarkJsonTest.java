@@ -12,6 +12,7 @@ import io.maskwatch.app.bench.PipelineBenchmark.Run;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The {@code bench --json} schema: field names, units, and what a shared-process RSS says. */
@@ -46,5 +47,29 @@ class PipelineBenchmarkJsonTest {
         assertNull(b.get("capture_to_alert_p95_ms").numberValue(), "no alert sample: null, not NaN");
         assertEquals("latency", j.get("results").get(2).get("phase").asText());
         assertEquals(4, j.get("max_sustained_cameras").asInt());
+    }
+
+    @Test
+    void separateProcessesReportEachServicesOwnMemoryAndCpu() {
+        Map<String, PipelineBenchmark.ServiceUsage> services = new java.util.LinkedHashMap<>();
+        services.put("alerter", new PipelineBenchmark.ServiceUsage(236, 240, 0.03, "256m"));
+        services.put("detector", new PipelineBenchmark.ServiceUsage(560, 600, 0.9, "384m"));
+        services.put("ingest", new PipelineBenchmark.ServiceUsage(306, 310, 0.16, "256m"));
+        Run r = new Run(4, 8.0, 8.0, 0.0, 2, new Percentiles(160, 100, 200, 300), new Percentiles(8, 300, 600, 700),
+                -1, 1102, 0, 1.09, services);
+        PipelineBenchmark.Options o = new PipelineBenchmark.Options(Path.of("clip.mp4"), List.of(4),
+                Duration.ofSeconds(15), Duration.ofSeconds(20), 1, 2.0, true);
+        JsonNode j = new ObjectMapper().valueToTree(new PipelineBenchmark.Result(o, List.of(r), 4, List.of()).json());
+        assertTrue(j.get("separate_processes").asBoolean());
+        JsonNode row = j.get("results").get(0);
+        assertEquals(306, row.get("rss_mb").get("ingest").asLong());
+        assertEquals(560, row.get("rss_mb").get("detector").asLong());
+        assertEquals(236, row.get("rss_mb").get("alerter").asLong());
+        assertEquals(600, row.get("rss_hwm_mb").get("detector").asLong());
+        assertEquals(0.9, row.get("cpu_cores_by_service").get("detector").asDouble());
+        assertEquals("384m", row.get("heap_max").get("detector").asText());
+        assertTrue(row.get("rss_scope").asText().contains("own JVM"));
+        assertNull(row.get("heap_used_mb"), "no shared heap to report");
+        assertTrue(new PipelineBenchmark.Result(o, List.of(r), 4, List.of()).markdown().contains("| 4 | detector | 384m | 560 MB |"));
     }
 }

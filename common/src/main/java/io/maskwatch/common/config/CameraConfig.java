@@ -17,6 +17,9 @@ import java.util.List;
  * @param jpegQuality 1..100
  * @param transport   rtsp transport: tcp (default) or udp
  * @param loop        for files: start again at the end (demos)
+ * @param substreamUrl the camera's low-resolution stream (e.g. {@code rtsp://.../stream2}); when set, ingest
+ *                    reads it instead of {@code url}: a fraction of the decoding cost, fewer pixels per face
+ *                    (docs/INGEST.md, "What decoding costs"); null or empty = read {@code url}
  */
 public record CameraConfig(
         String id,
@@ -27,10 +30,32 @@ public record CameraConfig(
         int jpegQuality,
         boolean enabled,
         String transport,
-        boolean loop) {
+        boolean loop,
+        String substreamUrl) {
+
+    /** A camera read from its main stream ({@code url}). */
+    public CameraConfig(String id, String name, String url, double fps, int maxWidth, int jpegQuality, boolean enabled,
+                        String transport, boolean loop) {
+        this(id, name, url, fps, maxWidth, jpegQuality, enabled, transport, loop, null);
+    }
 
     public static CameraConfig defaults() {
-        return new CameraConfig(null, null, null, 2.0, 1280, 85, true, "tcp", false);
+        return new CameraConfig(null, null, null, 2.0, 1280, 85, true, "tcp", false, null);
+    }
+
+    public boolean hasSubstream() {
+        return substreamUrl != null && !substreamUrl.isBlank();
+    }
+
+    /** The URL ingest reads: the substream when configured, else the main stream. */
+    public String streamUrl() {
+        return hasSubstream() ? substreamUrl : url;
+    }
+
+    /** This camera as ingest reads it: {@code url} replaced by the substream when one is configured. */
+    public CameraConfig forIngest() {
+        return hasSubstream() ? new CameraConfig(id, name, substreamUrl, fps, maxWidth, jpegQuality, enabled, transport, loop,
+                null) : this;
     }
 
     public String displayName() {
@@ -44,7 +69,8 @@ public record CameraConfig(
 
     @Override
     public String toString() {
-        return "CameraConfig[id=" + id + ", url=" + redactedUrl() + ", fps=" + fps + "]";
+        return "CameraConfig[id=" + id + ", url=" + redactedUrl()
+                + (hasSubstream() ? ", substream-url=" + CameraUrls.redact(substreamUrl) : "") + ", fps=" + fps + "]";
     }
 
     /** Problems with keys relative to this camera (the caller prefixes {@code cameras[i].}). */
@@ -61,6 +87,12 @@ public record CameraConfig(
             String schemeProblem = CameraUrls.schemeProblem(url);
             if (schemeProblem != null) {
                 out.add("url" + camera + ": " + schemeProblem);
+            }
+        }
+        if (hasSubstream()) {
+            String schemeProblem = CameraUrls.schemeProblem(substreamUrl);
+            if (schemeProblem != null) {
+                out.add("substream-url" + camera + ": " + schemeProblem);
             }
         }
         if (!(fps > 0 && fps <= 60)) {

@@ -155,6 +155,10 @@ public final class FramePipeline implements AutoCloseable {
 
     /** Encoded frames (JPEG) in, one result per frame; undecodable frames get an error result. */
     public List<FrameResult> processEncoded(List<byte[]> frames) {
+        return finish(detectEncoded(frames));
+    }
+
+    private List<Detected> detectEncoded(List<byte[]> frames) {
         List<Callable<Detected>> tasks = new ArrayList<>(frames.size());
         for (byte[] jpeg : frames) {
             tasks.add(() -> {
@@ -169,7 +173,22 @@ public final class FramePipeline implements AutoCloseable {
                 return detect(m, true);
             });
         }
-        return finish(runAll(tasks));
+        return runAll(tasks);
+    }
+
+    /**
+     * As {@link #processEncoded(List)}, with the camera of each frame: faces that continue a confidently
+     * classified face of the camera's previous frame keep its label ({@link LabelReuse}, owned by the
+     * caller, which drops the state of cameras it no longer consumes).
+     */
+    public List<FrameResult> processEncoded(List<byte[]> frames, List<String> cameras, LabelReuse reuse) {
+        if (cameras.size() != frames.size()) {
+            throw new IllegalArgumentException(frames.size() + " frames but " + cameras.size() + " cameras");
+        }
+        if (reuse == null || !reuse.enabled()) {
+            return processEncoded(frames);
+        }
+        return finish(detectEncoded(frames), cameras, reuse);
     }
 
     /** Decoded BGR frames in (left open for the caller), one result per frame. */
@@ -241,6 +260,90 @@ public final class FramePipeline implements AutoCloseable {
     }
 
     private List<FrameResult> finish(List<Detected> detected, boolean wholeImageCrops) {
+        try {
+            return results(detected, labelFaces(detected, wholeImageCrops));
+        } finally {
+            closeOwned(detected);
+        }
+    }
+
+    /**
+     * Like {@link #finish} but a face that continues a confidently classified face of its camera's
+     * previous frame keeps that label ({@link LabelReuse}) instead of being classified. Frames of one
+     * camera are taken in order: the batch is labelled in waves (the 1st frame of every camera, then
+     * the 2nd, ...), so a frame sees the labels of the one before it, and faces of different cameras
+     * still share classifier passes.
+     */
+    private List<FrameResult> finish(List<Detected> detected, List<String> cameras, LabelReuse reuse) {
+        try {
+            List<List<Face>> faces = new ArrayList<>(java.util.Collections.nCopies(detected.size(), List.<Face>of()));
+            Map<String, Integer> framesOf = new java.util.HashMap<>();
+            int[] wave = new int[detected.size()];
+            int waves = 0;
+            for (int i = 0; i < detected.size(); i++) {
+                wave[i] = framesOf.merge(cameras.get(i), 1, Integer::sum) - 1;
+                waves = Math.max(waves, wave[i] + 1);
+            }
+            for (int w = 0; w < waves; w++) {
+                List<Integer> mine = new ArrayList<>();
+                List<List<LabelReuse.Track>> matches = new ArrayList<>();
+                List<Detected> toLabel = new ArrayList<>();
+                for (int i = 0; i < detected.size(); i++) {
+                    Detected d = detected.get(i);
+                    if (wave[i] != w || d.error() != null) {
+                        continue;
+                    }
+                    List<LabelReuse.Track> m = reuse.match(cameras.get(i), d.faces());
+                    List<DetectedFace> fresh = new ArrayList<>();
+                    for (int j = 0; j < m.size(); j++) {
+                        if (m.get(j) == null) {
+                            fresh.add(d.faces().get(j));
+                        }
+                    }
+                    mine.add(i);
+                    matches.add(m);
+                    toLabel.add(new Detected(d.frame(), fresh, null, false));
+                }
+                List<List<Face>> labelled = labelFaces(toLabel, false);
+                for (int k = 0; k < mine.size(); k++) {
+                    int i = mine.get(k);
+                    List<DetectedFace> found = detected.get(i).faces();
+                    List<LabelReuse.Track> m = matches.get(k);
+                    java.util.Iterator<Face> fresh = labelled.get(k).iterator();
+                    List<Face> merged = new ArrayList<>(found.size());
+                    for (int j = 0; j < found.size(); j++) {
+                        merged.add(m.get(j) == null ? fresh.next() : LabelReuse.reuse(m.get(j), found.get(j)));
+                    }
+                    reuse.remember(cameras.get(i), merged, m);
+                    faces.set(i, merged);
+                }
+            }
+            return results(detected, faces);
+        } finally {
+            closeOwned(detected);
+        }
+    }
+
+    private static List<FrameResult> results(List<Detected> detected, List<List<Face>> faces) {
+        List<FrameResult> out = new ArrayList<>(detected.size());
+        for (int i = 0; i < detected.size(); i++) {
+            Detected d = detected.get(i);
+            out.add(d.error() != null ? FrameResult.failed(d.error())
+                    : new FrameResult(d.frame().cols(), d.frame().rows(), faces.get(i), null));
+        }
+        return out;
+    }
+
+    private static void closeOwned(List<Detected> detected) {
+        for (Detected d : detected) {
+            if (d.ownsFrame() && d.frame() != null) {
+                d.frame().close();
+            }
+        }
+    }
+
+    /** Crops, classifies (passes of at most {@link #MAX_CLASSIFIER_BATCH}) and renders the faces; per frame. */
+    private List<List<Face>> labelFaces(List<Detected> detected, boolean wholeImageCrops) {
         List<Mat> crops = new ArrayList<>();
         try {
             for (Detected d : detected) {
@@ -276,26 +379,16 @@ public final class FramePipeline implements AutoCloseable {
             if (!imageTasks.isEmpty() && faceCropPolicy != FaceCropPolicy.NONE) {
                 listener.record(Stage.HEATMAP, System.nanoTime() - t0, imageTasks.size());
             }
-            List<FrameResult> out = new ArrayList<>(detected.size());
+            List<List<Face>> out = new ArrayList<>(detected.size());
             k = 0;
             for (Detected d : detected) {
-                if (d.error() != null) {
-                    out.add(FrameResult.failed(d.error()));
-                    continue;
-                }
-                List<Face> mine = faces.subList(k, k + d.faces().size());
+                out.add(d.error() != null ? List.of() : faces.subList(k, k + d.faces().size()));
                 k += d.faces().size();
-                out.add(new FrameResult(d.frame().cols(), d.frame().rows(), mine, null));
             }
             return out;
         } finally {
             if (!wholeImageCrops) {
                 crops.forEach(Mat::close);
-            }
-            for (Detected d : detected) {
-                if (d.ownsFrame() && d.frame() != null) {
-                    d.frame().close();
-                }
             }
         }
     }

@@ -72,6 +72,15 @@ public final class DetectorMetrics implements StageListener {
         batchSize.record(frames);
     }
 
+    /** Faces that kept the label of the camera's previous frame instead of being classified (LabelReuse). */
+    public void reuse(io.maskwatch.detector.pipeline.LabelReuse reuse) {
+        io.micrometer.core.instrument.FunctionCounter.builder(PREFIX + "faces.reused", reuse, r -> r.reusedCount())
+                .description("Faces that kept the label of the same face in the camera's previous frame (not classified)")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(PREFIX + "faces.classified", reuse, r -> r.classifiedCount())
+                .description("Faces run through the classifier while label reuse is on").register(registry);
+    }
+
     /** Batches replayed because a detection or dead letter was not acknowledged. */
     public Counter produceFailures() {
         return produceFailures;

@@ -17,6 +17,7 @@ import io.maskwatch.detector.face.FaceBackends;
 import io.maskwatch.detector.mask.MaskLabeller;
 import io.maskwatch.detector.pipeline.FramePipeline;
 import io.maskwatch.detector.pipeline.FrameResult;
+import io.maskwatch.detector.pipeline.LabelReuse;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -58,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * of the batch is acknowledged; on a failed send the consumer rewinds and retries the batch.
  * Frames older than {@code max-frame-age-ms} are skipped (real time over completeness). Poison
  * records (bad headers, undecodable image) go to {@code maskwatch.frames.dlq} with header
- * {@code mw.dlq.reason} and never stop consumption. Stateless, so replicas scale with partitions.
+ * {@code mw.dlq.reason} and never stop consumption. The only state is the per-camera
+ * label memory ({@link LabelReuse}, {@code reclassify-every}), dropped with revoked partitions, so
+ * replicas scale with partitions.
  */
 public final class DetectorService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DetectorService.class);
@@ -85,6 +88,10 @@ public final class DetectorService implements AutoCloseable {
     private final String clientId = "maskwatch-detector-" + UUID.randomUUID().toString().substring(0, 8);
 
     private volatile FramePipeline pipeline;
+    /** Labels reused across a camera's frames; touched only by the consumer thread (also in rebalance callbacks). */
+    private final LabelReuse reuse;
+    /** Cameras seen per partition, so a revoked partition's cameras are forgotten. */
+    private final Map<TopicPartition, java.util.Set<String>> camerasOf = new HashMap<>();
     private volatile KafkaProducer<String, byte[]> producer;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread loop;
@@ -110,6 +117,8 @@ public final class DetectorService implements AutoCloseable {
         this.config = config;
         this.kafka = kafka;
         this.metrics = new DetectorMetrics(registry);
+        this.reuse = new LabelReuse(config.reclassifyEvery(), config.reclassifyMinIou(), config.reclassifyMinScore());
+        metrics.reuse(reuse);
         this.env = Map.copyOf(env);
         this.clock = clock;
     }
@@ -205,6 +214,13 @@ public final class DetectorService implements AutoCloseable {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> ps) {
                     log.info("detector: partitions revoked {}", ps);
+                    forget(ps);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> ps) {
+                    log.info("detector: partitions lost {}", ps);
+                    forget(ps);
                 }
 
                 @Override
@@ -239,6 +255,16 @@ public final class DetectorService implements AutoCloseable {
                 consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
             } catch (RuntimeException e) {
                 log.warn("detector: closing consumer: {}", e.toString());
+            }
+        }
+    }
+
+    /** Another replica may now own these cameras: their next frames start from scratch here. */
+    private void forget(Collection<TopicPartition> ps) {
+        for (TopicPartition tp : ps) {
+            java.util.Set<String> cams = camerasOf.remove(tp);
+            if (cams != null) {
+                reuse.forget(cams);
             }
         }
     }
@@ -364,8 +390,13 @@ public final class DetectorService implements AutoCloseable {
     /** The batch through the pipeline; if it fails as a whole, frame by frame so one bad frame cannot block the rest. */
     private List<FrameResult> process(List<Work> work) {
         List<byte[]> jpegs = work.stream().map(w -> w.record().value()).toList();
+        List<String> cameras = work.stream().map(w -> w.meta().cameraId()).toList();
+        for (Work w : work) {
+            camerasOf.computeIfAbsent(new TopicPartition(w.record().topic(), w.record().partition()),
+                    tp -> new java.util.HashSet<>()).add(w.meta().cameraId());
+        }
         try {
-            return pipeline.processEncoded(jpegs);
+            return pipeline.processEncoded(jpegs, cameras, reuse);
         } catch (RuntimeException e) {
             log.warn("detector: batch of {} frames failed ({}); retrying frame by frame", work.size(), e.toString());
             List<FrameResult> out = new ArrayList<>();

@@ -93,6 +93,52 @@ class FramePipelineTest {
     }
 
     @Test
+    void confidentFacesOfACameraAreNotReclassifiedForReclassifyEveryFrames() {
+        DetectorConfig c = TestMedia.config("blazeface");
+        // One batch as a poll delivers it: two cameras' frames interleaved, 5 consecutive samples each.
+        List<byte[]> batch = new ArrayList<>();
+        List<String> cameras = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(TestMedia.jpeg("one-man-no-mask", 2 * i));
+            cameras.add("man");
+            batch.add(TestMedia.jpeg("one-person-mask", 2 * i));
+            cameras.add("masked");
+        }
+        List<Timing> plain = new CopyOnWriteArrayList<>();
+        List<Timing> reusing = new CopyOnWriteArrayList<>();
+        List<FrameResult> every;
+        List<FrameResult> reused;
+        LabelReuse reuse = new LabelReuse(4, 0.5, 0.5);
+        try (FramePipeline p = pipeline(c, plain)) {
+            every = p.processEncoded(batch);
+        }
+        try (FramePipeline p = pipeline(c, reusing)) {
+            reused = p.processEncoded(batch, cameras, reuse);
+        }
+        int faces = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            List<Face> a = every.get(i).faces();
+            List<Face> b = reused.get(i).faces();
+            assertEquals(a.size(), b.size(), "frame " + i);
+            for (int k = 0; k < a.size(); k++) {
+                faces++;
+                assertEquals(a.get(k).box(), b.get(k).box(), "detection is unchanged");
+                assertEquals(a.get(k).label(), b.get(k).label(), "frame " + i + ": the reused label is the fresh one");
+                assertEquals(b.get(k).faceScore() * b.get(k).probability(b.get(k).label()), b.get(k).score(), 1e-6);
+            }
+        }
+        assertTrue(faces >= 8, "faces found: " + faces);
+        int classifiedPlain = plain.stream().filter(t -> t.stage() == Stage.CLASSIFY).mapToInt(Timing::items).sum();
+        int classifiedReusing = reusing.stream().filter(t -> t.stage() == Stage.CLASSIFY).mapToInt(Timing::items).sum();
+        assertEquals(faces, classifiedPlain);
+        // frames 1 and 5 of each camera are classified, 2-4 reuse (when the face stayed put and was sure)
+        assertTrue(classifiedReusing <= faces / 2, classifiedReusing + " of " + faces + " faces classified");
+        assertEquals(faces - classifiedReusing, reuse.reusedCount());
+        // the waves: each classifier call holds both cameras' faces of one frame index
+        assertTrue(reusing.stream().filter(t -> t.stage() == Stage.CLASSIFY).allMatch(t -> t.items() >= 2), reusing.toString());
+    }
+
+    @Test
     void faceCropsPolicyKeepsCompliantFacesInsideTheDetector() {
         DetectorConfig defaults = TestMedia.config("blazeface");
         assertEquals(DetectorConfig.FaceCropPolicy.UNMASKED_ONLY, defaults.faceCropPolicy(), "the default");

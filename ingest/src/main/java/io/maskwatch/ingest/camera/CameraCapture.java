@@ -104,8 +104,13 @@ final class CameraCapture implements AutoCloseable {
             gate.reset();
         }
         long frames = 0;
+        long lastT = Long.MIN_VALUE;
+        long step = 0; // time between the last two frames
         while (current.getAsBoolean()) {
-            Frame frame = source.grab();
+            // Only a frame the sampler may take is converted to BGR: predict its time from the last step.
+            boolean image = lastT == Long.MIN_VALUE || step <= 0
+                    || sampler.wouldAccept((live ? System.nanoTime() : lastT) + step + step / 2);
+            Frame frame = source.grab(image);
             long now = System.nanoTime();
             long wallMs = System.currentTimeMillis();
             if (!current.getAsBoolean()) {
@@ -119,13 +124,22 @@ final class CameraCapture implements AutoCloseable {
             if (frames++ == 0) {
                 events.streaming(source);
             }
-            if (frame.image == null || frame.imageWidth <= 0 || frame.imageHeight <= 0) {
+            // A frame grabbed without its picture has no (or a stale) image: only its time counts.
+            if (image && (frame.image == null || frame.imageWidth <= 0 || frame.imageHeight <= 0)) {
                 metrics.decodeError();
                 continue;
             }
             long t = live ? now : frame.timestamp * 1000L;
+            if (lastT != Long.MIN_VALUE && t > lastT) {
+                step = t - lastT;
+            }
+            lastT = t;
             if (!live && settings.fileRealtime()) {
                 pacer.await(t);
+            }
+            if (!image) {
+                // Not converted; if the sampler would have taken it (a late or jittery frame), it takes the next.
+                continue;
             }
             if (!sampler.accept(t)) {
                 continue;

@@ -13,6 +13,15 @@ public interface FrameSource extends AutoCloseable {
      */
     Frame grab() throws SourceException;
 
+    /**
+     * As {@link #grab()}; with {@code image} false the caller will not look at the picture (the sampler
+     * will not take this frame), so a source may skip converting it to BGR and leave the frame's image
+     * stale. Timestamp and end-of-stream behave as in {@link #grab()}.
+     */
+    default Frame grab(boolean image) throws SourceException {
+        return grab();
+    }
+
     /** Live sources are timed by arrival; files by their timestamps. */
     boolean live();
 

@@ -27,7 +27,8 @@ public final class FrameSources implements FrameSource.Factory {
 
     /** The production choice: FFmpeg for every kind, with the service's timeouts. */
     public static FrameSources standard(IngestSettings settings) {
-        FrameSource.Factory ffmpeg = FfmpegFrameSource.factory(settings.stallTimeoutMs(), settings.decoderThreads());
+        FrameSource.Factory ffmpeg = FfmpegFrameSource.factory(settings.stallTimeoutMs(), settings.decoderThreads(),
+                settings.skipNonrefFrames());
         Map<SourceKind, FrameSource.Factory> map = new EnumMap<>(SourceKind.class);
         for (SourceKind kind : SourceKind.values()) {
             map.put(kind, ffmpeg);

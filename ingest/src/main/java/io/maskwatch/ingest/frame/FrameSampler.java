@@ -33,6 +33,11 @@ public final class FrameSampler {
         return true;
     }
 
+    /** Whether a frame at time {@code t} would be sent; changes nothing (to skip preparing frames that will not be). */
+    public boolean wouldAccept(long t) {
+        return next == Long.MIN_VALUE || t < last || t >= next;
+    }
+
     public void reset() {
         next = Long.MIN_VALUE;
         last = Long.MIN_VALUE;

@@ -1,0 +1,40 @@
+package io.maskwatch.app.bench.process;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the {@code maskwatch} launcher starts each service's JVM: heap and native-memory settings per
+ * command, sized from separate-process measurements (docs/BENCHMARKS.md, "Memory per service"). The
+ * launcher script carries the same values (a test compares them); the benchmark starts its service
+ * processes with these so that it measures what production runs.
+ */
+public final class ServiceJvm {
+    /** Services the benchmark runs apart, in start order. */
+    public static final List<String> SERVICES = List.of("alerter", "detector", "ingest");
+
+    /** {@code -Xmx} per service command, as in the launcher's {@code case}. */
+    public static final Map<String, String> HEAP = Map.of(
+            "ingest", "160m",
+            "detector", "384m",
+            "alerter", "256m");
+
+    /**
+     * glibc malloc settings for the services: two arenas (each native thread would otherwise get its own
+     * 64 MB arena), memory returned to the OS as usual. The launcher's default for the other commands
+     * (training, analyze) keeps freed memory instead, which is faster but holds the peak forever.
+     */
+    public static final String SERVICE_GLIBC_TUNABLES = "glibc.malloc.arena_max=2";
+
+    private ServiceJvm() {
+    }
+
+    /** JVM options for a service: heap, and JavaCPP's physical-memory check off (its default of 2 x heap is below the native models' needs). */
+    public static List<String> jvmOptions(String service) {
+        String heap = HEAP.get(service);
+        if (heap == null) {
+            throw new IllegalArgumentException("no JVM sizing for '" + service + "'; services: " + SERVICES);
+        }
+        return List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+    }
+}
