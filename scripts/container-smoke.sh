@@ -251,6 +251,8 @@ build_image() {
 K_PORT=39092; ALERTER_PORT=38080; INGEST_PORT=38081; DETECTOR_PORT=38082; PROM_PORT=39090
 # The alerter refuses to start without an API token; its API and /metrics need it (docs/SECURITY.md).
 SMOKE_TOKEN="smoke-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+# ingest's and detector's /metrics token (deployments keep it apart from the alerter's, which opens faces)
+SMOKE_METRICS_TOKEN="metrics-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 CONTAINERS=(); VOLUMES=()
 cleanup() {
   local rc=$?
@@ -345,8 +347,9 @@ YAML
   for svc in alerter detector ingest; do
     case $svc in
       alerter)  args=(-v mwci-alerter-state:/var/lib/maskwatch/alerter-state -e MASKWATCH_ALERTER_API_TOKEN="$SMOKE_TOKEN") ;;
-      detector) args=(-v mwci-models:/opt/maskwatch/model-cache:ro -e MASKWATCH_DETECTOR_THREADS=1) ;;
-      ingest)   args=(-v "$(dirname "$clip"):/videos:ro,z") ;;
+      detector) args=(-v mwci-models:/opt/maskwatch/model-cache:ro -e MASKWATCH_DETECTOR_THREADS=1
+                      -e MASKWATCH_DETECTOR_API_TOKEN="$SMOKE_METRICS_TOKEN") ;;
+      ingest)   args=(-v "$(dirname "$clip"):/videos:ro,z" -e MASKWATCH_INGEST_API_TOKEN="$SMOKE_METRICS_TOKEN") ;;
     esac
     start "mwci-$svc" "${HARDENED[@]}" "${common[@]}" "${args[@]}" "$IMAGE" "$svc" --config /etc/maskwatch/maskwatch.yaml
     wait_healthy "mwci-$svc" 120
@@ -374,16 +377,18 @@ YAML
   # the compose configuration and its rules, checked by promtool with the rules where it finds them
   # (promtool wants the alerter's token file, a compose secret in the stack, to exist)
   printf '%s' "$SMOKE_TOKEN" > "$LOGS/alerter-api-token"; chmod 644 "$LOGS/alerter-api-token"
+  printf '%s' "$SMOKE_METRICS_TOKEN" > "$LOGS/metrics-token"; chmod 644 "$LOGS/metrics-token"
   sed -e "s#/etc/prometheus/rules#$ROOT/deploy/prometheus/rules#" \
-      -e "s#/run/secrets/alerter_api_token#$LOGS/alerter-api-token#" "$ROOT/deploy/prometheus/prometheus.yml" > "$LOGS/prom-check.yml"
+      -e "s#/run/secrets/alerter_api_token#$LOGS/alerter-api-token#" \
+      -e "s#/run/secrets/metrics_token#$LOGS/metrics-token#" "$ROOT/deploy/prometheus/prometheus.yml" > "$LOGS/prom-check.yml"
   promtool check config "$LOGS/prom-check.yml" > "$LOGS/promtool.log" 2>&1 \
     || { cat "$LOGS/promtool.log" >&2; die "deploy/prometheus/prometheus.yml does not pass promtool"; }
   promtool check rules "$ROOT"/deploy/prometheus/rules/*.yml >/dev/null || die "deploy/prometheus/rules do not pass promtool"
   cat > "$LOGS/prometheus.yml" <<PROM
 global: {scrape_interval: 2s}
 scrape_configs:
-  - {job_name: maskwatch-ingest, static_configs: [{targets: ["localhost:$INGEST_PORT"]}]}
-  - {job_name: maskwatch-detector, static_configs: [{targets: ["localhost:$DETECTOR_PORT"]}]}
+  - {job_name: maskwatch-ingest, authorization: {type: Bearer, credentials: "$SMOKE_METRICS_TOKEN"}, static_configs: [{targets: ["localhost:$INGEST_PORT"]}]}
+  - {job_name: maskwatch-detector, authorization: {type: Bearer, credentials: "$SMOKE_METRICS_TOKEN"}, static_configs: [{targets: ["localhost:$DETECTOR_PORT"]}]}
   - {job_name: maskwatch-alerter, authorization: {type: Bearer, credentials: "$SMOKE_TOKEN"}, static_configs: [{targets: ["localhost:$ALERTER_PORT"]}]}
 PROM
   chmod 644 "$LOGS/prometheus.yml"
@@ -421,8 +426,9 @@ run_compose() {
   # Images no registry-less machine can make are left out, by name, in the output.
   # The compose file takes the alerter's token from ALERTER_API_TOKEN; the CI copy hands it to
   # Prometheus as a file secret (docker-compose v1 has no environment-sourced secrets).
-  export ALERTER_API_TOKEN="$SMOKE_TOKEN"
+  export ALERTER_API_TOKEN="$SMOKE_TOKEN" METRICS_TOKEN="$SMOKE_METRICS_TOKEN"
   printf '%s' "$SMOKE_TOKEN" > "$LOGS/alerter-api-token"; chmod 644 "$LOGS/alerter-api-token"
+  printf '%s' "$SMOKE_METRICS_TOKEN" > "$LOGS/metrics-token"; chmod 644 "$LOGS/metrics-token"
   python3 - "$ROOT/docker-compose.yml" "$file" "$ROOT" "$SHARED" "$KAFKA" "$PROM" "$IMAGE" > "$LOGS/compose-skipped.txt" <<'PY' \
     || die "could not prepare the CI copy of docker-compose.yml"
 import os, sys, yaml
@@ -465,7 +471,8 @@ services["detector"].setdefault("volumes", []).append(
     f"{shared}/models/retinaface-mobilenet0.25.onnx:/opt/maskwatch/model-cache/retinaface/retinaface-mobilenet0.25.onnx:ro")
 services["detector"]["environment"]["MASKWATCH_DETECTOR_THREADS"] = "1"
 if "secrets" in c:
-    c["secrets"] = {"alerter_api_token": {"file": os.path.join(os.path.dirname(dst), "alerter-api-token")}}
+    c["secrets"] = {"alerter_api_token": {"file": os.path.join(os.path.dirname(dst), "alerter-api-token")},
+                    "metrics_token": {"file": os.path.join(os.path.dirname(dst), "metrics-token")}}
 yaml.safe_dump(c, open(dst, "w"), sort_keys=False)
 PY
   while read -r line; do log "compose: $line"; done < "$LOGS/compose-skipped.txt"
