@@ -334,8 +334,20 @@ public final class FaultBench {
             recoveryFrom = healMs;
             long first = awaitDetection(prefix, healMs, 180_000, "detections of frames captured after the heal");
             double recovery = (first - recoveryFrom) / 1000.0;
-            if (name.startsWith("alerter") || name.equals("webhook-down")) {
+            if (name.startsWith("alerter")) {
                 recovery = Math.max(recovery, (System.currentTimeMillis() - healMs) / 1000.0); // ready was awaited above
+            }
+            if (name.equals("webhook-down")) {
+                // until the notifications held back by the outage are delivered (the sinks' backoff is up to 20 s)
+                long deadline = System.currentTimeMillis() + 120_000;
+                long delivered;
+                while ((delivered = webhook.firstDeliverySince(prefix, healMs)) < 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(200);
+                }
+                recovery = delivered < 0 ? -1 : (delivered - healMs) / 1000.0;
+                if (delivered < 0) {
+                    notes = "nothing delivered within 120 s of the receiver coming back";
+                }
             }
             Thread.sleep(o.shortRun() ? 5_000 : 15_000); // healed, under load again
             ingest.jvm().stop();
@@ -352,7 +364,7 @@ public final class FaultBench {
             int dup = c.alerts().values().stream().mapToInt(n -> n - 1).sum();
             int unexpected = (int) c.alerts().keySet().stream().filter(id -> !expected.contains(id)).count();
             if (c.framesLost() > 0) {
-                notes = "lost frames e.g. " + c.lostSample();
+                notes += (notes.isEmpty() ? "" : "; ") + "lost frames e.g. " + c.lostSample();
             }
             if (unexpected > 0) {
                 notes += (notes.isEmpty() ? "" : "; ") + unexpected + " alerts not in the fault-free replay";

@@ -20,6 +20,8 @@ final class WebhookReceiver implements AutoCloseable {
     private HttpServer server;
     private final Map<String, Integer> deliveries = new HashMap<>();
     private final Map<String, String> camera = new HashMap<>();
+    private final java.util.List<long[]> times = new java.util.ArrayList<>();
+    private final java.util.List<String> timeCameras = new java.util.ArrayList<>();
 
     WebhookReceiver() throws IOException {
         server = create(0);
@@ -41,6 +43,8 @@ final class WebhookReceiver implements AutoCloseable {
             synchronized (this) {
                 deliveries.merge(key == null ? "(none)" : key, 1, Integer::sum);
                 camera.put(key == null ? "(none)" : key, cam);
+                times.add(new long[] {System.currentTimeMillis()});
+                timeCameras.add(cam);
             }
             ex.sendResponseHeaders(204, -1);
             ex.close();
@@ -77,6 +81,16 @@ final class WebhookReceiver implements AutoCloseable {
             }
         }
         return new long[] {distinct, dup};
+    }
+
+    /** Wall time of the first delivery for {@code prefix} at or after {@code sinceMs}, or -1. */
+    synchronized long firstDeliverySince(String prefix, long sinceMs) {
+        for (int i = 0; i < times.size(); i++) {
+            if (times.get(i)[0] >= sinceMs && timeCameras.get(i).startsWith(prefix)) {
+                return times.get(i)[0];
+            }
+        }
+        return -1;
     }
 
     @Override
