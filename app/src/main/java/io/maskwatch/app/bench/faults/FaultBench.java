@@ -219,6 +219,12 @@ public final class FaultBench {
         String prefix = name;
         log("%s: starting %d cameras", name, o.cameras());
         Services.Service ingest = services.ingest("ingest-" + name, prefix, o.clips(), o.cameras(), o.fps());
+        long downSince = System.currentTimeMillis();
+        if (name.equals("webhook-down")) {
+            // down before the first person appears, so this scenario's notifications all meet the outage
+            log("%s: webhook receiver down for %d s", name, o.webhookDownMs() / 1000);
+            webhook.down();
+        }
         ingest.jvm().start();
         String notes = "";
         long healMs;
@@ -309,9 +315,8 @@ public final class FaultBench {
                     healMs = System.currentTimeMillis();
                 }
                 case "webhook-down" -> {
-                    log("%s: webhook receiver down for %d s", name, o.webhookDownMs() / 1000);
-                    webhook.down();
-                    Thread.sleep(o.webhookDownMs());
+                    Thread.sleep(Math.max(0, downSince + o.webhookDownMs() - System.currentTimeMillis()));
+                    log("%s: webhook receiver back", name);
                     webhook.up();
                     healMs = System.currentTimeMillis();
                 }
