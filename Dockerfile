@@ -87,7 +87,6 @@ ENV HOME=/var/lib/maskwatch \
     DJL_CACHE_DIR=/var/cache/maskwatch/djl \
     ENGINE_CACHE_DIR=/var/cache/maskwatch/djl \
     OPT_OUT_TRACKING=true \
-    GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184 \
     OMP_WAIT_POLICY=PASSIVE \
     PATH=/opt/maskwatch/bin:/opt/java/bin:$PATH
 

@@ -42,8 +42,16 @@ cache=/var/cache/maskwatch
 [[ -w "$cache" ]] || cache="${TMPDIR:-/tmp}/maskwatch-cache"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$cache/djl}" ENGINE_CACHE_DIR="${ENGINE_CACHE_DIR:-$cache/djl}"
 export OPT_OUT_TRACKING=true
-# Faster PyTorch CPU steps (measured ~30% on training); see docs/DEPLOYMENT.md for the memory trade-off.
-export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184}"
+# malloc per command, as the launcher (./maskwatch) does:
+case "$cmd" in
+  ingest|detector|alerter)
+    # Long-running services: two arenas, freed memory returned to the OS, so RSS follows use (with
+    # the training preset below a detector's RSS grew ~65 MB/min in the soak bench, docs/RELIABILITY.md).
+    export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.arena_max=2}" ;;
+  *)
+    # Faster PyTorch CPU steps (measured ~30% on training): freed memory is kept for reuse.
+    export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184}" ;;
+esac
 
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # shellcheck disable=SC2206 # MASKWATCH_JAVA_OPTS is a list of flags
@@ -53,7 +61,7 @@ command=("$java" $java_opts -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true
 
 if [[ "${ENTRYPOINT_DRY_RUN:-}" == 1 ]]; then
   printf 'command:'; printf ' %q' "${command[@]}"; printf '\n'
-  env | grep '^MASKWATCH_' | sort || true
+  env | grep -E '^(MASKWATCH_|GLIBC_TUNABLES=)' | sort || true
   exit 0
 fi
 cd "$home"

@@ -1,5 +1,7 @@
 package io.maskwatch.alerter;
 
+import io.maskwatch.alerter.tracking.TrackingConfig;
+
 import static io.maskwatch.alerter.Script.T0;
 import static io.maskwatch.alerter.Script.face;
 import static io.maskwatch.alerter.Script.frame;
@@ -235,7 +237,10 @@ class AlerterTopologyTest {
             assertEquals(List.of(), h.persons(PersonEvent.Type.ENDED));
             h.advanceWallClock(1_000);
             assertEquals(List.of(), h.persons(PersonEvent.Type.ENDED), "not quiet long enough");
-            h.advanceWallClock(4_000);
+            h.advanceWallClock(9_000);
+            assertEquals(List.of(), h.persons(PersonEvent.Type.ENDED),
+                    "10 s of wall-clock silence is a stalled pipeline (broker failover), not the person leaving");
+            h.advanceWallClock(TrackingConfig.defaults().idleEndMs() - 9_000);
             List<PersonEvent> ended = h.persons(PersonEvent.Type.ENDED);
             assertEquals(1, ended.size());
             assertEquals(T0 + 7 * STEP + 3_000, ended.get(0).eventTimestampMs());
@@ -258,7 +263,7 @@ class AlerterTopologyTest {
                     .send(walk(CAM, T0 + 65_000, STEP, 8, 100, 400, 200, 80, 0.95))
                     .send(frame(CAM, T0 + 75_000, face(900, 600, 40, 0.6)))
                     .send(empty(CAM, T0 + 76_000, 5_000))
-                    .advanceWallClock(10_000); // the lobby went quiet: its track ends on the wall clock
+                    .advanceWallClock(TrackingConfig.defaults().idleEndMs()); // the lobby went quiet: its track ends on the wall clock
 
             ComplianceWindow m0 = h.latestWindow(CAM, T0);
             assertEquals(List.of(3L, 2L, 1L, 0L), List.of(m0.persons(), m0.masked(), m0.unmasked(), m0.uncertain()));

@@ -33,6 +33,8 @@ public final class BenchCommand implements Command {
                 usage: ./maskwatch bench [--what detector,pipeline,ingest,alerter,live] [--seconds S] [--out FILE]
                                          [--cameras 1,2,3,4,6,8] [--threads N] [--clip FILE] [--json FILE]
                                          [--separate-processes]
+                       ./maskwatch bench --what faults [--short] [--scenarios A,B] [--cameras N] [--json FILE]
+                       ./maskwatch bench --what soak [--minutes N] [--cameras N] [--json FILE]
 
                   --what      which benchmarks (default detector,pipeline); live: the alerter's live view at 20 cameras
                   --seconds   measuring time per configuration (default 20)
@@ -40,9 +42,14 @@ public final class BenchCommand implements Command {
                   --threads   detector inference threads in the pipeline benchmark (default 1)
                   --clip      720p clip for ingest/pipeline (default ../shared/videos/one-man-no-mask.mp4)
                   --out       also append the report to FILE
-                  --json      write the pipeline benchmark's runs to FILE as JSON (docs/BENCHMARKS.md)
+                  --json      write the pipeline, faults or soak results to FILE as JSON
                   --separate-processes  pipeline: ingest, detector and alerter each in its own JVM, as in
                               production, with RSS and CPU per service (default: all in this JVM)
+                  --short     faults: the short variant (4 scenarios, 8 s faults; the one mvn verify runs)
+                  --scenarios faults: which scenarios, comma-separated (default all; docs/RELIABILITY.md)
+                  --minutes   soak: how long (default 30)
+                faults and soak run 3 Kafka brokers and the services as separate JVMs; --cameras is one
+                number there (faults default 2, soak default 20).
                 Progress goes to stderr. The machine matters: say which one next to the numbers.
                 """;
     }
@@ -74,9 +81,15 @@ public final class BenchCommand implements Command {
 
     @Override
     public int run(List<String> argv) throws Exception {
-        Args args = Args.parse(argv, Set.of("what", "seconds", "out", "cameras", "threads", "clip", "json"),
-                Set.of("separate-processes"));
+        Args args = Args.parse(argv, Set.of("what", "seconds", "out", "cameras", "threads", "clip", "json", "scenarios",
+                "minutes"), Set.of("short", "separate-processes"));
         List<String> what = Arrays.asList(args.get("what", "detector,pipeline").split(","));
+        if (what.size() == 1 && (what.get(0).trim().equals("faults") || what.get(0).trim().equals("soak"))) {
+            return io.maskwatch.app.bench.faults.FaultsCommand.run(what.get(0).trim(), args);
+        }
+        if (what.stream().anyMatch(w -> w.trim().equals("faults") || w.trim().equals("soak"))) {
+            throw new Args.UsageException("--what faults and --what soak run alone (each starts its own 3-broker cluster)");
+        }
         if (args.has("json") && what.stream().noneMatch(w -> w.trim().equals("pipeline"))) {
             throw new Args.UsageException("--json writes the pipeline benchmark's results; add pipeline to --what");
         }

@@ -119,13 +119,13 @@ public final class Tracker {
     }
 
     /**
-     * Ends every track of a camera that has been quiet (no detection at all) for end-after-ms of
+     * Ends every track of a camera that has been quiet (no detection at all) for idle-end-ms of
      * wall-clock time, counted from {@code notBeforeWall} at the earliest (the task's start, so a
      * restarted alerter first catches up on the backlog).
      */
     public Association onIdle(CameraState state, long wallNow, long notBeforeWall) {
         long quietSince = Math.max(state.lastArrivalWallMs(), notBeforeWall);
-        if (state.tracks().isEmpty() || wallNow - quietSince < cfg.endAfterMs()) {
+        if (state.tracks().isEmpty() || wallNow - quietSince < cfg.idleEndMs()) {
             return new Association(state, List.of(), List.of(), null);
         }
         return new Association(new CameraState(state.cameraId(), state.latestMs(), state.lastArrivalWallMs(), List.of(),

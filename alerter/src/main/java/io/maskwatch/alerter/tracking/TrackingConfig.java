@@ -10,12 +10,15 @@ import java.util.List;
  * @param maxGapMs          a face can join a track last seen at most this long ago (capture time)
  * @param minIou            a face joins a track when the overlap with its predicted box reaches this ...
  * @param maxCentreDistance ... or when the centres are at most this many face sizes apart
- * @param endAfterMs        a track ends after this much silence (capture time, or wall clock when the camera is quiet)
+ * @param endAfterMs        a track ends after this much silence in capture time
  * @param voteWindow        K: the track remembers its last K faces; the vote is their P(face)-weighted non-compliant share
  * @param minFrames         N: no status before a track has this many faces
  * @param voteThreshold     status becomes unmasked/incorrect when the vote reaches this, masked when 1 - vote reaches it
  * @param maxLatenessMs     detections older than the camera's newest by more than this are dropped as late
  * @param idleCheckMs       how often (wall clock) quiet cameras are checked for tracks to end
+ * @param idleEndMs         wall-clock silence of a camera (no detections at all) that ends its tracks; longer than
+ *                          end-after-ms so a stalled pipeline (broker failover, detector restart) does not end the
+ *                          tracks of people still in view and alert them again when the backlog arrives
  */
 public record TrackingConfig(
         long maxGapMs,
@@ -26,10 +29,11 @@ public record TrackingConfig(
         int minFrames,
         double voteThreshold,
         long maxLatenessMs,
-        long idleCheckMs) {
+        long idleCheckMs,
+        long idleEndMs) {
 
     public static TrackingConfig defaults() {
-        return new TrackingConfig(2_000, 0.2, 1.0, 3_000, 8, 4, 0.7, 2_000, 1_000);
+        return new TrackingConfig(2_000, 0.2, 1.0, 3_000, 8, 4, 0.7, 2_000, 1_000, 60_000);
     }
 
     /** Problems with keys relative to this section (the caller prefixes {@code tracking.}). */
@@ -61,6 +65,9 @@ public record TrackingConfig(
         }
         if (idleCheckMs < 10) {
             out.add("idle-check-ms must be >= 10, got " + idleCheckMs);
+        }
+        if (idleEndMs < endAfterMs) {
+            out.add("idle-end-ms must be >= end-after-ms (" + endAfterMs + "), got " + idleEndMs);
         }
         return out;
     }
