@@ -195,7 +195,8 @@ public record DetectorConfig(
     public static DetectorConfig defaults() {
         return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
                 DEFAULT_MODELS_DIR, 0.0, "no_mask", FaceCropPolicy.UNMASKED_ONLY.wireName(), 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082, null,
-                4, 0.5, 0.7);
+                // label reuse off: at 4 it cost the putting-on-mask clip its alert (docs/DETECTOR.md)
+                0, 0.5, 0.7);
     }
 
     public DetectorConfig withBackend(String b) {
