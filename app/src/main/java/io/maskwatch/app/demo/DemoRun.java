@@ -102,6 +102,9 @@ public final class DemoRun implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("MASKWATCH_KAFKA_PARTITIONS", "4");
         env.put("MASKWATCH_ALERTER_STATE_DIR", dataDir.resolve("alerter-state").toString());
+        // One process, no broker failover to ride out: a camera (a file, mostly) that stops sending ends
+        // its tracks after 5 s, not the services' 60 s, so the demo's summary sees everyone leave.
+        env.put("MASKWATCH_ALERTER_TRACKING_IDLE_END_MS", "5000");
         env.putAll(options.env());
         env.put("MASKWATCH_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         MaskWatchConfig config = MaskWatchConfig.parse(options.configYaml() == null ? "" : options.configYaml(),
@@ -241,7 +244,8 @@ public final class DemoRun implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        long tracksEnd = alerterConfig.tracking().endAfterMs() + 2 * alerterConfig.commitIntervalMs() + 2500;
+        long tracksEnd = Math.max(alerterConfig.tracking().endAfterMs(), alerterConfig.tracking().idleEndMs())
+                + 2 * alerterConfig.commitIntervalMs() + 2500;
         Thread.sleep(Math.min(tracksEnd, Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()))));
     }
 

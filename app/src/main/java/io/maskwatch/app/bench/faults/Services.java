@@ -103,7 +103,8 @@ final class Services {
                     mode: "off"
                   max-frame-age-ms: 0      # the bench counts every frame; none may be skipped as too old
                   http-port: %d
-                """.formatted(port), port, "512m", false);
+                  api-token: %s
+                """.formatted(port, API_TOKEN), port, "512m", false);
     }
 
     Service alerter() throws IOException {
@@ -147,8 +148,9 @@ final class Services {
         return service(name, "ingest", kafka() + cams + """
                 ingest:
                   http-port: %d
+                  api-token: %s
                   file-realtime: true
-                """.formatted(port), port, "256m", true);
+                """.formatted(port, API_TOKEN), port, "256m", true);
     }
 
     static int freePort() {

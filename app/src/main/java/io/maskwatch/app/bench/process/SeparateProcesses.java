@@ -128,6 +128,11 @@ public final class SeparateProcesses {
         byte[] b = new byte[16];
         new java.security.SecureRandom().nextBytes(b);
         env.put("MASKWATCH_ALERTER_API_TOKEN", java.util.HexFormat.of().formatHex(b));
+        // ingest and detector refuse to start without their /metrics token
+        new java.security.SecureRandom().nextBytes(b);
+        String metricsToken = java.util.HexFormat.of().formatHex(b);
+        env.put("MASKWATCH_INGEST_API_TOKEN", metricsToken);
+        env.put("MASKWATCH_DETECTOR_API_TOKEN", metricsToken);
         for (String s : List.of("INGEST", "DETECTOR", "ALERTER")) {
             env.put("MASKWATCH_" + s + "_HTTP_PORT", "0");
         }
