@@ -37,6 +37,7 @@ r_frames_dlq=$(hours RETENTION_HOURS_FRAMES_DLQ 72)
 r_detections=$(hours RETENTION_HOURS_DETECTIONS 24)
 r_persons=$(hours RETENTION_HOURS_PERSONS 168)
 r_alerts=$(hours RETENTION_HOURS_ALERTS 720)
+r_alert_images=$(hours RETENTION_HOURS_ALERT_IMAGES 720)
 r_compliance=$(hours RETENTION_HOURS_COMPLIANCE 720)
 r_notifications=$(hours RETENTION_HOURS_NOTIFICATIONS 168)
 r_notifications_dlq=$(hours RETENTION_HOURS_NOTIFICATIONS_DLQ 72)
@@ -67,6 +68,8 @@ create maskwatch.frames.dlq          --config retention.ms=$r_frames_dlq --confi
 create maskwatch.detections          --config retention.ms=$r_detections --config max.message.bytes=$max_bytes
 create maskwatch.persons             --config retention.ms=$r_persons
 create maskwatch.alerts              --config retention.ms=$r_alerts --config max.message.bytes=$max_bytes
+# Face + heat map per alert id, compacted so erasing an alert removes them (docs/PRIVACY.md).
+create maskwatch.alert-images        --config retention.ms=$r_alert_images --config cleanup.policy=compact,delete --config segment.ms=3600000 --config max.message.bytes=$max_bytes
 create maskwatch.compliance          --config retention.ms=$r_compliance
 create maskwatch.notifications       --config retention.ms=$r_notifications --config max.message.bytes=$max_bytes
 create maskwatch.notifications.dlq   --config retention.ms=$r_notifications_dlq --config max.message.bytes=$max_bytes

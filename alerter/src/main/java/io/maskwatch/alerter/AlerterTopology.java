@@ -15,6 +15,7 @@ import io.maskwatch.alerter.tracking.TrackingOutput;
 import io.maskwatch.alerter.tracking.TrackingProcessor;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.AlertImages;
 import io.maskwatch.common.contract.ComplianceWindow;
 import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.Notification;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -42,7 +44,9 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <pre>
  * detections ─► tracking [tracks, track-images] ─┬─► persons
- *                                  ├─► alerts ─► notify-grouping [notify-pending] ─► notifications
+ *                                  ├─► alerts ─┬─► alerts (no images)
+ *                                  │           ├─► alert-images (key alert id)
+ *                                  │           └─► notify-grouping [notify-pending] ─► notifications
  *                                  └─► deltas ─┬─► compliance-camera [compliance-windows] ─────────┬─► compliance
  *                                              └─► (re-key _facility, 1 partition) ─► compliance-facility [facility-windows] ┘
  * </pre>
@@ -53,7 +57,7 @@ public final class AlerterTopology {
     public static final String NOTIFY_STORE = "notify-pending";
     public static final String CAMERA_WINDOWS_STORE = "compliance-windows";
     public static final String FACILITY_WINDOWS_STORE = "facility-windows";
-    /** Face crops travel in alerts and the images changelog; allow them to be large. */
+    /** Face crops travel in alert images and the images changelog; allow them to be large. */
     static final int MAX_STATE_RECORD_BYTES = KafkaSettings.MAX_MESSAGE_BYTES / 2;
 
     private AlerterTopology() {
@@ -112,7 +116,12 @@ public final class AlerterTopology {
                         : java.util.List.<ComplianceDelta>of(), Named.as("compliance-deltas"));
 
         persons.to(topics.persons(), Produced.with(keys, personSerde).withName("persons-sink"));
-        alerts.to(topics.alerts(), Produced.with(keys, alertSerde).withName("alerts-sink"));
+        // Images go apart, keyed by alert id in a compacted topic, so erasure can tombstone them (docs/PRIVACY.md).
+        alerts.mapValues(Alert::withoutImages, Named.as("alert-records"))
+                .to(topics.alerts(), Produced.with(keys, alertSerde).withName("alerts-sink"));
+        alerts.flatMap((camera, a) -> a.hasImages() ? java.util.List.of(KeyValue.pair(a.alertId(), a.images()))
+                        : java.util.List.<KeyValue<String, AlertImages>>of(), Named.as("alert-images"))
+                .to(topics.alertImages(), Produced.with(keys, EventSerdes.alertImages()).withName("alert-images-sink"));
 
         alerts.process(() -> new NotificationGrouper(NOTIFY_STORE, cfg.notifications(), names, links,
                         cfg.tracking().idleCheckMs()), Named.as("notify-grouping"), NOTIFY_STORE)

@@ -86,6 +86,11 @@ class AlerterTopologyTest {
             // The best face is looked for until the alert: by then the 4th frame (larger, 0.93) wins.
             assertArrayEquals("crop-2".getBytes(StandardCharsets.UTF_8), a.faceJpeg());
             assertArrayEquals(("heat:crop-2").getBytes(StandardCharsets.UTF_8), a.heatmapJpeg());
+            // On the wire: the alert (schema 3) without images, the images keyed by alert id apart.
+            assertEquals(3, h.alertRecords.get(0).schemaVersion());
+            assertEquals(null, h.alertRecords.get(0).faceJpeg(), "no face in the alerts topic");
+            assertEquals(null, h.alertRecords.get(0).heatmapJpeg(), "no heat map in the alerts topic");
+            assertEquals(List.of(a.alertId()), List.copyOf(h.imageRecords.keySet()));
             assertNotNull(bestCrop);
             assertEquals(1.0, h.counter("maskwatch.alerter.alerts", "camera", CAM));
             assertEquals(1.0, h.counter("maskwatch.alerter.persons", "camera", CAM, "status", "unmasked"));
@@ -350,6 +355,7 @@ class AlerterTopologyTest {
             assertEquals(1, h.alertLog.size());
             assertEquals(PersonStatus.INCORRECT, h.alertLog.get(0).status());
             assertEquals(null, h.alertLog.get(0).faceJpeg(), "no crop sent, none in the alert");
+            assertTrue(h.imageRecords.isEmpty(), "no images, no alert-images record");
         }
     }
 

@@ -3,6 +3,7 @@ package io.maskwatch.alerter;
 import io.maskwatch.alerter.notify.SnapshotLinks;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.AlertImages;
 import io.maskwatch.common.contract.ComplianceWindow;
 import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.Notification;
@@ -41,7 +42,13 @@ final class TopologyHarness implements AutoCloseable {
     private final Path stateDir;
 
     final List<PersonEvent> personLog = new ArrayList<>();
+    /** Alerts joined with their images, as the API sees them. */
     final List<Alert> alertLog = new ArrayList<>();
+    /** Alerts as written to the alerts topic. */
+    final List<Alert> alertRecords = new ArrayList<>();
+    /** Records of the alert-images topic by key (alert id). */
+    final Map<String, AlertImages> imageRecords = new java.util.LinkedHashMap<>();
+    final TestOutputTopic<String, AlertImages> alertImages;
     final List<ComplianceWindow> complianceLog = new ArrayList<>();
     final List<Notification> notificationLog = new ArrayList<>();
 
@@ -59,6 +66,7 @@ final class TopologyHarness implements AutoCloseable {
         StringDeserializer k = new StringDeserializer();
         persons = driver.createOutputTopic(TOPICS.persons(), k, EventSerdes.persons());
         alerts = driver.createOutputTopic(TOPICS.alerts(), k, EventSerdes.alerts());
+        alertImages = driver.createOutputTopic(TOPICS.alertImages(), k, EventSerdes.alertImages());
         compliance = driver.createOutputTopic(TOPICS.compliance(), k, EventSerdes.compliance());
         notifications = driver.createOutputTopic(TOPICS.notifications(), k, EventSerdes.notifications());
     }
@@ -89,7 +97,11 @@ final class TopologyHarness implements AutoCloseable {
 
     void drain() {
         personLog.addAll(persons.readValuesToList());
-        alertLog.addAll(alerts.readValuesToList());
+        alertImages.readKeyValuesToList().forEach(kv -> imageRecords.put(kv.key, kv.value));
+        for (Alert a : alerts.readValuesToList()) {
+            alertRecords.add(a);
+            alertLog.add(a.hasImages() ? a : a.withImages(imageRecords.get(a.alertId())));
+        }
         complianceLog.addAll(compliance.readValuesToList());
         notificationLog.addAll(notifications.readValuesToList());
     }

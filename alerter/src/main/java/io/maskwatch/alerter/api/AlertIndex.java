@@ -1,9 +1,11 @@
 package io.maskwatch.alerter.api;
 
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.AlertImages;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,9 +14,11 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * The newest alerts (images included) for the API, fed from the alerts topic. Bounded: beyond
- * {@code capacity} the oldest are dropped. An alert seen twice (a re-read) is stored once. An erased
- * alert is dropped and never taken in again (the alerts topic still holds it until its retention).
+ * The newest alerts (images included) for the API, fed from the alerts topic and joined with their
+ * images from the alert-images topic (either may arrive first: the two are read side by side).
+ * Bounded: beyond {@code capacity} the oldest are dropped. An alert seen twice (a re-read) is stored
+ * once. An erased alert is dropped and never taken in again (the alerts topic still holds its
+ * image-less record until its retention).
  */
 public final class AlertIndex {
     private record Key(long timestampMs, String alertId) {
@@ -26,6 +30,8 @@ public final class AlertIndex {
     private final TreeMap<Key, Alert> byTime = new TreeMap<>(ORDER);
     private final Map<String, Alert> byId = new HashMap<>();
     private final Set<String> erased = new java.util.HashSet<>();
+    /** Images whose alert has not been read yet; bounded like the alerts. */
+    private final Map<String, AlertImages> pendingImages = new java.util.LinkedHashMap<>();
 
     public AlertIndex(int capacity) {
         this.capacity = capacity;
@@ -35,7 +41,14 @@ public final class AlertIndex {
         if (erased.contains(a.alertId())) {
             return;
         }
-        Alert old = byId.put(a.alertId(), a);
+        AlertImages pending = pendingImages.remove(a.alertId());
+        Alert old = byId.get(a.alertId());
+        if (!a.hasImages() && pending != null) {
+            a = a.withImages(pending);
+        } else if (!a.hasImages() && old != null && old.hasImages()) {
+            a = a.withImages(old.images()); // a re-read of the record: keep the images joined before
+        }
+        old = byId.put(a.alertId(), a);
         if (old != null) {
             byTime.remove(new Key(old.timestampMs(), old.alertId()));
         }
@@ -46,9 +59,41 @@ public final class AlertIndex {
         }
     }
 
-    /** Drops the alert with its images, now and when the topic is read again. */
+    /** Joins a record of the alert-images topic to its alert (now, or when the alert is read). */
+    public synchronized void putImages(AlertImages images) {
+        if (erased.contains(images.alertId())) {
+            return;
+        }
+        Alert a = byId.get(images.alertId());
+        if (a == null) {
+            pendingImages.put(images.alertId(), images);
+            Iterator<String> it = pendingImages.keySet().iterator();
+            while (pendingImages.size() > capacity && it.hasNext()) {
+                it.next();
+                it.remove();
+            }
+            return;
+        }
+        Alert joined = a.withImages(images);
+        byId.put(a.alertId(), joined);
+        byTime.put(new Key(a.timestampMs(), a.alertId()), joined);
+    }
+
+    /** A tombstone in the alert-images topic: the alert stays, without images. */
+    public synchronized void removeImages(String alertId) {
+        pendingImages.remove(alertId);
+        Alert a = byId.get(alertId);
+        if (a != null && a.hasImages()) {
+            Alert bare = a.withImages(null);
+            byId.put(alertId, bare);
+            byTime.put(new Key(a.timestampMs(), alertId), bare);
+        }
+    }
+
+    /** Drops the alert with its images, now and when the topics are read again. */
     public synchronized void erase(String alertId) {
         erased.add(alertId);
+        pendingImages.remove(alertId);
         Alert old = byId.remove(alertId);
         if (old != null) {
             byTime.remove(new Key(old.timestampMs(), old.alertId()));

@@ -4,6 +4,7 @@ import io.maskwatch.alerter.AlerterMetrics;
 import io.maskwatch.alerter.compliance.ComplianceView;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.AlertImages;
 import io.maskwatch.common.contract.ComplianceWindow;
 import io.maskwatch.common.contract.EventDecodingException;
 import io.maskwatch.common.kafka.ClientConfigs;
@@ -26,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds the API's views from the output topics: every partition of the alerts topic (into the
- * {@link AlertIndex}) and of the compliance topic (into the {@link ComplianceView}), read_committed,
+ * Feeds the API's views from the output topics: every partition of the alerts and alert-images
+ * topics (joined by alert id in the {@link AlertIndex}) and of the compliance topic (into the {@link ComplianceView}), read_committed,
  * without a consumer group so every alerter replica sees everything. On start it seeks back by
- * time (alerts: alerts.api-history-ms, compliance: the rolling span), which is what survives a
+ * time (alerts and their images: alerts.api-history-ms, compliance: the rolling span), which is what survives a
  * restart: the views are rebuilt from the topics.
  */
 public final class TopicViews implements AutoCloseable {
@@ -65,7 +66,7 @@ public final class TopicViews implements AutoCloseable {
 
     public synchronized void start() {
         running = true;
-        problem = "reading history from " + kafka.topics().alerts() + " and " + kafka.topics().compliance();
+        problem = "reading history from " + viewTopics();
         thread.start();
     }
 
@@ -83,7 +84,7 @@ public final class TopicViews implements AutoCloseable {
             while (running && targets == null) {
                 targets = assign(c);
                 if (targets == null) {
-                    problem = "waiting for topics " + kafka.topics().alerts() + " and " + kafka.topics().compliance();
+                    problem = "waiting for topics " + viewTopics();
                     Thread.sleep(2_000);
                 }
             }
@@ -107,17 +108,21 @@ public final class TopicViews implements AutoCloseable {
         }
     }
 
+    private List<String> viewTopics() {
+        return List.of(kafka.topics().alerts(), kafka.topics().alertImages(), kafka.topics().compliance());
+    }
+
     /** Assigns every partition and seeks back by time; returns the end offsets to catch up to, or null. */
     private Map<TopicPartition, Long> assign(KafkaConsumer<String, byte[]> c) {
         List<TopicPartition> all = new ArrayList<>();
         Map<TopicPartition, Long> seekTimes = new HashMap<>();
         long now = clock.millis();
-        for (String topic : List.of(kafka.topics().alerts(), kafka.topics().compliance())) {
+        for (String topic : viewTopics()) {
             List<PartitionInfo> parts = c.partitionsFor(topic, Duration.ofSeconds(10));
             if (parts == null || parts.isEmpty()) {
                 return null;
             }
-            long history = topic.equals(kafka.topics().alerts()) ? alertHistoryMs : complianceHistoryMs;
+            long history = topic.equals(kafka.topics().compliance()) ? complianceHistoryMs : alertHistoryMs;
             for (PartitionInfo pi : parts) {
                 TopicPartition tp = new TopicPartition(topic, pi.partition());
                 all.add(tp);
@@ -140,6 +145,13 @@ public final class TopicViews implements AutoCloseable {
                 Alert a = EventSerdes.alerts().deserialize(r.topic(), r.value());
                 if (a != null) {
                     alerts.add(a);
+                }
+            } else if (r.topic().equals(kafka.topics().alertImages())) {
+                AlertImages img = r.value() == null ? null : EventSerdes.alertImages().deserialize(r.topic(), r.value());
+                if (img != null) {
+                    alerts.putImages(img);
+                } else if (r.key() != null) {
+                    alerts.removeImages(r.key()); // erased
                 }
             } else {
                 ComplianceWindow w = EventSerdes.compliance().deserialize(r.topic(), r.value());

@@ -2,6 +2,7 @@ package io.maskwatch.alerter.review;
 
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.AlertImages;
 import io.maskwatch.common.contract.EventDecodingException;
 import io.maskwatch.common.kafka.ClientConfigs;
 import io.maskwatch.common.serde.EventSerdes;
@@ -97,6 +98,21 @@ public final class FeedbackExport {
                         found.put(a.alertId(), a);
                     }
                 });
+                // Schema 3 alerts keep their face in the compacted alert-images topic (latest per id wins,
+                // a tombstone means erased); older ones carry it inline.
+                Map<String, AlertImages> images = new HashMap<>();
+                readWhole(c, kafka.topics().alertImages(), (k, v) -> {
+                    if (k == null || !wanted.containsKey(k)) {
+                        return;
+                    }
+                    AlertImages img = v == null ? null : EventSerdes.alertImages().deserialize(kafka.topics().alertImages(), v);
+                    if (img == null) {
+                        images.remove(k);
+                    } else {
+                        images.put(k, img);
+                    }
+                });
+                found.replaceAll((id, a) -> a.hasImages() ? a : a.withImages(images.get(id)));
             }
         }
 

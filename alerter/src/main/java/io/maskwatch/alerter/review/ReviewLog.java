@@ -51,12 +51,14 @@ public final class ReviewLog implements AutoCloseable {
 
     /**
      * Erases an alert: first the marker (from then on no reader serves or exports it, also after a
-     * restart), then a tombstone for its review (compaction removes the notes).
+     * restart), then tombstones for its images (compaction removes the face and heat map from Kafka)
+     * and its review (the notes).
      */
     public Erasure erase(String alertId) throws UnavailableException {
         Erasure e = new Erasure(Erasure.SCHEMA_VERSION, alertId, clock.millis());
         send(kafka.topics().alertErasures(), alertId, ReviewJson.write(e));
         state.applyErasure(alertId);
+        send(kafka.topics().alertImages(), alertId, null);
         send(kafka.topics().alertReviews(), alertId, null);
         return e;
     }

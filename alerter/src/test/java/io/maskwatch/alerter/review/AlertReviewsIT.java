@@ -83,14 +83,27 @@ class AlertReviewsIT {
                 TestImages.face(n), TestImages.heatmap(n));
     }
 
-    /** Writes alerts as the topology would: key camera id. */
+    /**
+     * Writes alerts as the topology does: schema 3 without images (key camera id), the images apart
+     * (key alert id); schema 1 and 2 alerts as older alerters did, images inline.
+     */
     static void produceAlerts(KafkaSettings kafka, List<Alert> alerts) throws Exception {
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(ClientConfigs.producer(kafka, "reviews-it-alerts"))) {
             for (Alert a : alerts) {
+                boolean split = a.schemaVersion() >= 3;
+                if (split && a.hasImages()) {
+                    p.send(new ProducerRecord<>(kafka.topics().alertImages(), a.alertId(),
+                            EventSerdes.alertImages().serialize(kafka.topics().alertImages(), a.images()))).get();
+                }
                 p.send(new ProducerRecord<>(kafka.topics().alerts(), a.cameraId(),
-                        EventSerdes.alerts().serialize(kafka.topics().alerts(), a))).get();
+                        EventSerdes.alerts().serialize(kafka.topics().alerts(), split ? a.withoutImages() : a))).get();
             }
         }
+    }
+
+    static Alert current(Alert a) {
+        return new Alert(io.maskwatch.common.contract.SchemaVersions.ALERT, a.alertId(), a.cameraId(), a.trackId(),
+                a.timestampMs(), a.status(), a.confidence(), a.frameCount(), a.box(), a.faceJpeg(), a.heatmapJpeg());
     }
 
     private String startAlerter(String name) throws Exception {
@@ -113,9 +126,9 @@ class AlertReviewsIT {
     @Test
     void acknowledgeMarkEraseAndAuditAcrossReplicasAndRestarts() throws Exception {
         long now = System.currentTimeMillis();
-        Alert kept = alert("entrance-a", 1, now - 60_000);
-        Alert erased = alert("entrance-a", 2, now - 30_000);
-        Alert third = alert("lobby", 3, now - 10_000);
+        Alert kept = current(alert("entrance-a", 1, now - 60_000));
+        Alert erased = current(alert("entrance-a", 2, now - 30_000));
+        Alert third = alert("lobby", 3, now - 10_000); // schema 2: images inline, as older alerters wrote
         TopicSetupForTest.ensure(kafka);
         produceAlerts(kafka, List.of(kept, erased, third));
         String a = startAlerter("a");
@@ -171,6 +184,24 @@ class AlertReviewsIT {
         assertNull(history.get(history.size() - 1), "latest value of the erased alert's review is a tombstone");
         assertTrue(readAll(kafka.topics().alertErasures()).containsKey(erased.alertId()));
 
+        // The compacted alert-images topic: the erased alert's face and heat map end in a tombstone
+        // (compaction removes them), and the alerts topic never held them.
+        List<byte[]> images = readAll(kafka.topics().alertImages()).get(erased.alertId());
+        assertTrue(images.size() >= 2 && images.get(0) != null, "the images, then the tombstone");
+        assertNull(images.get(images.size() - 1), "latest value of the erased alert's images is a tombstone");
+        int erasedRecords = 0;
+        for (List<byte[]> values : readAll(kafka.topics().alerts()).values()) {
+            for (byte[] v : values) {
+                Alert rec = EventSerdes.alerts().deserialize(kafka.topics().alerts(), v);
+                if (rec.alertId().equals(erased.alertId())) {
+                    erasedRecords++;
+                    assertNull(rec.faceJpeg(), "no face bytes in the alerts topic");
+                    assertNull(rec.heatmapJpeg(), "no heat map bytes in the alerts topic");
+                }
+            }
+        }
+        assertEquals(1, erasedRecords);
+
         // The audit topic: who viewed and who erased, never a token.
         await("audit records", 15_000, () -> audit().stream().anyMatch(r -> r.path("action").asText().equals("erase")));
         List<JsonNode> audit = audit();
@@ -191,6 +222,13 @@ class AlertReviewsIT {
         Map<String, JsonNode> onB = byId(list(b, ""));
         assertFalse(onB.containsKey(erased.alertId()));
         assertEquals(404, get(b, "/api/alerts/" + erased.alertId() + "/face.jpg", TOKEN).statusCode());
+        assertEquals(404, get(b, "/api/alerts/" + erased.alertId() + "/heatmap.jpg", TOKEN).statusCode());
+        // The fresh alerter joined the kept alert's images from alert-images, and the old inline record still works.
+        HttpResponse<byte[]> keptFace = client.send(HttpRequest.newBuilder(URI.create(b + "/api/alerts/" + kept.alertId()
+                + "/face.jpg")).header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, keptFace.statusCode());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(kept.faceJpeg(), keptFace.body());
+        assertEquals(200, get(b, "/api/alerts/" + third.alertId() + "/face.jpg", TOKEN).statusCode(), "schema 2 alert's face");
         assertEquals("a scarf", onB.get(kept.alertId()).path("false_alarm").path("note").asText());
         assertEquals(200, post(b, third.alertId(), "ack", ADMIN, "{}").statusCode());
         await("replica a sees b's acknowledgement", 15_000, () -> list(a, "?unacknowledged=true").isEmpty());

@@ -302,12 +302,20 @@ public final class DemoRun implements AutoCloseable {
                 persons == 0 ? null : (double) masked / persons);
     }
 
-    /** Every alert so far, de-duplicated by id. */
+    /** Every alert so far, de-duplicated by id, joined with its images (from the alert-images topic). */
     public List<Alert> alerts() {
+        // Alerts first: their images were committed in the same transaction, so they are there after.
+        List<ConsumerRecord<String, byte[]>> records = TopicReader.readAll(kafka, kafka.topics().alerts());
+        Map<String, io.maskwatch.common.contract.AlertImages> images = new java.util.HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(kafka, kafka.topics().alertImages())) {
+            if (r.key() != null) {
+                images.put(r.key(), r.value() == null ? null : EventSerdes.alertImages().deserialize(r.topic(), r.value()));
+            }
+        }
         Map<String, Alert> byId = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(kafka, kafka.topics().alerts())) {
+        for (ConsumerRecord<String, byte[]> r : records) {
             Alert a = EventSerdes.alerts().deserialize(r.topic(), r.value());
-            byId.putIfAbsent(a.alertId(), a);
+            byId.putIfAbsent(a.alertId(), a.hasImages() ? a : a.withImages(images.get(a.alertId())));
         }
         return List.copyOf(byId.values());
     }

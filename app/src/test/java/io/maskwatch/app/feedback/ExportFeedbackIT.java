@@ -70,8 +70,16 @@ class ExportFeedbackIT {
             Alert noFace = alert("entrance-a", 5, now - 10_000, false); // false alarm without a crop
             try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(ClientConfigs.producer(kafka, "it"))) {
                 for (Alert a : List.of(scarf, wrongKind, toErase, acked, noFace)) {
-                    p.send(new ProducerRecord<>(kafka.topics().alerts(), a.cameraId(),
-                            EventSerdes.alerts().serialize(kafka.topics().alerts(), a))).get();
+                    Alert rec = a;
+                    if (a == scarf || a == wrongKind) {
+                        // As the alerter writes them now (schema 3): the crop in alert-images, keyed by alert id.
+                        p.send(new ProducerRecord<>(kafka.topics().alertImages(), a.alertId(),
+                                EventSerdes.alertImages().serialize(kafka.topics().alertImages(), a.images()))).get();
+                        rec = new Alert(io.maskwatch.common.contract.SchemaVersions.ALERT, a.alertId(), a.cameraId(),
+                                a.trackId(), a.timestampMs(), a.status(), a.confidence(), a.frameCount(), a.box(), null, null);
+                    }
+                    p.send(new ProducerRecord<>(kafka.topics().alerts(), rec.cameraId(),
+                            EventSerdes.alerts().serialize(kafka.topics().alerts(), rec))).get();
                 }
             }
             ReviewState state = new ReviewState(id -> { });

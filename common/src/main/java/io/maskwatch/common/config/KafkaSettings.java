@@ -36,6 +36,7 @@ public record KafkaSettings(
             String detections,
             String persons,
             String alerts,
+            String alertImages,
             String compliance,
             String notifications,
             String notificationsDlq,
@@ -45,18 +46,18 @@ public record KafkaSettings(
 
         public static TopicNames defaults() {
             return new TopicNames(Topics.FRAMES, Topics.FRAMES_DLQ, Topics.DETECTIONS, Topics.PERSONS,
-                    Topics.ALERTS, Topics.COMPLIANCE, Topics.NOTIFICATIONS, Topics.NOTIFICATIONS_DLQ,
+                    Topics.ALERTS, Topics.ALERT_IMAGES, Topics.COMPLIANCE, Topics.NOTIFICATIONS, Topics.NOTIFICATIONS_DLQ,
                     Topics.ALERT_REVIEWS, Topics.ALERT_ERASURES, Topics.AUDIT);
         }
 
         public List<String> all() {
-            return List.of(frames, framesDlq, detections, persons, alerts, compliance, notifications, notificationsDlq,
-                    alertReviews, alertErasures, audit);
+            return List.of(frames, framesDlq, detections, persons, alerts, alertImages, compliance, notifications,
+                    notificationsDlq, alertReviews, alertErasures, audit);
         }
 
-        /** Compacted topics (latest value per alert id): reviews and erasures. */
+        /** Compacted topics (latest value per alert id): alert images, reviews and erasures. */
         public List<String> compacted() {
-            return List.of(alertReviews, alertErasures);
+            return List.of(alertImages, alertReviews, alertErasures);
         }
     }
 
@@ -71,6 +72,7 @@ public record KafkaSettings(
             int detections,
             int persons,
             int alerts,
+            int alertImages,
             int compliance,
             int notifications,
             int notificationsDlq,
@@ -81,17 +83,18 @@ public record KafkaSettings(
 
         /** Keys as written in the config file, in {@link #all()} order (for messages). */
         private static final List<String> KEYS = List.of("frames", "frames-dlq", "detections", "persons", "alerts",
-                "compliance", "notifications", "notifications-dlq", "alerter-dlq", "alert-reviews", "alert-erasures", "audit");
+                "alert-images", "compliance", "notifications", "notifications-dlq", "alerter-dlq", "alert-reviews", "alert-erasures", "audit");
 
         public static RetentionHours defaults() {
             // frames 1 h: stale frames are worthless for alerting; DLQs 72 h: a weekend to inspect and
             // replay; detections 24 h: an alerter outage; persons/notifications 7 d; alerts/compliance 30 d;
-            // reviews and erasure markers as long as the alerts they refer to; audit 90 d.
-            return new RetentionHours(1, 72, 24, 7 * 24, 30 * 24, 30 * 24, 7 * 24, 72, 72, 30 * 24, 30 * 24, 90 * 24);
+            // alert images, reviews and erasure markers as long as the alerts they refer to; audit 90 d.
+            return new RetentionHours(1, 72, 24, 7 * 24, 30 * 24, 30 * 24, 30 * 24, 7 * 24, 72, 72, 30 * 24, 30 * 24,
+                    90 * 24);
         }
 
         public List<Integer> all() {
-            return List.of(frames, framesDlq, detections, persons, alerts, compliance, notifications,
+            return List.of(frames, framesDlq, detections, persons, alerts, alertImages, compliance, notifications,
                     notificationsDlq, alerterDlq, alertReviews, alertErasures, audit);
         }
 
@@ -142,6 +145,8 @@ public record KafkaSettings(
             h = r.persons();
         } else if (topic.equals(topics.alerts())) {
             h = r.alerts();
+        } else if (topic.equals(topics.alertImages())) {
+            h = r.alertImages();
         } else if (topic.equals(topics.compliance())) {
             h = r.compliance();
         } else if (topic.equals(topics.notifications())) {

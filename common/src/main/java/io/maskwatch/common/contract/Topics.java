@@ -13,8 +13,10 @@ public final class Topics {
     public static final String DETECTIONS = "maskwatch.detections";
     /** Key: camera id. Value: {@link PersonEvent} JSON. */
     public static final String PERSONS = "maskwatch.persons";
-    /** Key: camera id. Value: {@link Alert} JSON. */
+    /** Key: camera id. Value: {@link Alert} JSON (schema 3: without images, see {@link #ALERT_IMAGES}). */
     public static final String ALERTS = "maskwatch.alerts";
+    /** Compacted. Key: alert id. Value: {@link AlertImages} JSON (face and heat map); a tombstone once erased. */
+    public static final String ALERT_IMAGES = "maskwatch.alert-images";
     /** Key: camera id (or {@link ComplianceWindow#FACILITY}). Value: {@link ComplianceWindow} JSON. */
     public static final String COMPLIANCE = "maskwatch.compliance";
     /** Key: camera id. Value: {@link Notification} JSON. */

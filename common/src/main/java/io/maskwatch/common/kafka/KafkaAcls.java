@@ -93,6 +93,8 @@ public final class KafkaAcls {
         g.add(topic(ALERTER, t.frames(), READ, "live view: the latest frame per camera (no group, no commits)"));
         g.add(topic(ALERTER, t.persons(), WRITE, "Streams output"));
         g.add(topic(ALERTER, t.alerts(), READ_WRITE, "Streams output; the API reads its history"));
+        g.add(topic(ALERTER, t.alertImages(), READ_WRITE,
+                "Streams output (face + heat map per alert, compacted); the API joins them; erasure tombstones"));
         g.add(topic(ALERTER, t.compliance(), READ_WRITE, "Streams output; the API reads its history"));
         g.add(topic(ALERTER, t.notifications(), READ_WRITE, "Streams output; the notification sinks consume it"));
         g.add(topic(ALERTER, t.notificationsDlq(), WRITE, "notifications no sink could deliver"));

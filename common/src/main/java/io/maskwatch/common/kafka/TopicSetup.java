@@ -23,7 +23,7 @@ public final class TopicSetup {
 
     /** Retention deletes whole segments only: 10-minute segments let old frames go on time. */
     static final long FRAMES_SEGMENT_MS = 600_000;
-    /** Compaction only cleans closed segments: reviews and erasures roll hourly. */
+    /** Compaction only cleans closed segments: alert images, reviews and erasures roll hourly. */
     static final long COMPACTED_SEGMENT_MS = 3_600_000;
 
     private TopicSetup() {
@@ -43,6 +43,9 @@ public final class TopicSetup {
             // compacted away within hours, not when a week-long segment closes
             configs.put("cleanup.policy", "compact,delete");
             configs.put("segment.ms", String.valueOf(COMPACTED_SEGMENT_MS));
+            if (topic.equals(names.alertImages())) {
+                configs.put("max.message.bytes", String.valueOf(KafkaSettings.MAX_MESSAGE_BYTES));
+            }
         } else if (!topic.equals(names.persons()) && !topic.equals(names.compliance()) && !topic.equals(names.audit())) {
             // frames are JPEGs; detections, alerts, notifications and DLQs carry them or face crops
             configs.put("max.message.bytes", String.valueOf(KafkaSettings.MAX_MESSAGE_BYTES));

@@ -1,6 +1,7 @@
 package io.maskwatch.common.serde;
 
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.AlertImages;
 import io.maskwatch.common.contract.ComplianceWindow;
 import io.maskwatch.common.contract.DetectionEvent;
 import io.maskwatch.common.contract.Notification;
@@ -47,6 +48,10 @@ public final class EventSerdes {
 
     public static JsonSerde<Alert> alerts() {
         return new JsonSerde<>(Alert.class, ALERT_V1);
+    }
+
+    public static JsonSerde<AlertImages> alertImages() {
+        return new JsonSerde<>(AlertImages.class);
     }
 
     public static JsonSerde<ComplianceWindow> compliance() {

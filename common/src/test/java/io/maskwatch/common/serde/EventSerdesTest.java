@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.AlertImages;
 import io.maskwatch.common.contract.Box;
 import io.maskwatch.common.contract.ComplianceWindow;
 import io.maskwatch.common.contract.DetectionEvent;
@@ -75,6 +76,32 @@ public class EventSerdesTest {
         assertEquals(a.alertId(), back.alertId());
         assertEquals(PersonStatus.INCORRECT, back.status());
         assertArrayEquals(a.faceJpeg(), back.faceJpeg());
+    }
+
+    @Test
+    void alertImagesTravelApartAndJoinBack() {
+        Alert a = new Alert(SchemaVersions.ALERT, "cam-7-1", "cam", "cam-7", 5, PersonStatus.UNMASKED, 0.9, 6,
+                new Box(1, 2, 3, 4), new byte[] {(byte) 0xFF, (byte) 0xD8, 7}, new byte[] {9});
+        String json = new String(EventSerdes.alerts().serialize("t", a.withoutImages()), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"face_jpeg\":null") || !json.contains("face_jpeg\":\""), json);
+        assertTrue(!json.contains("has_images") && !json.contains("\"images\""), "helpers are not fields: " + json);
+        AlertImages img = EventSerdes.alertImages().deserialize("i",
+                EventSerdes.alertImages().serialize("i", a.images()));
+        assertEquals(SchemaVersions.ALERT_IMAGES, img.schemaVersion());
+        assertEquals("cam-7-1", img.alertId());
+        Alert joined = EventSerdes.alerts().deserialize("t", json.getBytes(StandardCharsets.UTF_8)).withImages(img);
+        assertArrayEquals(a.faceJpeg(), joined.faceJpeg());
+        assertArrayEquals(a.heatmapJpeg(), joined.heatmapJpeg());
+        assertNull(new Alert(3, "x", "c", "t", 1, PersonStatus.UNMASKED, 1, 1, null, null, null).images());
+    }
+
+    @Test
+    void schema2AlertWithInlineImagesStillDecodes() {
+        Alert a = decode(EventSerdes.alerts(), """
+                {"schema_version":2,"alert_id":"c-1-1","camera_id":"c","track_id":"c-1","timestamp_ms":5,"status":"unmasked",
+                 "confidence":0.9,"frame_count":6,"box":null,"face_jpeg":"/9gH","heatmap_jpeg":"CQ=="}""");
+        assertArrayEquals(new byte[] {(byte) 0xFF, (byte) 0xD8, 7}, a.faceJpeg());
+        assertTrue(a.hasImages());
     }
 
     @Test
