@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,15 +22,16 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * {@code ./maskwatch bench --what faults}: a 3-broker cluster and ingest, two detectors and the alerter
- * as separate JVMs; each scenario runs its own cameras ({@code <scenario>-c<i>}, looping files), injects
+ * as separate JVMs; each scenario runs its own cameras ({@code <scenario>-c<i>}, looping files; RTSP servers looping
+ * the same clips for {@code camera-server-kill}), injects
  * one fault under load, heals it, stops the cameras, lets the pipeline drain and counts from the topics:
  * acknowledged frames neither detected nor dead-lettered are lost; the expected alerts are what the
  * alerter's rules make of the detected frames without faults ({@link ExpectedAlerts}).
  */
 public final class FaultBench {
-    /** Scenarios in priority order (the list; RTSP camera server needs RTSP cameras, which this bench has not). */
+    /** Scenarios in priority order (the list). */
     public static final List<String> ALL = List.of("leader-kill", "detector-kill", "alerter-kill", "detector-scale",
-            "ingest-kill", "broker-freeze", "poison-frames", "controller-kill", "alerter-state-wipe", "webhook-down");
+            "ingest-kill", "camera-server-kill", "broker-freeze", "poison-frames", "controller-kill", "alerter-state-wipe", "webhook-down");
 
     public record Options(Path workDir, Path repoRoot, List<Path> clips, int cameras, double fps, boolean shortRun,
                           List<String> scenarios, PrintStream log) {
@@ -148,6 +150,14 @@ public final class FaultBench {
             ledger = new Ledger(kafka);
             log("alerter and 2 detectors ready after %d s", (System.currentTimeMillis() - t0) / 1000);
             for (String s : o.scenarios()) {
+                if (s.equals("camera-server-kill")) {
+                    Optional<String> why = RtspCameraServer.unavailable(o.repoRoot(), RtspCameraServer.defaultPythons());
+                    if (why.isPresent()) {
+                        log("%s not run: %s", s, why.get());
+                        notRun.put(s, why.get());
+                        continue;
+                    }
+                }
                 try {
                     Result r = scenario(s);
                     results.add(r);
@@ -163,7 +173,6 @@ public final class FaultBench {
                     notRun.put(s, o.shortRun() ? "not in the short run" : "not selected");
                 }
             }
-            notRun.put("rtsp-server-kill", "the bench's cameras are looping files; no RTSP server to kill");
             return new Report(results, notRun);
         } finally {
             if (ledger != null) {
@@ -218,7 +227,15 @@ public final class FaultBench {
     private Result scenario(String name) throws Exception {
         String prefix = name;
         log("%s: starting %d cameras", name, o.cameras());
-        Services.Service ingest = services.ingest("ingest-" + name, prefix, o.clips(), o.cameras(), o.fps());
+        List<RtspCameraServer> servers = new ArrayList<>();
+        Services.Service ingest;
+        try {
+            ingest = name.equals("camera-server-kill") ? rtspIngest(prefix, servers)
+                    : services.ingest("ingest-" + name, prefix, o.clips(), o.cameras(), o.fps());
+        } catch (Exception e) {
+            closeAll(servers);
+            throw e;
+        }
         long downSince = System.currentTimeMillis();
         if (name.equals("webhook-down")) {
             // down before the first person appears, so this scenario's notifications all meet the outage
@@ -314,6 +331,18 @@ public final class FaultBench {
                     ingest.jvm().start();
                     healMs = System.currentTimeMillis();
                 }
+                case "camera-server-kill" -> {
+                    for (RtspCameraServer s : servers) {
+                        log("%s: kill -9 RTSP camera server (pid %d)", name, s.pid());
+                        s.kill();
+                    }
+                    Thread.sleep(o.holdMs());
+                    for (RtspCameraServer s : servers) {
+                        s.restart();
+                    }
+                    healMs = System.currentTimeMillis();
+                    log("%s: RTSP camera servers back", name);
+                }
                 case "webhook-down" -> {
                     Thread.sleep(Math.max(0, downSince + o.webhookDownMs() - System.currentTimeMillis()));
                     log("%s: webhook receiver back", name);
@@ -374,6 +403,14 @@ public final class FaultBench {
             if (unexpected > 0) {
                 notes += (notes.isEmpty() ? "" : "; ") + unexpected + " alerts not in the fault-free replay";
             }
+            if (name.equals("camera-server-kill")) {
+                // recovery_seconds is the first camera back; every camera must have come back
+                for (int i = 0; i < o.cameras(); i++) {
+                    if (ledger.framesSince(prefix + "-c" + i, healMs) == 0) {
+                        notes += (notes.isEmpty() ? "" : "; ") + prefix + "-c" + i + " sent no frame after its server came back";
+                    }
+                }
+            }
             log("%s: drained %d s after the cameras stopped", name, (System.currentTimeMillis() - stoppedAt) / 1000);
             if (lost + dup + unexpected > 0) {
                 log("%s: expected alerts %s, seen %s", name, expected, c.alerts());
@@ -383,6 +420,27 @@ public final class FaultBench {
                     ledger.framesSince(prefix, healMs), notes);
         } finally {
             ingest.jvm().kill();
+            closeAll(servers);
+        }
+    }
+
+    /** One RTSP camera server per camera (looping the bench's clips in turn) and an ingest reading them. */
+    private Services.Service rtspIngest(String prefix, List<RtspCameraServer> servers) throws Exception {
+        String python = RtspCameraServer.findPython(RtspCameraServer.defaultPythons())
+                .orElseThrow(() -> new IllegalStateException(RtspCameraServer.INSTALL_HINT));
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < o.cameras(); i++) {
+            RtspCameraServer s = RtspCameraServer.start("rtsp-" + prefix + "-c" + i, python, o.repoRoot(),
+                    o.clips().get(i % o.clips().size()), o.workDir());
+            servers.add(s);
+            urls.add(s.url());
+        }
+        return services.ingestRtsp("ingest-" + prefix, prefix, urls, o.fps());
+    }
+
+    private static void closeAll(List<RtspCameraServer> servers) throws InterruptedException {
+        for (RtspCameraServer s : servers) {
+            s.close();
         }
     }
 

@@ -134,7 +134,6 @@ final class Services {
 
     /** Ingest of {@code cameras} looping file cameras named {@code <prefix>-c<i>}. */
     Service ingest(String name, String prefix, List<Path> clips, int cameras, double fps) throws IOException {
-        int port = freePort();
         StringBuilder cams = new StringBuilder("cameras:\n");
         for (int i = 0; i < cameras; i++) {
             cams.append("""
@@ -145,7 +144,27 @@ final class Services {
                         loop: true
                     """.formatted(prefix, i, clips.get(i % clips.size()).toAbsolutePath(), fps));
         }
-        return service(name, "ingest", kafka() + cams + """
+        return ingest(name, cams.toString());
+    }
+
+    /** Ingest of RTSP cameras {@code <prefix>-c<i>} at {@code urls.get(i)} (TCP, ingest's default reconnect backoff). */
+    Service ingestRtsp(String name, String prefix, List<String> urls, double fps) throws IOException {
+        StringBuilder cams = new StringBuilder("cameras:\n");
+        for (int i = 0; i < urls.size(); i++) {
+            cams.append("""
+                      - id: %s-c%d
+                        url: %s
+                        fps: %s
+                        max-width: 640
+                        transport: tcp
+                    """.formatted(prefix, i, urls.get(i), fps));
+        }
+        return ingest(name, cams.toString());
+    }
+
+    private Service ingest(String name, String cameras) throws IOException {
+        int port = freePort();
+        return service(name, "ingest", kafka() + cameras + """
                 ingest:
                   http-port: %d
                   api-token: %s
