@@ -20,7 +20,21 @@ public final class ClassActivationMaps {
         long c = features.getShape().get(1);
         long h = features.getShape().get(2);
         long w = features.getShape().get(3);
-        return weight.matMul(features.reshape(n, c, h * w)).reshape(n, weight.getShape().get(0), h, w);
+        NDArray local = onManagerOf(features, weight);
+        return local.matMul(features.reshape(n, c, h * w)).reshape(n, weight.getShape().get(0), h, w);
+    }
+
+    /**
+     * The weights copied to the features' manager. DJL attaches an operation's result to the manager of
+     * its first operand: computed on the model's parameters, every intermediate and the maps themselves
+     * went to the model's long-lived manager and stayed in native memory until the model was closed
+     * (the detector's resident memory grew with every batch, issue #13).
+     */
+    private static NDArray onManagerOf(NDArray features, NDArray weight) {
+        if (weight.getManager() == features.getManager()) {
+            return weight;
+        }
+        return features.getManager().create(weight.toFloatArray(), weight.getShape());
     }
 
     /**
@@ -36,7 +50,8 @@ public final class ClassActivationMaps {
      * @return (N, K, h, w)
      */
     public static NDArray contrastive(NDArray features, NDArray weight) {
-        NDArray centred = weight.sub(weight.mean(new int[] {0}, true));
+        NDArray local = onManagerOf(features, weight);
+        NDArray centred = local.sub(local.mean(new int[] {0}, true));
         return raw(features, centred);
     }
 

@@ -52,6 +52,24 @@ class ClassActivationMapsTest {
     }
 
     @Test
+    void mapsOfABatchStayOnTheBatchManagerNotTheModels() {
+        try (NDManager model = NDManager.newBaseManager(Device.cpu(), MaskClassifier.ENGINE)) {
+            MaskNet net = new MaskNet(TestModels.TINY, 3);
+            net.initializeForTraining(model, 64);
+            try (NDManager batch = model.newSubManager()) {
+                NDArray feats = net.forwardWithFeatures(new ParameterStore(batch, false),
+                        new NDList(batch.randomNormal(new Shape(2, 3, 64, 64))), false).get(1);
+                NDArray r = ClassActivationMaps.raw(feats, net.classifierWeight());
+                NDArray c = ClassActivationMaps.contrastive(feats, net.classifierWeight());
+                // On the model's manager they would outlive the batch: native memory growing per call (issue #13).
+                assertTrue(r.getManager() == batch, "raw maps on " + r.getManager() + ", not the batch's " + batch);
+                assertTrue(c.getManager() == batch, "contrastive maps on " + c.getManager() + ", not the batch's " + batch);
+                assertEquals(new Shape(2, 3, 4, 4), c.getShape());
+            }
+        }
+    }
+
+    @Test
     void normalisationMapsToUnitRangeAndFlatMapsToZero() {
         ClassActivationMap cam = ClassActivationMaps.normalised(2, 2, new float[] {-2, 0, 2, 6});
         assertArrayEquals(new float[] {0, 0.25f, 0.5f, 1}, cam.values(), 1e-6f);
