@@ -45,8 +45,7 @@ export OPT_OUT_TRACKING=true
 # malloc per command, as the launcher (./maskwatch) does:
 case "$cmd" in
   ingest|detector|alerter)
-    # Long-running services: two arenas, freed memory returned to the OS, so RSS follows use (with
-    # the training preset below a detector's RSS grew ~65 MB/min in the soak bench, docs/RELIABILITY.md).
+    # Long-running services: two arenas, freed memory returned to the OS, so RSS follows use.
     export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.arena_max=2}" ;;
   *)
     # Faster PyTorch CPU steps (measured ~30% on training): freed memory is kept for reuse.
