@@ -46,7 +46,9 @@ export OPT_OUT_TRACKING=true
 case "$cmd" in
   ingest|detector|alerter)
     # Long-running services: two arenas, freed memory returned to the OS, so RSS follows use.
-    export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.arena_max=2}" ;;
+    export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.arena_max=2}"
+    # ingest: a fixed mmap threshold keeps large decoder/JPEG blocks out of the arenas (docs/INGEST.md, "Memory")
+    [[ "$cmd" != ingest || "$GLIBC_TUNABLES" != glibc.malloc.arena_max=2 ]] || GLIBC_TUNABLES+=":glibc.malloc.mmap_threshold=131072" ;;
   *)
     # Faster PyTorch CPU steps (measured ~30% on training): freed memory is kept for reuse.
     export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184}" ;;

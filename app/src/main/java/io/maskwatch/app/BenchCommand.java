@@ -6,6 +6,7 @@ import io.maskwatch.common.cli.Args;
 import io.maskwatch.common.cli.Command;
 import io.maskwatch.detector.bench.DetectorBenchmark;
 import io.maskwatch.embeddedkafka.EmbeddedKafkaBroker;
+import io.maskwatch.app.bench.process.IngestProcessBench;
 import io.maskwatch.ingest.bench.IngestBenchmark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -44,7 +45,9 @@ public final class BenchCommand implements Command {
                   --out       also append the report to FILE
                   --json      write the pipeline, faults or soak results to FILE as JSON
                   --separate-processes  pipeline: ingest, detector and alerter each in its own JVM, as in
-                              production, with RSS and CPU per service (default: all in this JVM)
+                              production, with RSS and CPU per service (default: all in this JVM);
+                              ingest: the ingest service alone in its own JVM, RSS and CPU at
+                              --cameras (default 4,10,20)
                   --short     faults: the short variant (4 scenarios, 8 s faults; the one mvn verify runs)
                   --scenarios faults: which scenarios, comma-separated (default all; docs/RELIABILITY.md)
                   --minutes   soak: how long (default 30)
@@ -121,6 +124,13 @@ public final class BenchCommand implements Command {
                     }
                 }
                 case "ingest" -> {
+                    if (args.has("separate-processes")) {
+                        // Memory and CPU of the ingest service as production runs it (docs/INGEST.md).
+                        report.append("### Ingest in its own JVM\n\n").append(IngestProcessBench.markdown(
+                                IngestProcessBench.run(clip, cameraCounts(args.get("cameras", "4,10,20")),
+                                        Duration.ofSeconds(15), Duration.ofSeconds(seconds), System.err))).append('\n');
+                        continue;
+                    }
                     // The service modules carry Kafka clients only; the broker comes from here.
                     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
                         report.append("### Ingest\n\n").append(IngestBenchmark.run(broker.bootstrapServers(), clip,

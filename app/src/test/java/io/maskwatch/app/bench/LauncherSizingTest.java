@@ -29,5 +29,8 @@ class LauncherSizingTest {
         }
         assertTrue(script.contains("GLIBC_TUNABLES:-" + ServiceJvm.SERVICE_GLIBC_TUNABLES + "}"),
                 "the services' GLIBC_TUNABLES in the launcher: " + ServiceJvm.SERVICE_GLIBC_TUNABLES);
+        String ingestExtra = ServiceJvm.INGEST_GLIBC_TUNABLES.substring(ServiceJvm.SERVICE_GLIBC_TUNABLES.length());
+        assertTrue(script.contains("GLIBC_TUNABLES+=\"" + ingestExtra + "\""), "ingest's extra malloc setting in the launcher: "
+                + ingestExtra);
     }
 }

@@ -48,7 +48,7 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add(config.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
-        pb.environment().put("GLIBC_TUNABLES", ServiceJvm.SERVICE_GLIBC_TUNABLES);
+        pb.environment().put("GLIBC_TUNABLES", env.getOrDefault("GLIBC_TUNABLES", ServiceJvm.glibcTunables(service)));
         return new ServiceProcess(service, pb.start(), log);
     }
 
