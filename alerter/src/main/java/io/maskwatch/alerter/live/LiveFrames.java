@@ -36,6 +36,12 @@ public final class LiveFrames {
     static final int RECENT = 64;
     /** Width of grid tiles ({@code snapshot.jpg?size=small}). */
     public static final int THUMB_WIDTH = 480;
+    /**
+     * A camera's grid tile is made at most this often and shared by every viewer: a tile costs a decode
+     * of the full frame (ImageIO has no reduced-size JPEG decoding), and an overview does not need
+     * every frame. With the page's 3 s refresh, each tile is renewed every 6 s.
+     */
+    public static final long TILE_REFRESH_MS = 4_000;
     /** A camera is "down" when no frame arrived for this long. */
     public static final long DOWN_AFTER_MS = 10_000;
     /** Frames newer than the last joined one by this much are shown bare (the detector is down or far behind). */
@@ -162,6 +168,10 @@ public final class LiveFrames {
         Joined shown;
         Frame latestFrame;
         long version;
+        /** The grid tile and the wall time it was made; guarded by itself, so viewers share one encode. */
+        final Object tileLock = new Object();
+        byte[] tile;
+        long tileAtMs;
     }
 
     private final Clock clock;
@@ -460,8 +470,36 @@ public final class LiveFrames {
         return snapshot(cameraId, false);
     }
 
-    /** @param small a grid tile ({@link #THUMB_WIDTH} px wide) instead of the full frame */
+    /**
+     * @param small a grid tile ({@link #THUMB_WIDTH} px wide) instead of the full frame: the camera's
+     *              current one, renewed at most every {@link #TILE_REFRESH_MS}
+     */
     public byte[] snapshot(String cameraId, boolean small) {
+        if (!small) {
+            return view(cameraId, false);
+        }
+        Camera c;
+        synchronized (this) {
+            c = cameras.get(cameraId);
+        }
+        if (c == null) {
+            return null;
+        }
+        synchronized (c.tileLock) {
+            long now = clock.millis();
+            if (c.tile == null || now - c.tileAtMs >= TILE_REFRESH_MS) {
+                byte[] t = view(cameraId, true);
+                if (t == null) {
+                    return null;
+                }
+                c.tile = t;
+                c.tileAtMs = now;
+            }
+            return c.tile;
+        }
+    }
+
+    private byte[] view(String cameraId, boolean small) {
         Joined j;
         Frame bare;
         synchronized (this) {

@@ -218,6 +218,26 @@ class LiveFramesTest {
     }
 
     @Test
+    void gridTilesAreMadeAtMostEveryRefreshPeriodAndShared() throws Exception {
+        byte[] img = jpeg();
+        live.onFrame(frame(0, T0, img));
+        live.onDetection(detection(0, T0, face(100, FaceLabel.NO_MASK)));
+        byte[] tile = live.snapshot("cam", true);
+        assertTrue(ImageIO.read(new ByteArrayInputStream(tile)).getWidth() <= LiveFrames.THUMB_WIDTH);
+        clock.now += 500;
+        live.onFrame(frame(1, T0 + 500, img));
+        live.onDetection(detection(1, T0 + 500, face(200, FaceLabel.MASK)));
+        assertSame(tile, live.snapshot("cam", true), "a newer frame within the refresh period: the same tile, no encode");
+        BufferedImage full = ImageIO.read(new ByteArrayInputStream(live.snapshot("cam")));
+        int p = full.getRGB(180, 60); // the new frame's green box, left edge
+        assertTrue(((p >> 8) & 255) > 120 && ((p >> 16) & 255) < 100, "full size shows the newest frame: " + Integer.toHexString(p));
+        clock.now += LiveFrames.TILE_REFRESH_MS;
+        byte[] renewed = live.snapshot("cam", true);
+        assertFalse(tile == renewed, "renewed after the period");
+        assertFalse(java.util.Arrays.equals(tile, renewed), "from the newest frame");
+    }
+
+    @Test
     void alertBeforeItsDetectionWaitsForIt() throws Exception {
         byte[] img = jpeg();
         live.onFrame(frame(0, T0, img));
