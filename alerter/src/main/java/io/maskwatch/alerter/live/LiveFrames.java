@@ -38,10 +38,11 @@ public final class LiveFrames {
     public static final int THUMB_WIDTH = 480;
     /**
      * A camera's grid tile is made at most this often and shared by every viewer: a tile costs a decode
-     * of the full frame (ImageIO has no reduced-size JPEG decoding), and an overview does not need
-     * every frame. With the page's 3 s refresh, each tile is renewed every 6 s.
+     * of the full frame (ImageIO has no reduced-size JPEG decoding; ~5 ms for 1280x720), and an overview
+     * does not need every frame (one camera's page streams them all). With the page's 3 s refresh, a
+     * tile is renewed every 12 s; status, age and compliance still every 3 s.
      */
-    public static final long TILE_REFRESH_MS = 4_000;
+    public static final long TILE_REFRESH_MS = 10_000;
     /** A camera is "down" when no frame arrived for this long. */
     public static final long DOWN_AFTER_MS = 10_000;
     /** Frames newer than the last joined one by this much are shown bare (the detector is down or far behind). */
