@@ -199,7 +199,7 @@ public final class AlerterService implements AutoCloseable {
         List<Sink> sinks = Sink.all(cfg.notifications().namedSinks(), http, index::get, links);
         java.util.Properties props = StreamsSettings.of(cfg, kafka, metrics);
         deadLetters = (StreamsDeadLetters) props.get(StreamsDeadLetters.CONFIG);
-        streams = new KafkaStreams(AlerterTopology.build(cfg, kafka.topics(), names, links, metrics), props);
+        streams = new KafkaStreams(AlerterTopology.build(cfg, kafka.topics(), names, links, metrics, live::onTracked), props);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING && !wasRunning) {
                 wasRunning = true;

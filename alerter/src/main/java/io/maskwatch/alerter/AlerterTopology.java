@@ -12,6 +12,7 @@ import io.maskwatch.alerter.tracking.Persons;
 import io.maskwatch.alerter.tracking.TrackImages;
 import io.maskwatch.alerter.tracking.Tracker;
 import io.maskwatch.alerter.tracking.TrackingOutput;
+import io.maskwatch.alerter.tracking.TrackListener;
 import io.maskwatch.alerter.tracking.TrackingProcessor;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Alert;
@@ -65,6 +66,12 @@ public final class AlerterTopology {
 
     public static Topology build(AlerterConfig cfg, KafkaSettings.TopicNames topics, CameraNames names,
                                  SnapshotLinks links, AlerterMetrics metrics) {
+        return build(cfg, topics, names, links, metrics, TrackListener.NONE);
+    }
+
+    /** @param trackListener told which track each face joined, for this replica's cameras (the live view's track ids) */
+    public static Topology build(AlerterConfig cfg, KafkaSettings.TopicNames topics, CameraNames names,
+                                 SnapshotLinks links, AlerterMetrics metrics, TrackListener trackListener) {
         // Serdes, declared once.
         Serde<String> keys = Serdes.String();
         JsonSerde<DetectionEvent> detectionSerde = EventSerdes.detections();
@@ -102,7 +109,7 @@ public final class AlerterTopology {
         KStream<String, TrackingOutput> outputs = builder
                 .stream(topics.detections(), Consumed.with(keys, detectionSerde).withName("detections-source"))
                 .process(() -> new TrackingProcessor(people, TRACKS_STORE, IMAGES_STORE, cfg.tracking().idleCheckMs(),
-                                metrics, topics.detections()),
+                                metrics, topics.detections(), trackListener),
                         Named.as("tracking"), TRACKS_STORE, IMAGES_STORE);
 
         KStream<String, PersonEvent> persons = outputs

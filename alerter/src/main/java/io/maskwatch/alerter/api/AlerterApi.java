@@ -422,7 +422,9 @@ public final class AlerterApi {
             return;
         }
         if (segments.size() == 3) {
-            json(ex, 200, camera(cam.get()));
+            ObjectNode n = camera(cam.get());
+            shownFaces(n, live.shown(id));
+            json(ex, 200, n);
             return;
         }
         String file = segments.get(3);
@@ -469,6 +471,28 @@ public final class AlerterApi {
         n.put("snapshot_url", base + "/snapshot.jpg");
         n.put("stream_url", base + "/stream.mjpeg");
         return n;
+    }
+
+    /** The faces of the frame the snapshot shows, with their track where this replica's tracker said it. */
+    private static void shownFaces(ObjectNode n, LiveFrames.Joined shown) {
+        if (shown == null) {
+            n.putNull("frame_capture_ms");
+            n.putArray("faces");
+            return;
+        }
+        n.put("frame_capture_ms", shown.frame().captureMs());
+        ArrayNode faces = n.putArray("faces");
+        for (io.maskwatch.common.contract.Face f : shown.detection().faces()) {
+            ObjectNode o = faces.addObject();
+            ObjectNode b = o.putObject("box");
+            b.put("x1", f.box().x1());
+            b.put("y1", f.box().y1());
+            b.put("x2", f.box().x2());
+            b.put("y2", f.box().y2());
+            o.put("label", f.label().wireName());
+            o.put("score", f.joint(f.label()));
+            o.put("track_id", shown.trackId(f));
+        }
     }
 
     /** multipart/x-mixed-replace: one annotated JPEG per new frame, until the viewer leaves or the service stops. */

@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.function.Function;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -27,7 +28,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Draws face boxes on a frame (Java2D, no native code): mask green, no mask red, mask below the nose
- * amber, each with its label and joint score; an alert's box is drawn thicker. Stateless.
+ * amber, each with its label, joint score and (when known) short track id; an alert's box is drawn thicker. Stateless.
  */
 public final class FrameAnnotator {
     static final Color MASK = new Color(0x1b, 0x9e, 0x4b);
@@ -67,6 +68,12 @@ public final class FrameAnnotator {
      *                 width (a grid tile: decoding a quarter of the pixels is most of the saving)
      */
     public byte[] annotate(byte[] jpeg, DetectionEvent detection, Box highlight, int maxWidth) {
+        return annotate(jpeg, detection, highlight, maxWidth, f -> null);
+    }
+
+    /** @param trackIds the track of a face, or null when unknown (then the label has no track) */
+    public byte[] annotate(byte[] jpeg, DetectionEvent detection, Box highlight, int maxWidth,
+                           Function<Face, String> trackIds) {
         BufferedImage src = decode(jpeg, maxWidth);
         BufferedImage img = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -86,13 +93,24 @@ public final class FrameAnnotator {
             if (detection != null) {
                 for (Face f : detection.faces()) {
                     Color c = colour(f.label());
-                    draw(g, f.box(), sx, sy, c, stroke, text(f.label()) + " " + Math.round(f.joint(f.label()) * 100) + "%");
+                    String track = trackIds.apply(f);
+                    draw(g, f.box(), sx, sy, c, stroke, text(f.label()) + " " + Math.round(f.joint(f.label()) * 100) + "%"
+                            + (track == null ? "" : " #" + shortTrackId(track)));
                 }
             }
         } finally {
             g.dispose();
         }
         return encode(img, 0.8f);
+    }
+
+    /**
+     * A track id short enough for a box label: ids are {@code <camera>-<first capture ms>-<n>}, so the
+     * last 5 digits of the time (its milliseconds within 100 s: unique among the people in view) and n.
+     */
+    public static String shortTrackId(String id) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,5})-(\\d+)$").matcher(id);
+        return m.find() ? m.group(1) + "-" + m.group(2) : id;
     }
 
     private static void draw(Graphics2D g, Box b, double sx, double sy, Color c, float stroke, String label) {

@@ -1,5 +1,6 @@
 package io.maskwatch.alerter.live;
 
+import io.maskwatch.alerter.tracking.TrackListener.TrackedFace;
 import io.maskwatch.common.contract.Alert;
 import io.maskwatch.common.contract.Box;
 import io.maskwatch.common.contract.DetectionEvent;
@@ -35,6 +36,13 @@ public final class LiveFrames {
     static final int RECENT = 64;
     /** Width of grid tiles ({@code snapshot.jpg?size=small}). */
     public static final int THUMB_WIDTH = 480;
+    /**
+     * A camera's grid tile is made at most this often and shared by every viewer: a tile costs a decode
+     * of the full frame (ImageIO has no reduced-size JPEG decoding; ~5 ms for 1280x720), and an overview
+     * does not need every frame (one camera's page streams them all). With the page's 3 s refresh, a
+     * tile is renewed every 12 s; status, age and compliance still every 3 s.
+     */
+    public static final long TILE_REFRESH_MS = 10_000;
     /** A camera is "down" when no frame arrived for this long. */
     public static final long DOWN_AFTER_MS = 10_000;
     /** Frames newer than the last joined one by this much are shown bare (the detector is down or far behind). */
@@ -48,18 +56,34 @@ public final class LiveFrames {
     public record Frame(String cameraId, long sequence, long captureMs, long receivedMs, byte[] jpeg) {
     }
 
-    /** A frame with the detection event of the same capture time; the annotated JPEG is made once. */
+    /**
+     * A frame with the detection event of the same capture time and, once the tracker has said so, the
+     * track of each face; the annotated JPEG is made once (again if the track ids come after it).
+     */
     public static final class Joined {
         private final Frame frame;
         private final DetectionEvent detection;
         private final Box highlight;
+        private List<TrackedFace> tracks;
         private byte[] annotated;
+        private List<TrackedFace> annotatedTracks;
         private byte[] thumbnail;
+        private List<TrackedFace> thumbnailTracks;
 
-        Joined(Frame frame, DetectionEvent detection, Box highlight) {
+        Joined(Frame frame, DetectionEvent detection, Box highlight, List<TrackedFace> tracks) {
             this.frame = frame;
             this.detection = detection;
             this.highlight = highlight;
+            this.tracks = tracks;
+        }
+
+        synchronized void tracks(List<TrackedFace> t) {
+            tracks = t;
+        }
+
+        /** The id of the track this face joined, or null when this replica's tracker has not told (yet). */
+        public synchronized String trackId(Face f) {
+            return trackIdOf(tracks, f.box());
         }
 
         public Frame frame() {
@@ -72,16 +96,18 @@ public final class LiveFrames {
 
         /** The frame with its boxes drawn; cached, so N viewers cost one encode per frame. */
         public synchronized byte[] annotated(FrameAnnotator annotator) {
-            if (annotated == null) {
-                annotated = annotator.annotate(frame.jpeg(), detection, highlight);
+            if (annotated == null || annotatedTracks != tracks) {
+                annotated = annotator.annotate(frame.jpeg(), detection, highlight, 0, this::trackId);
+                annotatedTracks = tracks;
             }
             return annotated;
         }
 
         /** A grid tile: at most {@link #THUMB_WIDTH} px wide, cached like {@link #annotated}. */
         public synchronized byte[] thumbnail(FrameAnnotator annotator) {
-            if (thumbnail == null) {
-                thumbnail = annotator.annotate(frame.jpeg(), detection, highlight, THUMB_WIDTH);
+            if (thumbnail == null || thumbnailTracks != tracks) {
+                thumbnail = annotator.annotate(frame.jpeg(), detection, highlight, THUMB_WIDTH, this::trackId);
+                thumbnailTracks = tracks;
             }
             return thumbnail;
         }
@@ -99,13 +125,54 @@ public final class LiveFrames {
     public record CameraState(String cameraId, boolean up, Long lastFrameMs, Long lastReceivedMs, long version) {
     }
 
+    /** Boxes this alike are the same face (the same event, decoded twice), not neighbours. */
+    private static final double SAME_BOX_IOU = 0.9;
+
+    /** The track of the tracked face whose box is this one; null if none. */
+    static String trackIdOf(List<TrackedFace> tracks, Box b) {
+        if (tracks == null) {
+            return null;
+        }
+        TrackedFace best = null;
+        double bestIou = 0;
+        for (TrackedFace t : tracks) {
+            double iou = t.box().equals(b) ? 1.0 : t.box().iou(b);
+            if (iou >= SAME_BOX_IOU && iou > bestIou) {
+                best = t;
+                bestIou = iou;
+            }
+        }
+        return best == null ? null : best.trackId();
+    }
+
+    /** The face of the detection that joined {@code trackId}, if the tracker placed one there. */
+    private static Optional<Face> faceOfTrack(DetectionEvent d, List<TrackedFace> known, String trackId) {
+        Box box = known.stream().filter(t -> t.trackId().equals(trackId)).map(TrackedFace::box).findFirst().orElse(null);
+        Face best = null;
+        double bestIou = 0;
+        for (Face f : box == null ? List.<Face>of() : d.faces()) {
+            double iou = f.box().equals(box) ? 1.0 : f.box().iou(box);
+            if (iou >= SAME_BOX_IOU && iou > bestIou) {
+                best = f;
+                bestIou = iou;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
     private static final class Camera {
         final TreeMap<Long, Frame> pending = new TreeMap<>();
+        /** Which track each face joined, by capture time (from this replica's tracker). */
+        final LinkedHashMap<Long, List<TrackedFace>> tracked = new LinkedHashMap<>();
         final ArrayDeque<Joined> suspects = new ArrayDeque<>();
         final ArrayDeque<DetectionEvent> recent = new ArrayDeque<>();
         Joined shown;
         Frame latestFrame;
         long version;
+        /** The grid tile and the wall time it was made; guarded by itself, so viewers share one encode. */
+        final Object tileLock = new Object();
+        byte[] tile;
+        long tileAtMs;
     }
 
     private final Clock clock;
@@ -186,7 +253,7 @@ public final class LiveFrames {
         // Detections come in frame order per camera: older waiting frames will not be joined.
         c.pending.headMap(d.captureTimestampMs(), true).clear();
         DetectionEvent stripped = d;
-        Joined j = new Joined(f, stripped, null);
+        Joined j = new Joined(f, stripped, null, c.tracked.get(f.captureMs()));
         if (c.shown == null || f.captureMs() >= c.shown.frame().captureMs()) {
             c.shown = j;
             c.version++;
@@ -196,6 +263,28 @@ public final class LiveFrames {
             c.suspects.addLast(j);
             while (c.suspects.size() > SUSPECTS) {
                 c.suspects.pollFirst();
+            }
+        }
+    }
+
+    /**
+     * The tracker's word on which track each face of a detection joined (in the Streams thread, for this
+     * replica's cameras): kept for the recent detections, and given to the frames already joined.
+     */
+    public synchronized void onTracked(String cameraId, long captureMs, List<TrackedFace> faces) {
+        Camera c = cameras.computeIfAbsent(cameraId, k -> new Camera());
+        c.tracked.put(captureMs, List.copyOf(faces));
+        Iterator<Long> it = c.tracked.keySet().iterator();
+        while (c.tracked.size() > RECENT && it.hasNext()) {
+            it.next();
+            it.remove();
+        }
+        if (c.shown != null && c.shown.frame().captureMs() == captureMs) {
+            c.shown.tracks(c.tracked.get(captureMs));
+        }
+        for (Joined j : c.suspects) {
+            if (j.frame().captureMs() == captureMs) {
+                j.tracks(c.tracked.get(captureMs));
             }
         }
     }
@@ -224,11 +313,17 @@ public final class LiveFrames {
         if (c != null) {
             for (Joined j : c.suspects) {
                 if (j.frame().captureMs() == a.timestampMs()) {
-                    Box near = a.box() == null ? null : nearest(j.detection(), a.box(), true).map(Face::box).orElse(a.box());
-                    frame = new Joined(j.frame(), j.detection(), near);
+                    List<TrackedFace> tracks = c.tracked.get(a.timestampMs());
+                    // The tracker said which face is the alert's person; else the nearest non-compliant one.
+                    Box near = tracks == null ? null : tracks.stream().filter(t -> t.trackId().equals(a.trackId()))
+                            .map(TrackedFace::box).findFirst().orElse(null);
+                    if (near == null && a.box() != null) {
+                        near = nearest(j.detection(), a.box(), true).map(Face::box).orElse(a.box());
+                    }
+                    frame = new Joined(j.frame(), j.detection(), near, tracks);
                 }
             }
-            timeline = timeline(c.recent, a);
+            timeline = timeline(c.recent, a, c.tracked);
         }
         alerts.put(a.alertId(), new AlertContext(a.alertId(), frame, timeline));
         Iterator<String> it = alerts.keySet().iterator();
@@ -244,6 +339,14 @@ public final class LiveFrames {
      * (overlap or centre within one face size), until a gap longer than tracking allows.
      */
     static List<TimelineEntry> timeline(Collection<DetectionEvent> recent, Alert a) {
+        return timeline(recent, a, Map.of());
+    }
+
+    /**
+     * @param tracked which track each face joined, by capture time, where this replica's tracker said so:
+     *                in those frames the alert's track's own face (or none), elsewhere the nearest face
+     */
+    static List<TimelineEntry> timeline(Collection<DetectionEvent> recent, Alert a, Map<Long, List<TrackedFace>> tracked) {
         if (a.box() == null) {
             return List.of();
         }
@@ -263,7 +366,10 @@ public final class LiveFrames {
             if (lastMs - d.captureTimestampMs() > TIMELINE_GAP_MS || d.captureTimestampMs() < trackStart) {
                 break;
             }
-            Optional<Face> f = nearest(d, current, first && d.captureTimestampMs() == a.timestampMs());
+            List<TrackedFace> known = tracked.get(d.captureTimestampMs());
+            Optional<Face> f = known != null && a.trackId() != null
+                    ? faceOfTrack(d, known, a.trackId())
+                    : nearest(d, current, first && d.captureTimestampMs() == a.timestampMs());
             if (f.isPresent()) {
                 Face face = f.get();
                 out.add(new TimelineEntry(d.frameSequence(), d.captureTimestampMs(), face.label(),
@@ -307,6 +413,12 @@ public final class LiveFrames {
     /** Drops an alert's frame and timeline (erasure). */
     public synchronized void forget(String alertId) {
         alerts.remove(alertId);
+    }
+
+    /** The joined frame shown for the camera now (null while the bare frame is newest, or none). */
+    public synchronized Joined shown(String cameraId) {
+        Camera c = cameras.get(cameraId);
+        return c == null || bareIsNewest(c) ? null : c.shown;
     }
 
     /** What the camera holds, for diagnostics (capture times only, no images). */
@@ -359,8 +471,36 @@ public final class LiveFrames {
         return snapshot(cameraId, false);
     }
 
-    /** @param small a grid tile ({@link #THUMB_WIDTH} px wide) instead of the full frame */
+    /**
+     * @param small a grid tile ({@link #THUMB_WIDTH} px wide) instead of the full frame: the camera's
+     *              current one, renewed at most every {@link #TILE_REFRESH_MS}
+     */
     public byte[] snapshot(String cameraId, boolean small) {
+        if (!small) {
+            return view(cameraId, false);
+        }
+        Camera c;
+        synchronized (this) {
+            c = cameras.get(cameraId);
+        }
+        if (c == null) {
+            return null;
+        }
+        synchronized (c.tileLock) {
+            long now = clock.millis();
+            if (c.tile == null || now - c.tileAtMs >= TILE_REFRESH_MS) {
+                byte[] t = view(cameraId, true);
+                if (t == null) {
+                    return null;
+                }
+                c.tile = t;
+                c.tileAtMs = now;
+            }
+            return c.tile;
+        }
+    }
+
+    private byte[] view(String cameraId, boolean small) {
         Joined j;
         Frame bare;
         synchronized (this) {

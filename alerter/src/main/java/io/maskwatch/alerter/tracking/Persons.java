@@ -17,8 +17,12 @@ import java.util.Map;
  * into person events, compliance count changes and alerts. Pure logic (state in, state and outputs out).
  */
 public final class Persons {
-    /** Result of one step. {@code drop} is set when the detection was ignored. */
-    public record Step(CameraState state, List<TrackingOutput> outputs, Tracker.Drop drop, int endedTracks) {
+    /**
+     * Result of one step. {@code drop} is set when the detection was ignored; {@code observations} say
+     * which track each face of the detection joined.
+     */
+    public record Step(CameraState state, List<TrackingOutput> outputs, Tracker.Drop drop, int endedTracks,
+                       List<Tracker.Observation> observations) {
     }
 
     private final Tracker tracker;
@@ -35,7 +39,7 @@ public final class Persons {
     public Step onDetection(CameraState state, DetectionEvent ev, long wallNow, TrackImages images) {
         Tracker.Association a = tracker.onDetection(state, ev, wallNow, images);
         if (a.drop() != null) {
-            return new Step(a.state(), List.of(), a.drop(), 0);
+            return new Step(a.state(), List.of(), a.drop(), 0, List.of());
         }
         String camera = ev.cameraId();
         long ts = ev.captureTimestampMs();
@@ -60,7 +64,7 @@ public final class Persons {
         }
         CameraState s = a.state();
         return new Step(new CameraState(s.cameraId(), s.latestMs(), s.lastArrivalWallMs(), alive, s.recentMs()), out,
-                null, a.ended().size());
+                null, a.ended().size(), a.observations());
     }
 
     /** @see Tracker#onIdle */
@@ -70,7 +74,7 @@ public final class Persons {
         for (Track t : a.ended()) {
             end(state.cameraId(), t, t.lastSeenMs() + tracker.config().endAfterMs(), out, images);
         }
-        return new Step(a.state(), out, null, a.ended().size());
+        return new Step(a.state(), out, null, a.ended().size(), List.of());
     }
 
     /** Re-votes the status and applies what follows from it: confirmation, compliance counts, alerts. */

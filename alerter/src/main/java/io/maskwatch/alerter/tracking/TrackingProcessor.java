@@ -29,6 +29,7 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
     private final long idleCheckMs;
     private final AlerterMetrics metrics;
     private final String topic;
+    private final TrackListener listener;
     private ProcessorContext<String, TrackingOutput> context;
     private KeyValueStore<String, CameraState> store;
     private TrackImages images;
@@ -36,6 +37,13 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
 
     public TrackingProcessor(Persons persons, String storeName, String imagesStoreName, long idleCheckMs,
                              AlerterMetrics metrics, String topic) {
+        this(persons, storeName, imagesStoreName, idleCheckMs, metrics, topic, TrackListener.NONE);
+    }
+
+    /** @param listener told which track each face joined (the live view's track ids) */
+    public TrackingProcessor(Persons persons, String storeName, String imagesStoreName, long idleCheckMs,
+                             AlerterMetrics metrics, String topic, TrackListener listener) {
+        this.listener = listener;
         this.topic = topic;
         this.imagesStoreName = imagesStoreName;
         this.persons = persons;
@@ -96,6 +104,17 @@ public final class TrackingProcessor implements Processor<String, DetectionEvent
         metrics.detection(camera, "processed");
         store.put(camera, step.state());
         emit(camera, step, wallNow);
+        tell(camera, ev.captureTimestampMs(), step.observations());
+    }
+
+    private void tell(String camera, long captureMs, List<Tracker.Observation> observations) {
+        try {
+            listener.tracked(camera, captureMs, observations.stream()
+                    .map(o -> new TrackListener.TrackedFace(o.face().box(), o.trackId())).toList());
+        } catch (RuntimeException e) {
+            // The live view is a convenience: it never stops tracking.
+            log.warn("track listener failed for camera {}: {}", camera, e.toString());
+        }
     }
 
     private void endQuietCameras(long wallNow) {

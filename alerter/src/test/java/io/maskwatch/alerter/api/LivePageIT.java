@@ -231,6 +231,35 @@ class LivePageIT {
         assertEquals(401, send(a.get("url").asText() + "/frame.jpg" + sig, false).statusCode());
     }
 
+    @Test
+    void aFaceOnTheLiveViewCarriesTheTrackIdOfItsPersonsAlert() throws Exception {
+        // The synthetic person walks across and re-enters, so tracks (and their alerts) come and go: wait
+        // for a shown face whose track has alerted, and check it is the id the alert names.
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        await("a shown face with the track id of an alert", 30, () -> {
+            JsonNode cam = get("/api/cameras/entrance-a");
+            JsonNode faces = cam.get("faces");
+            assertEquals(1, faces.size(), cam::toString);
+            assertEquals("no_mask", faces.get(0).get("label").asText());
+            JsonNode track = faces.get(0).get("track_id");
+            if (track.isNull()) {
+                return false;
+            }
+            assertTrue(track.asText().startsWith("entrance-a-"), track::toString);
+            for (JsonNode a : get("/api/alerts?camera=entrance-a").get("alerts")) {
+                if (a.get("track_id").asText().equals(track.asText())) {
+                    seen.set(track.asText());
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertNotNull(seen.get());
+        JsonNode lobby = get("/api/cameras/lobby").get("faces");
+        assertTrue(lobby.get(0).get("track_id").isNull() || lobby.get(0).get("track_id").asText().startsWith("lobby-"),
+                lobby::toString);
+    }
+
     // --- pages in headless Chromium ---
 
     @Test

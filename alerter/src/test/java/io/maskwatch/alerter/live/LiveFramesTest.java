@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.maskwatch.alerter.tracking.TrackListener.TrackedFace;
 import io.maskwatch.common.contract.Alert;
 import io.maskwatch.common.contract.Box;
 import io.maskwatch.common.contract.DetectionEvent;
@@ -161,6 +162,79 @@ class LiveFramesTest {
 
         live.forget(a.alertId());
         assertTrue(live.alert(a.alertId()).isEmpty(), "erased");
+    }
+
+    @Test
+    void boxesCarryTheTrackTheTrackerSaidWhetherItSpeaksBeforeOrAfterTheJoin() throws Exception {
+        byte[] img = jpeg();
+        Face left = face(80, FaceLabel.NO_MASK);
+        Face right = face(240, FaceLabel.MASK);
+        live.onFrame(frame(0, T0, img));
+        live.onDetection(detection(0, T0, left, right));
+        LiveFrames.Joined shown = live.shown("cam");
+        assertNull(shown.trackId(left), "the tracker has not spoken yet");
+        byte[] without = live.snapshot("cam");
+        live.onTracked("cam", T0, List.of(new TrackedFace(right.box(), "cam-" + T0 + "-1"),
+                new TrackedFace(left.box(), "cam-" + T0 + "-0")));
+        assertEquals("cam-" + T0 + "-0", shown.trackId(left));
+        assertEquals("cam-" + T0 + "-1", shown.trackId(right));
+        byte[] with = live.snapshot("cam");
+        assertFalse(without == with, "ids that come after the first drawing are drawn once more");
+        assertSame(with, live.snapshot("cam"), "and cached again");
+
+        // The tracker first (Streams can be ahead of the live feed), then the frame and its detection.
+        live.onTracked("cam", T0 + 250, List.of(new TrackedFace(left.box(), "cam-" + T0 + "-0")));
+        live.onDetection(detection(1, T0 + 250, left, right));
+        live.onFrame(frame(1, T0 + 250, img));
+        assertEquals("cam-" + T0 + "-0", live.shown("cam").trackId(left));
+        assertNull(live.shown("cam").trackId(right), "a face the tracker did not place has no id");
+        assertEquals("00000-7", FrameAnnotator.shortTrackId("cam-a-1700000000000-7"));
+    }
+
+    @Test
+    void whereTheTrackerSpokeTheTimelineFollowsItsTrackThroughACrossing() throws Exception {
+        byte[] img = jpeg();
+        // Two unmasked people walk towards each other and cross; by position alone, the timeline would jump.
+        String a = "cam-" + T0 + "-0";
+        String b = "cam-" + T0 + "-1";
+        for (int i = 0; i < 5; i++) {
+            long ts = T0 + i * 250L;
+            Face fa = face(100 + i * 30, FaceLabel.NO_MASK);
+            Face fb = face(220 - i * 30, FaceLabel.NO_MASK);
+            live.onFrame(frame(i, ts, img));
+            live.onDetection(detection(i, ts, fa, fb));
+            live.onTracked("cam", ts, List.of(new TrackedFace(fa.box(), a), new TrackedFace(fb.box(), b)));
+        }
+        long alertTs = T0 + 4 * 250L;
+        Alert alert = new Alert(2, a + "-1", "cam", a, alertTs, PersonStatus.UNMASKED, 0.9, 5,
+                face(100, FaceLabel.NO_MASK).box(), null, null); // the best face: its first, far from its last
+        live.onAlert(alert);
+        LiveFrames.AlertContext ctx = live.alert(alert.alertId()).orElseThrow();
+        assertEquals(5, ctx.timeline().size(), () -> ctx.timeline().toString());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(100 + i * 30 - 20, ctx.timeline().get(i).box().x1(), 1e-9, "frame " + i + " is track a's face");
+        }
+        assertEquals(a, ctx.frame().trackId(face(220, FaceLabel.NO_MASK)), "the alert frame knows the ids too");
+    }
+
+    @Test
+    void gridTilesAreMadeAtMostEveryRefreshPeriodAndShared() throws Exception {
+        byte[] img = jpeg();
+        live.onFrame(frame(0, T0, img));
+        live.onDetection(detection(0, T0, face(100, FaceLabel.NO_MASK)));
+        byte[] tile = live.snapshot("cam", true);
+        assertTrue(ImageIO.read(new ByteArrayInputStream(tile)).getWidth() <= LiveFrames.THUMB_WIDTH);
+        clock.now += 500;
+        live.onFrame(frame(1, T0 + 500, img));
+        live.onDetection(detection(1, T0 + 500, face(200, FaceLabel.MASK)));
+        assertSame(tile, live.snapshot("cam", true), "a newer frame within the refresh period: the same tile, no encode");
+        BufferedImage full = ImageIO.read(new ByteArrayInputStream(live.snapshot("cam")));
+        int p = full.getRGB(180, 60); // the new frame's green box, left edge
+        assertTrue(((p >> 8) & 255) > 120 && ((p >> 16) & 255) < 100, "full size shows the newest frame: " + Integer.toHexString(p));
+        clock.now += LiveFrames.TILE_REFRESH_MS;
+        byte[] renewed = live.snapshot("cam", true);
+        assertFalse(tile == renewed, "renewed after the period");
+        assertFalse(java.util.Arrays.equals(tile, renewed), "from the newest frame");
     }
 
     @Test

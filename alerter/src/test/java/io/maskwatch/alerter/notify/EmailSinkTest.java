@@ -21,7 +21,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -32,15 +34,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
+import org.subethamail.smtp.auth.LoginFailedException;
+import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * One delivery attempt of the e-mail sink against a real SMTP server (GreenMail): what arrives
@@ -197,7 +206,7 @@ class EmailSinkTest {
 
     @Test
     void starttlsIsRequiredSoAServerWithoutItGetsNothingInClear() throws Exception {
-        startSmtp(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)); // GreenMail offers no STARTTLS
+        startSmtp(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)); // GreenMail offers no STARTTLS (SubEtha below does)
         Sink s = emailSink(sink("custodian", smtp(mail.getSmtp().getPort(), "starttls", "SMTP_PASSWORD")), Map.of(),
                 Map.of("SMTP_PASSWORD", PASSWORD), null);
         Sink.Result r = s.deliver(notification("n-x", List.of("x")));
@@ -209,14 +218,7 @@ class EmailSinkTest {
 
     @Test
     void implicitTlsDeliversWithATrustedCertificateForTheHostAndRefusesAnUntrustedOne(@TempDir Path dir) throws Exception {
-        Path keystore = dir.resolve("smtp.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "smtp", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        String out = new String(keytool.getInputStream().readAllBytes());
-        assertEquals(0, keytool.waitFor(), out);
+        Path keystore = selfSignedKeystore(dir);
         System.setProperty("greenmail.tls.keystore.file", keystore.toString());
         System.setProperty("greenmail.tls.keystore.password", "changeit");
         System.setProperty("greenmail.tls.key.password", "changeit");
@@ -244,6 +246,91 @@ class EmailSinkTest {
         Sink.Result r = trusting.deliver(notification("n-a", List.of("a")));
         assertEquals(Sink.Result.OK, r, () -> "reason: " + r.reason());
         assertEquals(2, mail.getReceivedMessages().length);
+    }
+
+    @Test
+    void starttlsUpgradesAndLogsInAndDeliversOnlyOverTheEncryptedConnection(@TempDir Path dir) throws Exception {
+        Path keystore = selfSignedKeystore(dir);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext serverTls = SSLContext.getInstance("TLS");
+        serverTls.init(kmf.getKeyManagers(), null, null);
+
+        // SubEtha SMTP (GreenMail has no STARTTLS): the server offers STARTTLS, refuses AUTH and MAIL before
+        // it, and records the protocol of the socket that carried the login and the message.
+        List<String> loginProtocols = new CopyOnWriteArrayList<>();
+        List<String> messageProtocols = new CopyOnWriteArrayList<>();
+        List<byte[]> messages = new CopyOnWriteArrayList<>();
+        SMTPServer server = SMTPServer.port(0)
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .hostName("localhost")
+                .enableTLS()
+                .requireTLS()
+                .requireAuth()
+                .startTlsSocketFactory(serverTls)
+                .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((user, password, ctx) -> {
+                    loginProtocols.add(protocol(ctx));
+                    if (!USER.equals(user) || !PASSWORD.equals(password)) {
+                        throw new LoginFailedException();
+                    }
+                }))
+                .messageHandler((ctx, from, to, data) -> {
+                    messageProtocols.add(protocol(ctx));
+                    messages.add(data);
+                })
+                .build();
+        server.start();
+        try {
+            int port = server.getPortAllocated();
+            Map<String, Alert> alerts = Map.of("a", alert("a", jpeg(Color.GREEN), jpeg(Color.RED)));
+
+            // Not trusted by the JVM's trust store: the upgrade fails, so the login never goes out.
+            Sink untrusting = emailSink(sink("starttls", smtp(port, "starttls", "SMTP_PASSWORD")), alerts,
+                    Map.of("SMTP_PASSWORD", PASSWORD), null);
+            Sink.Result refused = untrusting.deliver(notification("n-a", List.of("a")));
+            assertFalse(refused.delivered());
+            assertTrue(refused.retryable(), refused.reason());
+            assertTrue(refused.reason().startsWith("TLS with the SMTP server failed"), refused.reason());
+            assertTrue(loginProtocols.isEmpty() && messages.isEmpty(), "nothing was sent before a trusted upgrade");
+
+            Sink trusting = emailSink(sink("starttls", smtp(port, "starttls", "SMTP_PASSWORD")), alerts,
+                    Map.of("SMTP_PASSWORD", PASSWORD), trusting(keystore));
+            Sink.Result r = trusting.deliver(notification("n-a", List.of("a")));
+            assertEquals(Sink.Result.OK, r, () -> "reason: " + r.reason());
+            assertEquals(1, loginProtocols.size(), "one login");
+            assertTrue(loginProtocols.get(0).startsWith("TLSv1."), "the password went over TLS: " + loginProtocols);
+            assertEquals(1, messages.size(), "one SMTP transaction for both recipients");
+            assertTrue(messageProtocols.get(0).startsWith("TLSv1."), "the message went over TLS: " + messageProtocols);
+            MimeMessage m = new MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()),
+                    new java.io.ByteArrayInputStream(messages.get(0)));
+            assertEquals("<n-a@maskwatch>", m.getMessageID());
+            assertTrue(m.getSubject().startsWith("MaskWatch: 1 people without a mask"), m.getSubject());
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** The TLS protocol of the socket of this SMTP session, or "plain". */
+    private static String protocol(MessageContext ctx) {
+        Socket socket = ((org.subethamail.smtp.server.Session) ctx).getSocket();
+        return socket instanceof SSLSocket ssl ? ssl.getSession().getProtocol() : "plain";
+    }
+
+    /** A key pair and self-signed certificate for localhost / 127.0.0.1, made by the JDK's keytool. */
+    static Path selfSignedKeystore(Path dir) throws Exception {
+        Path keystore = dir.resolve("smtp.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "smtp", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes());
+        assertEquals(0, keytool.waitFor(), out);
+        return keystore;
     }
 
     /** A socket factory that trusts only the certificate in {@code keystore}. */
