@@ -6,6 +6,8 @@ import io.maskwatch.detector.DetectorConfig.Tiling;
 import io.maskwatch.detector.face.FaceBackend;
 import io.maskwatch.detector.face.FaceBackends;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,13 +39,19 @@ public final class CliDetectorOptions {
 
     /** One line per backend model file: {@code --yunet-model FILE  yunet: ... (default: model cache)}. */
     private static String modelFileUsage() {
-        StringBuilder sb = new StringBuilder();
+        // A file several backends share (the pair reuses retinaface's and ultraface's) is one flag:
+        // listed once, under the backend that owns its cache folder, naming every backend that reads it.
+        Map<String, List<String>> users = new LinkedHashMap<>();
+        Map<String, String> line = new LinkedHashMap<>();
         for (FaceBackend b : FaceBackends.ALL) {
             for (FaceBackend.ModelFile f : b.modelFiles()) {
-                sb.append(String.format("  --%-22s %s: %s (default <model cache>/%s/%s)%n", f.key() + " FILE", b.name(),
-                        f.kind(), b.name(), f.fileName()));
+                users.computeIfAbsent(f.key(), k -> new ArrayList<>()).add(b.name());
+                line.putIfAbsent(f.key(), f.kind() + " (default <model cache>/" + b.cacheFolder(f) + "/" + f.fileName() + ")");
             }
         }
+        StringBuilder sb = new StringBuilder();
+        line.forEach((key, text) -> sb.append(String.format("  --%-22s %s: %s%n", key + " FILE",
+                String.join(", ", users.get(key)), text)));
         return sb.toString().stripTrailing();
     }
 
