@@ -87,6 +87,24 @@ public final class FramePipeline implements AutoCloseable {
     }
 
     /**
+     * As {@link #create}, for a caller that loads the classifier on another thread meanwhile: the
+     * detectors open first, then {@code labeller} is awaited (start-up of {@code analyze}). The
+     * detectors are closed again if it fails.
+     */
+    public static FramePipeline createWhileLoading(DetectorConfig config, Map<String, String> env,
+                                                   java.util.function.Supplier<MaskLabeller> labeller,
+                                                   StageListener listener) {
+        DetectorConfig resolved = chooseBackend(config, env);
+        List<FaceDetector> ds = openDetectors(resolved, env);
+        try {
+            return new FramePipeline(resolved, ds, labeller.get(), listener);
+        } catch (RuntimeException | Error e) {
+            ds.forEach(FaceDetector::close);
+            throw e;
+        }
+    }
+
+    /**
      * A pipeline without a classifier: {@link #detectFaces} and {@link #crop} only, exactly as the
      * full pipeline detects and crops (cutting training crops the way faces are served).
      */
