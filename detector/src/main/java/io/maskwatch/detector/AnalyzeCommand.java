@@ -48,6 +48,8 @@ public final class AnalyzeCommand implements Command {
     @Override
     public int run(List<String> argv) throws Exception {
         // Start-up: OpenCV's native libraries (~1 s) load on another core while the options and config are read.
+        // Logging first: JavaCPP logs through SLF4J, and SLF4J initialised by two threads at once prints a warning.
+        org.slf4j.LoggerFactory.getILoggerFactory();
         daemon(AnalyzeCommand::preloadOpenCv, "analyze-preload-opencv");
         Args a = Args.parse(argv, CliDetectorOptions.withValue("input", "output", "heatmaps", "every", "batch"),
                 Set.of("crops"));
