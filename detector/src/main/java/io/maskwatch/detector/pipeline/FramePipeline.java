@@ -35,7 +35,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Used by the service, {@code analyze}, {@code eval} and the benchmark.
  *
  * <p>Not for concurrent {@code process} calls: one caller (the consumer loop) feeds it batches
- * ({@link #detectDecoded} and {@link #classify} may run at once, one thread each).
+ * ({@link #detectDecoded} and {@link #classify} may run at once; {@code detectDecoded} also from several
+ * threads, its frames queueing for the shared detectors).
  */
 public final class FramePipeline implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FramePipeline.class);
