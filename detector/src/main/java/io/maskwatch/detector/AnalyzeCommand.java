@@ -48,8 +48,6 @@ public final class AnalyzeCommand implements Command {
     @Override
     public int run(List<String> argv) throws Exception {
         // Start-up: OpenCV's native libraries (~1 s) load on another core while the options and config are read.
-        // Logging first: JavaCPP logs through SLF4J, and SLF4J initialised by two threads at once prints a warning.
-        org.slf4j.LoggerFactory.getILoggerFactory();
         daemon(AnalyzeCommand::preloadOpenCv, "analyze-preload-opencv");
         Args a = Args.parse(argv, CliDetectorOptions.withValue("input", "output", "heatmaps", "every", "batch"),
                 Set.of("crops"));
@@ -72,7 +70,8 @@ public final class AnalyzeCommand implements Command {
             return 2;
         }
         // The classifier (PyTorch's native library and weights, the slowest part of start-up) loads on
-        // another thread while this one opens the face detector networks.
+        // another thread while this one opens the face detector networks and the first frames are read
+        // and detected; the pipeline awaits it at the first classification.
         DetectorConfig cfg = c;
         CompletableFuture<MaskLabeller> loading = new CompletableFuture<>();
         daemon(() -> {
@@ -113,6 +112,9 @@ public final class AnalyzeCommand implements Command {
     /** Loads OpenCV's native libraries; a failure shows again, with its message, where OpenCV is first used. */
     private static void preloadOpenCv() {
         try {
+            // Logging first, here: JavaCPP logs through SLF4J, whose set-up (~0.3 s) would otherwise start
+            // from two threads at once (which it reports with a warning).
+            org.slf4j.LoggerFactory.getILoggerFactory();
             Loader.load(org.bytedeco.opencv.global.opencv_dnn.class);
             Loader.load(org.bytedeco.opencv.global.opencv_imgcodecs.class);
         } catch (Throwable ignored) {

@@ -49,7 +49,9 @@ public final class FramePipeline implements AutoCloseable {
     private final DetectorConfig config;
     private final List<FaceDetector> detectors;
     private final BlockingQueue<FaceDetector> idle;
-    private final MaskLabeller labeller;
+    /** The classifier, possibly still loading on another thread (null: detection only); see {@link #labeller()}. */
+    private final java.util.function.Supplier<MaskLabeller> labellerSource;
+    private MaskLabeller labeller;
     private final ExecutorService pool;
     private final FaceCropper cropper;
     private final HeatmapRenderer renderer;
@@ -63,10 +65,15 @@ public final class FramePipeline implements AutoCloseable {
      */
     public FramePipeline(DetectorConfig config, List<FaceDetector> detectors, MaskLabeller labeller,
                          StageListener listener) {
+        this(config, detectors, labeller == null ? null : () -> labeller, listener);
+    }
+
+    private FramePipeline(DetectorConfig config, List<FaceDetector> detectors,
+                          java.util.function.Supplier<MaskLabeller> labeller, StageListener listener) {
         this.config = config;
         this.detectors = List.copyOf(detectors);
         this.idle = new ArrayBlockingQueue<>(Math.max(1, detectors.size()), false, detectors);
-        this.labeller = labeller;
+        this.labellerSource = labeller;
         AtomicInteger n = new AtomicInteger();
         this.pool = detectors.size() <= 1 ? null : Executors.newFixedThreadPool(detectors.size(), r -> {
             Thread t = new Thread(r, "detector-inference-" + n.incrementAndGet());
@@ -89,20 +96,22 @@ public final class FramePipeline implements AutoCloseable {
 
     /**
      * As {@link #create}, for a caller that loads the classifier on another thread meanwhile: the
-     * detectors open first, then {@code labeller} is awaited (start-up of {@code analyze}). The
-     * detectors are closed again if it fails.
+     * pipeline can detect at once; {@code labeller} is awaited at the first classification (or at
+     * close, to close it), and a failure to load it is thrown there (start-up of {@code analyze}).
      */
     public static FramePipeline createWhileLoading(DetectorConfig config, Map<String, String> env,
                                                    java.util.function.Supplier<MaskLabeller> labeller,
                                                    StageListener listener) {
         DetectorConfig resolved = chooseBackend(config, env);
-        List<FaceDetector> ds = openDetectors(resolved, env);
-        try {
-            return new FramePipeline(resolved, ds, labeller.get(), listener);
-        } catch (RuntimeException | Error e) {
-            ds.forEach(FaceDetector::close);
-            throw e;
+        return new FramePipeline(resolved, openDetectors(resolved, env), labeller, listener);
+    }
+
+    /** The classifier, waiting for it if it is still loading; null for a detection-only pipeline. */
+    private synchronized MaskLabeller labeller() {
+        if (labeller == null && labellerSource != null) {
+            labeller = labellerSource.get();
         }
+        return labeller;
     }
 
     /**
@@ -111,7 +120,7 @@ public final class FramePipeline implements AutoCloseable {
      */
     public static FramePipeline forDetection(DetectorConfig config, Map<String, String> env) {
         DetectorConfig resolved = chooseBackend(config, env);
-        return new FramePipeline(resolved, openDetectors(resolved, env), null, null);
+        return new FramePipeline(resolved, openDetectors(resolved, env), (MaskLabeller) null, null);
     }
 
     /** One detector per inference thread; all closed again if one cannot be opened. */
@@ -150,12 +159,12 @@ public final class FramePipeline implements AutoCloseable {
     }
 
     public String modelId() {
-        return labeller == null ? "none" : labeller.modelId();
+        return labellerSource == null ? "none" : labeller().modelId();
     }
 
     /** The classifier's labels in output order (empty without a classifier). */
     public List<io.maskwatch.common.contract.FaceLabel> classifierLabels() {
-        return labeller == null ? List.of() : labeller.labels();
+        return labellerSource == null ? List.of() : labeller().labels();
     }
 
     /** Decoded BGR frames in (left open), the detected faces of each: the detect step alone. */
@@ -372,6 +381,7 @@ public final class FramePipeline implements AutoCloseable {
             }
             List<Verdict> verdicts = List.of();
             if (!crops.isEmpty()) {
+                MaskLabeller labeller = labeller();
                 if (labeller == null) {
                     throw new IllegalStateException("this pipeline has no classifier (detection only)");
                 }
@@ -470,8 +480,16 @@ public final class FramePipeline implements AutoCloseable {
             pool.shutdownNow();
         }
         detectors.forEach(FaceDetector::close);
-        if (labeller != null) {
-            labeller.close();
+        if (labellerSource != null) {
+            MaskLabeller l;
+            try {
+                l = labeller();
+            } catch (RuntimeException e) {
+                l = null; // it failed to load (and that failure was reported where it was first needed)
+            }
+            if (l != null) {
+                l.close();
+            }
         }
     }
 }
