@@ -14,6 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.bytedeco.javacpp.Loader;
 
 /** {@code ./maskwatch analyze}: images, directories or videos to JSON lines, no Kafka. */
 public final class AnalyzeCommand implements Command {
@@ -43,6 +47,8 @@ public final class AnalyzeCommand implements Command {
 
     @Override
     public int run(List<String> argv) throws Exception {
+        // Start-up: OpenCV's native libraries (~1 s) load on another core while the options and config are read.
+        daemon(AnalyzeCommand::preloadOpenCv, "analyze-preload-opencv");
         Args a = Args.parse(argv, CliDetectorOptions.withValue("input", "output", "heatmaps", "every", "batch"),
                 Set.of("crops"));
         Path input = Path.of(a.required("input"));
@@ -63,10 +69,30 @@ public final class AnalyzeCommand implements Command {
             System.err.println("maskwatch analyze: input " + input + " does not exist");
             return 2;
         }
-        MaskLabeller labeller = MaskLabeller.load(c);
-        try (FramePipeline pipeline = a.has("crops")
-                ? FramePipeline.forCrops(c, labeller)
-                : FramePipeline.create(c, env, labeller, null);
+        // The classifier (PyTorch's native library and weights, the slowest part of start-up) loads on
+        // another thread while this one opens the face detector networks and the first frames are read
+        // and detected; the pipeline awaits it at the first classification.
+        DetectorConfig cfg = c;
+        CompletableFuture<MaskLabeller> loading = new CompletableFuture<>();
+        daemon(() -> {
+            try {
+                loading.complete(MaskLabeller.load(cfg));
+            } catch (Throwable t) {
+                loading.completeExceptionally(t);
+            }
+        }, "analyze-load-classifier");
+        Supplier<MaskLabeller> labeller = () -> join(loading);
+        FramePipeline opened;
+        try {
+            opened = a.has("crops")
+                    ? FramePipeline.forCrops(c, labeller.get())
+                    : FramePipeline.createWhileLoading(c, env, labeller, null);
+        } catch (RuntimeException | Error e) {
+            // the classifier may still be loading: close it once it is there
+            loading.thenAccept(MaskLabeller::close);
+            throw e;
+        }
+        try (FramePipeline pipeline = opened;
              Writer w = output.equals("-")
                      ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
                      : Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8)) {
@@ -75,5 +101,39 @@ public final class AnalyzeCommand implements Command {
             System.err.println("analyze: " + s + (output.equals("-") ? "" : " -> " + output));
         }
         return 0;
+    }
+
+    private static void daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Loads OpenCV's native libraries; a failure shows again, with its message, where OpenCV is first used. */
+    private static void preloadOpenCv() {
+        try {
+            // Logging first, here: JavaCPP logs through SLF4J, whose set-up (~0.3 s) would otherwise start
+            // from two threads at once (which it reports with a warning).
+            org.slf4j.LoggerFactory.getILoggerFactory();
+            Loader.load(org.bytedeco.opencv.global.opencv_dnn.class);
+            Loader.load(org.bytedeco.opencv.global.opencv_imgcodecs.class);
+        } catch (Throwable ignored) {
+            // reported by the code that needs OpenCV
+        }
+    }
+
+    /** The loaded classifier, or the exception that loading it threw (a ConfigException stays one). */
+    private static MaskLabeller join(CompletableFuture<MaskLabeller> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 }

@@ -26,8 +26,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Offline analysis: images, directories or videos through the pipeline into JSON lines, one
- * object per image or video frame. Batches frames like the service does; reading, detecting and
- * classifying overlap on three threads (plus the pipeline's detector threads).
+ * object per image or video frame. Batches frames like the service does; reading, detecting (two
+ * batches at a time, on the pipeline's detector threads) and classifying (one batch at a time, in
+ * order) overlap.
  */
 public final class Analyzer {
     private final FramePipeline pipeline;
@@ -44,9 +45,17 @@ public final class Analyzer {
     private long errors;
     private long started;
     private long lastReport;
-    // Classifies and writes one batch at a time, in input order, while the next batch is detected.
+    /**
+     * Batches detected at once. Two keep the detectors busy across a batch's end: while the last
+     * frames of batch N are detected, the frames of N+1 already wait for the free detector.
+     */
+    static final int DETECTING_BATCHES = 2;
+    /** Batches detected or classified but not yet written (bounds the decoded frames held): the two detecting, one classifying. */
+    static final int MAX_PENDING_BATCHES = DETECTING_BATCHES + 1;
+    private final ExecutorService detecting = Executors.newFixedThreadPool(DETECTING_BATCHES, daemon("analyze-detect"));
+    // Classifies and writes one batch at a time, in input order, while later batches are detected.
     private final ExecutorService classifier = Executors.newSingleThreadExecutor(daemon("analyze-classify"));
-    private Future<?> classified;
+    private final Deque<Future<?>> pending = new ArrayDeque<>();
 
     /**
      * @param cropsMode  every input image is a face crop: no detection, one face per image
@@ -113,8 +122,11 @@ public final class Analyzer {
         }
         try {
             flush();
-            awaitClassified();
+            while (!pending.isEmpty()) {
+                await(pending.poll());
+            }
         } finally {
+            detecting.shutdownNow();
             classifier.shutdownNow();
         }
         output.flush();
@@ -129,9 +141,10 @@ public final class Analyzer {
     }
 
     /**
-     * Detects the batch on this thread (frames in parallel on the pipeline's detectors), then hands
-     * it to the classifier thread, so classifying batch N overlaps detecting batch N+1. One batch
-     * classifies at a time and writes its lines, so the output keeps the input order.
+     * Hands the batch to the detecting threads (its frames in parallel on the pipeline's detectors,
+     * up to {@link #DETECTING_BATCHES} batches at once) and queues its classification: one batch
+     * classifies at a time, in input order, and writes its lines, so the output keeps the input order
+     * and each batch's classifier passes are the same as when batches ran one after another.
      */
     private void flush() {
         if (batch.isEmpty()) {
@@ -141,18 +154,21 @@ public final class Analyzer {
         batch.clear();
         List<Item> readable = items.stream().filter(i -> i.image() != null).toList();
         List<Mat> mats = readable.stream().map(Item::image).toList();
-        FramePipeline.DetectedBatch detected;
-        try {
-            detected = cropsMode ? null : pipeline.detectDecoded(mats);
-        } catch (RuntimeException e) {
-            readable.forEach(i -> i.image().close());
-            throw e;
-        }
-        awaitClassified();
-        classified = classifier.submit(() -> {
-            write(items, readable, cropsMode ? pipeline.classifyCrops(mats) : pipeline.classify(detected));
+        Future<FramePipeline.DetectedBatch> detected = cropsMode ? null : detecting.submit(() -> pipeline.detectDecoded(mats));
+        pending.add(classifier.submit(() -> {
+            List<FrameResult> results;
+            try {
+                results = cropsMode ? pipeline.classifyCrops(mats) : pipeline.classify(await(detected));
+            } catch (RuntimeException | Error e) {
+                readable.forEach(i -> i.image().close());
+                throw e;
+            }
+            write(items, readable, results);
             return null;
-        });
+        }));
+        while (pending.size() > MAX_PENDING_BATCHES) {
+            await(pending.poll());
+        }
     }
 
     private void write(List<Item> items, List<Item> readable, List<FrameResult> results) {
@@ -176,13 +192,6 @@ public final class Analyzer {
             double s = (now - started) / 1e9;
             progress.printf("analyze: %d frames, %d faces, %.1f frames/s%n", frames, faces, frames / s);
             lastReport = now;
-        }
-    }
-
-    private void awaitClassified() {
-        if (classified != null) {
-            await(classified);
-            classified = null;
         }
     }
 

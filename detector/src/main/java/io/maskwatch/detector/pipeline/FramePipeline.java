@@ -35,7 +35,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Used by the service, {@code analyze}, {@code eval} and the benchmark.
  *
  * <p>Not for concurrent {@code process} calls: one caller (the consumer loop) feeds it batches
- * ({@link #detectDecoded} and {@link #classify} may run at once, one thread each).
+ * ({@link #detectDecoded} and {@link #classify} may run at once; {@code detectDecoded} also from several
+ * threads, its frames queueing for the shared detectors).
  */
 public final class FramePipeline implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FramePipeline.class);
@@ -48,7 +49,9 @@ public final class FramePipeline implements AutoCloseable {
     private final DetectorConfig config;
     private final List<FaceDetector> detectors;
     private final BlockingQueue<FaceDetector> idle;
-    private final MaskLabeller labeller;
+    /** The classifier, possibly still loading on another thread (null: detection only); see {@link #labeller()}. */
+    private final java.util.function.Supplier<MaskLabeller> labellerSource;
+    private MaskLabeller labeller;
     private final ExecutorService pool;
     private final FaceCropper cropper;
     private final HeatmapRenderer renderer;
@@ -62,10 +65,15 @@ public final class FramePipeline implements AutoCloseable {
      */
     public FramePipeline(DetectorConfig config, List<FaceDetector> detectors, MaskLabeller labeller,
                          StageListener listener) {
+        this(config, detectors, labeller == null ? null : () -> labeller, listener);
+    }
+
+    private FramePipeline(DetectorConfig config, List<FaceDetector> detectors,
+                          java.util.function.Supplier<MaskLabeller> labeller, StageListener listener) {
         this.config = config;
         this.detectors = List.copyOf(detectors);
         this.idle = new ArrayBlockingQueue<>(Math.max(1, detectors.size()), false, detectors);
-        this.labeller = labeller;
+        this.labellerSource = labeller;
         AtomicInteger n = new AtomicInteger();
         this.pool = detectors.size() <= 1 ? null : Executors.newFixedThreadPool(detectors.size(), r -> {
             Thread t = new Thread(r, "detector-inference-" + n.incrementAndGet());
@@ -87,12 +95,32 @@ public final class FramePipeline implements AutoCloseable {
     }
 
     /**
+     * As {@link #create}, for a caller that loads the classifier on another thread meanwhile: the
+     * pipeline can detect at once; {@code labeller} is awaited at the first classification (or at
+     * close, to close it), and a failure to load it is thrown there (start-up of {@code analyze}).
+     */
+    public static FramePipeline createWhileLoading(DetectorConfig config, Map<String, String> env,
+                                                   java.util.function.Supplier<MaskLabeller> labeller,
+                                                   StageListener listener) {
+        DetectorConfig resolved = chooseBackend(config, env);
+        return new FramePipeline(resolved, openDetectors(resolved, env), labeller, listener);
+    }
+
+    /** The classifier, waiting for it if it is still loading; null for a detection-only pipeline. */
+    private synchronized MaskLabeller labeller() {
+        if (labeller == null && labellerSource != null) {
+            labeller = labellerSource.get();
+        }
+        return labeller;
+    }
+
+    /**
      * A pipeline without a classifier: {@link #detectFaces} and {@link #crop} only, exactly as the
      * full pipeline detects and crops (cutting training crops the way faces are served).
      */
     public static FramePipeline forDetection(DetectorConfig config, Map<String, String> env) {
         DetectorConfig resolved = chooseBackend(config, env);
-        return new FramePipeline(resolved, openDetectors(resolved, env), null, null);
+        return new FramePipeline(resolved, openDetectors(resolved, env), (MaskLabeller) null, null);
     }
 
     /** One detector per inference thread; all closed again if one cannot be opened. */
@@ -131,12 +159,12 @@ public final class FramePipeline implements AutoCloseable {
     }
 
     public String modelId() {
-        return labeller == null ? "none" : labeller.modelId();
+        return labellerSource == null ? "none" : labeller().modelId();
     }
 
     /** The classifier's labels in output order (empty without a classifier). */
     public List<io.maskwatch.common.contract.FaceLabel> classifierLabels() {
-        return labeller == null ? List.of() : labeller.labels();
+        return labellerSource == null ? List.of() : labeller().labels();
     }
 
     /** Decoded BGR frames in (left open), the detected faces of each: the detect step alone. */
@@ -353,6 +381,7 @@ public final class FramePipeline implements AutoCloseable {
             }
             List<Verdict> verdicts = List.of();
             if (!crops.isEmpty()) {
+                MaskLabeller labeller = labeller();
                 if (labeller == null) {
                     throw new IllegalStateException("this pipeline has no classifier (detection only)");
                 }
@@ -451,8 +480,16 @@ public final class FramePipeline implements AutoCloseable {
             pool.shutdownNow();
         }
         detectors.forEach(FaceDetector::close);
-        if (labeller != null) {
-            labeller.close();
+        if (labellerSource != null) {
+            MaskLabeller l;
+            try {
+                l = labeller();
+            } catch (RuntimeException e) {
+                l = null; // it failed to load (and that failure was reported where it was first needed)
+            }
+            if (l != null) {
+                l.close();
+            }
         }
     }
 }

@@ -139,4 +139,19 @@ class AnalyzeCommandTest {
         }
         assertTrue(correct >= 8, correct + " of 10 test crops right");
     }
+
+    @Test
+    void missingClassifierLoadedInTheBackgroundStillFailsWithTheConfigKey() throws Exception {
+        // The classifier loads on another thread while the detectors open: its error must still reach the user as is.
+        Path img = tmp.resolve("a.jpg");
+        Files.write(img, TestMedia.jpeg("one-man-no-mask", 0));
+        Path missing = tmp.resolve("no-such-model");
+        List<String> argv = new ArrayList<>(List.of("--input", img.toString(), "--output", tmp.resolve("o.jsonl").toString(),
+                "--models", missing.toString()));
+        argv.addAll(TestMedia.modelArgs(FaceBackends.preferenceOrder().get(0)));
+        io.maskwatch.common.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.maskwatch.common.config.ConfigException.class, () -> new AnalyzeCommand().run(argv));
+        assertTrue(e.getMessage().contains("detector.models-dir"), e.getMessage());
+        assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
+    }
 }
