@@ -287,13 +287,21 @@ public final class FramePipeline implements AutoCloseable {
             for (int w = 0; w < waves; w++) {
                 List<Integer> mine = new ArrayList<>();
                 List<List<LabelReuse.Track>> matches = new ArrayList<>();
+                List<List<FaceThumbnail>> thumbsOf = new ArrayList<>();
                 List<Detected> toLabel = new ArrayList<>();
                 for (int i = 0; i < detected.size(); i++) {
                     Detected d = detected.get(i);
                     if (wave[i] != w || d.error() != null) {
                         continue;
                     }
-                    List<LabelReuse.Track> m = reuse.match(cameras.get(i), d.faces());
+                    List<FaceThumbnail> thumbs = null;
+                    if (reuse.checksAppearance()) {
+                        thumbs = new ArrayList<>(d.faces().size());
+                        for (DetectedFace f : d.faces()) {
+                            thumbs.add(FaceThumbnail.of(d.frame(), f.box()));
+                        }
+                    }
+                    List<LabelReuse.Track> m = reuse.match(cameras.get(i), d.faces(), thumbs);
                     List<DetectedFace> fresh = new ArrayList<>();
                     for (int j = 0; j < m.size(); j++) {
                         if (m.get(j) == null) {
@@ -302,6 +310,7 @@ public final class FramePipeline implements AutoCloseable {
                     }
                     mine.add(i);
                     matches.add(m);
+                    thumbsOf.add(thumbs);
                     toLabel.add(new Detected(d.frame(), fresh, null, false));
                 }
                 List<List<Face>> labelled = labelFaces(toLabel, false);
@@ -314,7 +323,7 @@ public final class FramePipeline implements AutoCloseable {
                     for (int j = 0; j < found.size(); j++) {
                         merged.add(m.get(j) == null ? fresh.next() : LabelReuse.reuse(m.get(j), found.get(j)));
                     }
-                    reuse.remember(cameras.get(i), merged, m);
+                    reuse.remember(cameras.get(i), merged, m, thumbsOf.get(k));
                     faces.set(i, merged);
                 }
             }

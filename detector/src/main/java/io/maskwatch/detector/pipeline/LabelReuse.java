@@ -18,19 +18,23 @@ import java.util.Map;
  * face's label and class probabilities, and its crop and heat map JPEGs (rendering them needs the
  * classifier's activations, which a reused face does not have; consumers that show the evidence of
  * an alert still get a picture of the face). The label is classified afresh after {@code every}
- * frames, or as soon as the box moves away. Not thread-safe: used by the one consumer thread.
+ * frames, as soon as the box moves away, or as soon as the face looks different from the frame where
+ * it was last classified ({@link FaceThumbnail} change above {@code maxChange}: a mask put on or
+ * taken off). Not thread-safe: used by the one consumer thread.
  */
 public final class LabelReuse {
     /** A remembered face and how many frames ago it was classified (0 = in that frame). */
-    record Track(Box box, Face face, int age) {
+    record Track(Box box, Face face, int age, FaceThumbnail thumb) {
     }
 
     private final int every;
     private final double minIou;
     private final double minScore;
+    private final double maxChange;
     private final Map<String, List<Track>> byCamera = new HashMap<>();
     private long reused;
     private long classified;
+    private long changed;
 
     /**
      * @param every    frames a label lives (0 or 1 = off: every face is classified)
@@ -38,9 +42,23 @@ public final class LabelReuse {
      * @param minScore minimum joint score of the label being reused
      */
     public LabelReuse(int every, double minIou, double minScore) {
+        this(every, minIou, minScore, 0);
+    }
+
+    /**
+     * @param maxChange largest appearance change ({@link FaceThumbnail#change}) since the face was last
+     *                  classified for its label to be reused (0 = appearance not checked)
+     */
+    public LabelReuse(int every, double minIou, double minScore, double maxChange) {
         this.every = every;
         this.minIou = minIou;
         this.minScore = minScore;
+        this.maxChange = maxChange;
+    }
+
+    /** Whether {@link #match} wants the faces' thumbnails. */
+    public boolean checksAppearance() {
+        return enabled() && maxChange > 0;
     }
 
     public boolean enabled() {
@@ -52,6 +70,14 @@ public final class LabelReuse {
      * be classified. Each track is continued by at most one face (the best overlaps first).
      */
     List<Track> match(String camera, List<DetectedFace> faces) {
+        return match(camera, faces, null);
+    }
+
+    /**
+     * As {@link #match(String, List)}; with {@code thumbs} (one per face, null when the appearance is
+     * not checked) a face whose thumbnail changed more than {@code maxChange} is classified again.
+     */
+    List<Track> match(String camera, List<DetectedFace> faces, List<FaceThumbnail> thumbs) {
         Track[] out = new Track[faces.size()];
         List<Track> prev = enabled() ? byCamera.getOrDefault(camera, List.of()) : List.of();
         // Candidate pairs, best overlap first, so two faces near one remembered face do not steal it in list order.
@@ -61,6 +87,10 @@ public final class LabelReuse {
                 Track t = prev.get(j);
                 double iou = t.age() + 1 < every ? t.box().iou(faces.get(i).box()) : 0;
                 if (iou >= minIou) {
+                    if (thumbs != null && maxChange > 0 && !looksTheSame(t.thumb(), thumbs.get(i))) {
+                        changed++;
+                        continue;
+                    }
                     pairs.add(new double[] {iou, i, j});
                 }
             }
@@ -77,6 +107,10 @@ public final class LabelReuse {
         return java.util.Arrays.asList(out);
     }
 
+    private boolean looksTheSame(FaceThumbnail then, FaceThumbnail now) {
+        return then != null && now != null && then.change(now) <= maxChange;
+    }
+
     /** The reused face for a new detection continuing {@code t}: new box and face score, the old label. */
     static Face reuse(Track t, DetectedFace f) {
         Face old = t.face();
@@ -90,6 +124,11 @@ public final class LabelReuse {
      * continued (null = classified in this frame). Only confident labels are kept.
      */
     void remember(String camera, List<Face> faces, List<Track> from) {
+        remember(camera, faces, from, null);
+    }
+
+    /** As {@link #remember(String, List, List)}, with each face's thumbnail (kept from the frame it was classified in). */
+    void remember(String camera, List<Face> faces, List<Track> from, List<FaceThumbnail> thumbs) {
         if (!enabled()) {
             return;
         }
@@ -100,11 +139,11 @@ public final class LabelReuse {
             if (t == null) {
                 classified++;
                 if (f.score() >= minScore) {
-                    next.add(new Track(f.box(), f, 0));
+                    next.add(new Track(f.box(), f, 0, thumbs == null ? null : thumbs.get(i)));
                 }
             } else {
                 reused++;
-                next.add(new Track(f.box(), f, t.age() + 1));
+                next.add(new Track(f.box(), f, t.age() + 1, t.thumb()));
             }
         }
         if (next.isEmpty()) {
@@ -131,6 +170,14 @@ public final class LabelReuse {
     /** Faces that kept a remembered label, since start. */
     public long reusedCount() {
         return reused;
+    }
+
+    /**
+     * Face-track pairs that overlapped but were not reused because the face looked different (counted
+     * per candidate pair, so a face near two tracks may count twice), since start.
+     */
+    public long changedCount() {
+        return changed;
     }
 
     /** Faces that went through the classifier while reuse was on, since start. */
