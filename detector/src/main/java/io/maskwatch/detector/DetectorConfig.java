@@ -199,8 +199,9 @@ public record DetectorConfig(
     public static DetectorConfig defaults() {
         return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
                 DEFAULT_MODELS_DIR, 0.0, "no_mask", FaceCropPolicy.UNMASKED_ONLY.wireName(), 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082, null,
-                // label reuse off: at 4 it cost the putting-on-mask clip its alert (docs/DETECTOR.md)
-                0, 0.5, 0.7, 0.35);
+                // label reuse on, checking that the face still looks the same: every clip keeps its alerts
+                // (box-only reuse lost putting-on-mask's; docs/DETECTOR.md "Label reuse")
+                4, 0.5, 0.7, 0.35);
     }
 
     public DetectorConfig withBackend(String b) {
