@@ -188,7 +188,47 @@ public final class FramePipeline implements AutoCloseable {
         if (reuse == null || !reuse.enabled()) {
             return processEncoded(frames);
         }
-        return finish(detectEncoded(frames), cameras, reuse);
+        return finish(reuse.gatesMotion() ? detectEncodedGated(frames, cameras, reuse) : detectEncoded(frames), cameras, reuse);
+    }
+
+    /**
+     * Decode and detect one frame after another (a frame compares with its camera's previous one): a
+     * frame that barely differs from the camera's last detected frame keeps its face boxes (motion gate).
+     */
+    private List<Detected> detectEncodedGated(List<byte[]> frames, List<String> cameras, LabelReuse reuse) {
+        List<Detected> out = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            long t0 = System.nanoTime();
+            Mat m;
+            try {
+                m = Jpeg.decode(frames.get(i));
+            } catch (FrameDecodingException e) {
+                out.add(new Detected(null, List.of(), e.getMessage(), true));
+                continue;
+            }
+            listener.record(Stage.DECODE, System.nanoTime() - t0, 1);
+            float[] thumb = FrameThumbnail.of(m);
+            List<DetectedFace> still = reuse.still(cameras.get(i), thumb);
+            if (still != null) {
+                out.add(new Detected(m, still, null, true));
+                continue;
+            }
+            try {
+                Detected d = detect(m, true);
+                reuse.detected(cameras.get(i), thumb, d.faces());
+                out.add(d);
+            } catch (InterruptedException e) {
+                m.close();
+                out.forEach(d -> {
+                    if (d.frame() != null) {
+                        d.frame().close();
+                    }
+                });
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return out;
     }
 
     /** Decoded BGR frames in (left open for the caller), one result per frame. */

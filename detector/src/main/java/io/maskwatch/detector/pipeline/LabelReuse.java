@@ -31,6 +31,10 @@ public final class LabelReuse {
     private final double minIou;
     private final double minScore;
     private final double maxChange;
+    private final double motionGate;
+    /** Per camera: the last frame the face detector ran on, and what it found. */
+    private final Map<String, Still> stills = new HashMap<>();
+    private long gated;
     private final Map<String, List<Track>> byCamera = new HashMap<>();
     private long reused;
     private long classified;
@@ -50,10 +54,59 @@ public final class LabelReuse {
      *                  classified for its label to be reused (0 = appearance not checked)
      */
     public LabelReuse(int every, double minIou, double minScore, double maxChange) {
+        this(every, minIou, minScore, maxChange, 0);
+    }
+
+    /**
+     * @param motionGate a frame that differs from the camera's last detected frame by less than this
+     *                   (largest grey-level difference of a cell of the {@link FrameThumbnail}s) keeps that
+     *                   frame's detections (0 = off; only while label reuse is on)
+     */
+    public LabelReuse(int every, double minIou, double minScore, double maxChange, double motionGate) {
+        this.motionGate = motionGate;
         this.every = every;
         this.minIou = minIou;
         this.minScore = minScore;
         this.maxChange = maxChange;
+    }
+
+    record Still(float[] thumb, List<DetectedFace> faces) {
+    }
+
+    /** Whether frames that did not change keep the camera's last detections. */
+    public boolean gatesMotion() {
+        return enabled() && motionGate > 0;
+    }
+
+    /** The camera's last detections when {@code thumb} is within the motion gate of its last detected frame, else null. */
+    List<DetectedFace> still(String camera, float[] thumb) {
+        Still s = stills.get(camera);
+        if (s == null || thumb == null || s.thumb().length != thumb.length) {
+            return null;
+        }
+        // the largest change of any cell (20x20 px of a 720p frame), not the mean: a small face
+        // entering the scene barely moves the mean of the whole frame
+        double d = 0;
+        for (int i = 0; i < thumb.length; i++) {
+            d = Math.max(d, Math.abs(thumb[i] - s.thumb()[i]));
+        }
+        if (d >= motionGate) {
+            return null;
+        }
+        gated++;
+        return s.faces();
+    }
+
+    /** Remembers the frame the detector ran on for the camera. */
+    void detected(String camera, float[] thumb, List<DetectedFace> faces) {
+        if (thumb != null) {
+            stills.put(camera, new Still(thumb, List.copyOf(faces)));
+        }
+    }
+
+    /** Frames that kept their camera's last detections (motion gate), since start. */
+    public long gatedCount() {
+        return gated;
     }
 
     /** Whether {@link #match} wants the faces' thumbnails. */
@@ -156,10 +209,12 @@ public final class LabelReuse {
     /** Drops the cameras' state (their partitions were revoked or lost). */
     public void forget(Collection<String> cameras) {
         cameras.forEach(byCamera::remove);
+        cameras.forEach(stills::remove);
     }
 
     public void forgetAll() {
         byCamera.clear();
+        stills.clear();
     }
 
     /** Cameras with remembered faces. */

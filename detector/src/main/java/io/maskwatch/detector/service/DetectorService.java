@@ -118,7 +118,7 @@ public final class DetectorService implements AutoCloseable {
         this.kafka = kafka;
         this.metrics = new DetectorMetrics(registry);
         this.reuse = new LabelReuse(config.reclassifyEvery(), config.reclassifyMinIou(), config.reclassifyMinScore(),
-                config.reclassifyMaxChange());
+                config.reclassifyMaxChange(), config.motionGate());
         metrics.reuse(reuse);
         this.env = Map.copyOf(env);
         this.clock = clock;

@@ -176,6 +176,26 @@ class FramePipelineTest {
     }
 
     @Test
+    void aFrameThatDidNotChangeKeepsItsCamerasLastDetections() {
+        DetectorConfig c = TestMedia.config("retinaface+ultraface");
+        // the same frame twice, then a frame 3 s later (the woman moved): detect, gate, detect
+        List<byte[]> frames = List.of(TestMedia.jpeg("putting-on-mask", 30), TestMedia.jpeg("putting-on-mask", 30),
+                TestMedia.jpeg("putting-on-mask", 105));
+        List<Timing> timings = new CopyOnWriteArrayList<>();
+        LabelReuse gate = new LabelReuse(4, 0.5, 0.5, 0.35, 8.0);
+        List<FrameResult> rs;
+        try (FramePipeline p = pipeline(c, timings)) {
+            rs = p.processEncoded(frames, java.util.Collections.nCopies(3, "door"), gate);
+        }
+        assertEquals(1, gate.gatedCount());
+        assertEquals(2, timings.stream().filter(t -> t.stage() == Stage.DETECT).count(), timings.toString());
+        assertEquals(rs.get(0).faces().stream().map(Face::box).toList(), rs.get(1).faces().stream().map(Face::box).toList());
+        assertEquals(1, rs.get(2).faces().size(), "detected again: " + rs.get(2).faces());
+        gate.forget(List.of("door"));
+        assertEquals(0, gate.cameras());
+    }
+
+    @Test
     void faceCropsPolicyKeepsCompliantFacesInsideTheDetector() {
         DetectorConfig defaults = TestMedia.config("blazeface");
         assertEquals(DetectorConfig.FaceCropPolicy.UNMASKED_ONLY, defaults.faceCropPolicy(), "the default");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * (max-change 0) and appearance-checked, A/B in one process. The four clips of ../shared/videos,
  * sampled at 2 fps, as four cameras; polls of 8 frames interleaved by camera as the service gets them.
  * {@code mvn -o -q -pl detector -am test -Dtest=LabelReuseCpuProbe -Dsurefire.failIfNoSpecifiedTests=false
- * [-Dprobe.backend=retinaface+ultraface] [-Dprobe.rounds=2]}
+ * [-Dprobe.backend=retinaface+ultraface] [-Dprobe.rounds=2] [-Dprobe.modes=off,box-only,appearance,gate] [-Dprobe.gate=8]}
  */
 class LabelReuseCpuProbe {
     @Test
@@ -52,10 +52,11 @@ class LabelReuseCpuProbe {
             p.processEncoded(frames.subList(0, 8)); // warm-up
             List<Face> reference = null;
             for (int r = 0; r < rounds; r++) {
-                for (String mode : List.of("off", "box-only", "appearance")) {
+                for (String mode : System.getProperty("probe.modes", "off,box-only,appearance").split(",")) {
                     LabelReuse reuse = switch (mode) {
                         case "off" -> new LabelReuse(0, 0.5, 0.7);
                         case "box-only" -> new LabelReuse(4, 0.5, 0.7, 0);
+                        case "gate" -> new LabelReuse(4, 0.5, 0.7, c.reclassifyMaxChange(), Double.parseDouble(System.getProperty("probe.gate", "8")));
                         default -> new LabelReuse(4, 0.5, 0.7, c.reclassifyMaxChange());
                     };
                     List<Face> faces = new ArrayList<>();
@@ -75,8 +76,8 @@ class LabelReuseCpuProbe {
                         same += faces.get(k).label() == reference.get(k).label() ? 1 : 0;
                     }
                     long classified = reuse.enabled() ? reuse.classifiedCount() : faces.size();
-                    System.out.printf(Locale.ROOT, "round %d %-10s frames %d faces %d classified %d changed %d cpu/frame %.1f ms labels equal to off %d/%d%n",
-                            r + 1, mode, frames.size(), faces.size(), classified, reuse.changedCount(), cpu / 1e6 / frames.size(),
+                    System.out.printf(Locale.ROOT, "round %d %-10s frames %d faces %d classified %d changed %d gated %d cpu/frame %.1f ms labels equal to off %d/%d%n",
+                            r + 1, mode, frames.size(), faces.size(), classified, reuse.changedCount(), reuse.gatedCount(), cpu / 1e6 / frames.size(),
                             same, reference.size());
                 }
             }
