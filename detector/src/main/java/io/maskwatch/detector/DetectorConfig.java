@@ -57,6 +57,12 @@ import java.util.Map;
  *                          again (0 or 1 = classify every face of every frame)
  * @param reclassifyMinIou  minimum IoU between the box and the previous frame's box for the label to be reused
  * @param reclassifyMinScore minimum joint score (face score x class probability) of a label to be reused
+ * @param reclassifyMaxChange largest change of the face's 16x16 grayscale thumbnail since it was last classified
+ *                          (mean absolute difference, in standard deviations) for its label to be reused
+ *                          (0 = appearance not checked)
+ * @param motionGate        with label reuse on: a frame whose 64x36 grayscale thumbnail differs from the camera's last
+ *                          detected frame by less than this in every cell (grey levels) keeps that
+ *                          frame's face boxes instead of running the face detector (0 = off)
  */
 public record DetectorConfig(
         String backend,
@@ -87,7 +93,9 @@ public record DetectorConfig(
         String apiToken,
         int reclassifyEvery,
         double reclassifyMinIou,
-        double reclassifyMinScore) implements ConfigSection {
+        double reclassifyMinScore,
+        double reclassifyMaxChange,
+        double motionGate) implements ConfigSection {
 
     public static final String DEFAULT_BACKEND = FaceBackends.AUTO;
 
@@ -195,29 +203,32 @@ public record DetectorConfig(
     public static DetectorConfig defaults() {
         return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
                 DEFAULT_MODELS_DIR, 0.0, "no_mask", FaceCropPolicy.UNMASKED_ONLY.wireName(), 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082, null,
-                // label reuse off: at 4 it cost the putting-on-mask clip its alert (docs/DETECTOR.md)
-                0, 0.5, 0.7);
+                // label reuse on, checking that the face still looks the same: every clip keeps its alerts
+                // (box-only reuse lost putting-on-mask's; docs/DETECTOR.md "Label reuse")
+                4, 0.5, 0.7, 0.35,
+                // motion gating off: not yet measured safe (docs/DETECTOR.md)
+                0);
     }
 
     public DetectorConfig withBackend(String b) {
         return new DetectorConfig(b, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel, retinafaceModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
     }
 
     public DetectorConfig withModelsDir(String dir) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, dir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
     }
 
     public DetectorConfig withTiling(Tiling t) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, t, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
     }
 
     public DetectorConfig withImages(HeatmapPolicy heatmapPolicy, FaceCropPolicy faceCropPolicy) {
@@ -225,21 +236,21 @@ public record DetectorConfig(
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy.wireName(),
                 faceCropPolicy.wireName(),
                 cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
     }
 
     public DetectorConfig withService(int threads, int pollBatchSize, long maxFrameAgeMs, String groupId, int httpPort) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops,
                 cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
     }
 
     public DetectorConfig withMinFaceSize(int px) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
     }
 
     /**
@@ -259,7 +270,7 @@ public record DetectorConfig(
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Pb, res10Pbtxt, yunet, ultrafaceModel, retinafaceModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper KEBAB =
@@ -417,6 +428,12 @@ public record DetectorConfig(
         }
         if (!(reclassifyMinIou > 0 && reclassifyMinIou <= 1)) {
             out.add("reclassify-min-iou must be in (0, 1], got " + reclassifyMinIou);
+        }
+        if (!(reclassifyMaxChange >= 0 && reclassifyMaxChange <= 2)) {
+            out.add("reclassify-max-change must be in [0, 2] (0 = appearance not checked), got " + reclassifyMaxChange);
+        }
+        if (!(motionGate >= 0 && motionGate <= 64)) {
+            out.add("motion-gate must be in [0, 64] grey levels (0 = off), got " + motionGate);
         }
         if (!(reclassifyMinScore >= 0 && reclassifyMinScore <= 1)) {
             out.add("reclassify-min-score must be in [0, 1], got " + reclassifyMinScore);

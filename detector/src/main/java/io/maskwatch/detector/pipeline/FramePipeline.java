@@ -216,7 +216,47 @@ public final class FramePipeline implements AutoCloseable {
         if (reuse == null || !reuse.enabled()) {
             return processEncoded(frames);
         }
-        return finish(detectEncoded(frames), cameras, reuse);
+        return finish(reuse.gatesMotion() ? detectEncodedGated(frames, cameras, reuse) : detectEncoded(frames), cameras, reuse);
+    }
+
+    /**
+     * Decode and detect one frame after another (a frame compares with its camera's previous one): a
+     * frame that barely differs from the camera's last detected frame keeps its face boxes (motion gate).
+     */
+    private List<Detected> detectEncodedGated(List<byte[]> frames, List<String> cameras, LabelReuse reuse) {
+        List<Detected> out = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            long t0 = System.nanoTime();
+            Mat m;
+            try {
+                m = Jpeg.decode(frames.get(i));
+            } catch (FrameDecodingException e) {
+                out.add(new Detected(null, List.of(), e.getMessage(), true));
+                continue;
+            }
+            listener.record(Stage.DECODE, System.nanoTime() - t0, 1);
+            float[] thumb = FrameThumbnail.of(m);
+            List<DetectedFace> still = reuse.still(cameras.get(i), thumb);
+            if (still != null) {
+                out.add(new Detected(m, still, null, true));
+                continue;
+            }
+            try {
+                Detected d = detect(m, true);
+                reuse.detected(cameras.get(i), thumb, d.faces());
+                out.add(d);
+            } catch (InterruptedException e) {
+                m.close();
+                out.forEach(d -> {
+                    if (d.frame() != null) {
+                        d.frame().close();
+                    }
+                });
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return out;
     }
 
     /** Decoded BGR frames in (left open for the caller), one result per frame. */
@@ -315,13 +355,21 @@ public final class FramePipeline implements AutoCloseable {
             for (int w = 0; w < waves; w++) {
                 List<Integer> mine = new ArrayList<>();
                 List<List<LabelReuse.Track>> matches = new ArrayList<>();
+                List<List<FaceThumbnail>> thumbsOf = new ArrayList<>();
                 List<Detected> toLabel = new ArrayList<>();
                 for (int i = 0; i < detected.size(); i++) {
                     Detected d = detected.get(i);
                     if (wave[i] != w || d.error() != null) {
                         continue;
                     }
-                    List<LabelReuse.Track> m = reuse.match(cameras.get(i), d.faces());
+                    List<FaceThumbnail> thumbs = null;
+                    if (reuse.checksAppearance()) {
+                        thumbs = new ArrayList<>(d.faces().size());
+                        for (DetectedFace f : d.faces()) {
+                            thumbs.add(FaceThumbnail.of(d.frame(), f.box()));
+                        }
+                    }
+                    List<LabelReuse.Track> m = reuse.match(cameras.get(i), d.faces(), thumbs);
                     List<DetectedFace> fresh = new ArrayList<>();
                     for (int j = 0; j < m.size(); j++) {
                         if (m.get(j) == null) {
@@ -330,6 +378,7 @@ public final class FramePipeline implements AutoCloseable {
                     }
                     mine.add(i);
                     matches.add(m);
+                    thumbsOf.add(thumbs);
                     toLabel.add(new Detected(d.frame(), fresh, null, false));
                 }
                 List<List<Face>> labelled = labelFaces(toLabel, false);
@@ -342,7 +391,7 @@ public final class FramePipeline implements AutoCloseable {
                     for (int j = 0; j < found.size(); j++) {
                         merged.add(m.get(j) == null ? fresh.next() : LabelReuse.reuse(m.get(j), found.get(j)));
                     }
-                    reuse.remember(cameras.get(i), merged, m);
+                    reuse.remember(cameras.get(i), merged, m, thumbsOf.get(k));
                     faces.set(i, merged);
                 }
             }

@@ -79,6 +79,9 @@ public final class DetectorMetrics implements StageListener {
                 .register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder(PREFIX + "faces.classified", reuse, r -> r.classifiedCount())
                 .description("Faces run through the classifier while label reuse is on").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(PREFIX + "faces.changed", reuse, r -> r.changedCount())
+                .description("Faces classified again, though their box stayed, because they looked different (label reuse)")
+                .register(registry);
     }
 
     /** Batches replayed because a detection or dead letter was not acknowledged. */

@@ -117,7 +117,8 @@ public final class DetectorService implements AutoCloseable {
         this.config = config;
         this.kafka = kafka;
         this.metrics = new DetectorMetrics(registry);
-        this.reuse = new LabelReuse(config.reclassifyEvery(), config.reclassifyMinIou(), config.reclassifyMinScore());
+        this.reuse = new LabelReuse(config.reclassifyEvery(), config.reclassifyMinIou(), config.reclassifyMinScore(),
+                config.reclassifyMaxChange(), config.motionGate());
         metrics.reuse(reuse);
         this.env = Map.copyOf(env);
         this.clock = clock;

@@ -139,6 +139,63 @@ class FramePipelineTest {
     }
 
     @Test
+    void aMaskComingOffIsClassifiedAtOnceThoughTheBoxStayedPut() {
+        // putting-on-mask at ~4 fps (every 6th frame of 25 fps): masked at 30-42, bare-faced from 48
+        // (AppearanceChangeProbe: thumbnail change 0.70-0.77 from any masked sample to the bare face).
+        DetectorConfig c = TestMedia.config("retinaface+ultraface");
+        int[] indices = {30, 36, 42, 48};
+        List<byte[]> frames = new ArrayList<>();
+        for (int i : indices) {
+            frames.add(TestMedia.jpeg("putting-on-mask", i));
+        }
+        List<String> cameras = java.util.Collections.nCopies(frames.size(), "door");
+        List<FrameResult> every;
+        List<FrameResult> reused;
+        LabelReuse blind = new LabelReuse(8, 0.5, 0.5);
+        LabelReuse seeing = new LabelReuse(8, 0.5, 0.5, 0.35);
+        List<FrameResult> blindResults;
+        try (FramePipeline p = pipeline(c, new CopyOnWriteArrayList<>())) {
+            every = p.processEncoded(frames);
+            blindResults = p.processEncoded(frames, cameras, blind);
+            reused = p.processEncoded(frames, cameras, seeing);
+        }
+        for (FrameResult r : every) {
+            assertEquals(1, r.faces().size(), "one woman: " + r.faces());
+        }
+        assertEquals(FaceLabel.MASK, every.get(0).faces().get(0).label(), "masked at frame 30: " + every.get(0).faces());
+        assertEquals(FaceLabel.NO_MASK, every.get(3).faces().get(0).label(), "bare at frame 48: " + every.get(3).faces());
+        // without the appearance check the box alone keeps the stale label (the lost alert of the demo) ...
+        assertEquals(FaceLabel.MASK, blindResults.get(3).faces().get(0).label(), "box-only reuse keeps 'mask'");
+        // ... with it the changed face is classified again, and the still masked frames before were reused
+        assertEquals(FaceLabel.NO_MASK, reused.get(3).faces().get(0).label());
+        assertTrue(seeing.changedCount() >= 1, "changed: " + seeing.changedCount());
+        assertTrue(seeing.reusedCount() >= 1, "the masked frames looked alike and were reused: " + seeing.reusedCount());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(every.get(i).faces().get(0).label(), reused.get(i).faces().get(0).label(), "frame " + indices[i]);
+        }
+    }
+
+    @Test
+    void aFrameThatDidNotChangeKeepsItsCamerasLastDetections() {
+        DetectorConfig c = TestMedia.config("retinaface+ultraface");
+        // the same frame twice, then a frame 3 s later (the woman moved): detect, gate, detect
+        List<byte[]> frames = List.of(TestMedia.jpeg("putting-on-mask", 30), TestMedia.jpeg("putting-on-mask", 30),
+                TestMedia.jpeg("putting-on-mask", 105));
+        List<Timing> timings = new CopyOnWriteArrayList<>();
+        LabelReuse gate = new LabelReuse(4, 0.5, 0.5, 0.35, 8.0);
+        List<FrameResult> rs;
+        try (FramePipeline p = pipeline(c, timings)) {
+            rs = p.processEncoded(frames, java.util.Collections.nCopies(3, "door"), gate);
+        }
+        assertEquals(1, gate.gatedCount());
+        assertEquals(2, timings.stream().filter(t -> t.stage() == Stage.DETECT).count(), timings.toString());
+        assertEquals(rs.get(0).faces().stream().map(Face::box).toList(), rs.get(1).faces().stream().map(Face::box).toList());
+        assertEquals(1, rs.get(2).faces().size(), "detected again: " + rs.get(2).faces());
+        gate.forget(List.of("door"));
+        assertEquals(0, gate.cameras());
+    }
+
+    @Test
     void faceCropsPolicyKeepsCompliantFacesInsideTheDetector() {
         DetectorConfig defaults = TestMedia.config("blazeface");
         assertEquals(DetectorConfig.FaceCropPolicy.UNMASKED_ONLY, defaults.faceCropPolicy(), "the default");

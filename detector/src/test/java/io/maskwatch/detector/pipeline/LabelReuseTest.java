@@ -101,4 +101,35 @@ class LabelReuseTest {
         }
         assertTrue(new LabelReuse(2, 0.5, 0.7).enabled());
     }
+
+    /** A 60x80 face-sized patch: a vertical gradient, its lower half painted over (a "mask") when asked. */
+    private static FaceThumbnail patch(boolean lowerPainted, int shift) {
+        try (org.bytedeco.opencv.opencv_core.Mat m = new org.bytedeco.opencv.opencv_core.Mat(80, 60,
+                org.bytedeco.opencv.global.opencv_core.CV_8UC1);
+             org.bytedeco.javacpp.indexer.UByteIndexer ix = m.createIndexer()) {
+            for (int y = 0; y < 80; y++) {
+                for (int x = 0; x < 60; x++) {
+                    ix.put(y, x, lowerPainted && y >= 40 ? 10 : Math.min(255, 40 + 2 * y + x + shift));
+                }
+            }
+            return FaceThumbnail.of(m, new Box(0, 0, 60, 80));
+        }
+    }
+
+    @Test
+    void aFaceThatLooksDifferentFromWhenItWasClassifiedIsClassifiedAgain() {
+        LabelReuse r = new LabelReuse(4, 0.5, 0.7, 0.35);
+        assertTrue(r.checksAppearance());
+        FaceThumbnail bare = patch(false, 0);
+        List<DetectedFace> d = List.of(det(10, 0.95f));
+        r.remember("a", List.of(classified(d.get(0), FaceLabel.NO_MASK, 0.9)), Arrays.asList((LabelReuse.Track) null), List.of(bare));
+        // brighter by 20 grey levels: the same face (normalised), reused
+        assertNotNull(r.match("a", List.of(det(12, 0.95f)), List.of(patch(false, 20))).get(0));
+        // the lower half covered: classified again though the box stayed put
+        assertTrue(bare.change(patch(true, 0)) > 0.35, "change " + bare.change(patch(true, 0)));
+        assertNull(r.match("a", List.of(det(12, 0.95f)), List.of(patch(true, 0))).get(0));
+        assertEquals(1, r.changedCount());
+        // no thumbnail of the new face (box outside the frame): not reused either
+        assertNull(r.match("a", List.of(det(12, 0.95f)), Arrays.asList((FaceThumbnail) null)).get(0));
+    }
 }
