@@ -33,7 +33,7 @@ public final class FaceThumbnail {
             return null;
         }
         float[] px = new float[SIDE * SIDE];
-        try (Mat roi = new Mat(frame, new Rect(x1, y1, x2 - x1, y2 - y1)); Mat gray = new Mat(); Mat small = new Mat()) {
+        try (Rect r = new Rect(x1, y1, x2 - x1, y2 - y1); Mat roi = new Mat(frame, r); Mat gray = new Mat(); Mat small = new Mat()) {
             if (frame.channels() == 3) {
                 cvtColor(roi, gray, COLOR_BGR2GRAY);
             } else {
