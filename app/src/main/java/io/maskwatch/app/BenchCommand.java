@@ -35,7 +35,7 @@ public final class BenchCommand implements Command {
                                          [--cameras 1,2,3,4,6,8] [--threads N] [--clip FILE] [--json FILE]
                                          [--separate-processes]
                        ./maskwatch bench --what faults [--short] [--scenarios A,B] [--cameras N] [--json FILE]
-                       ./maskwatch bench --what soak [--minutes N] [--cameras N] [--json FILE]
+                       ./maskwatch bench --what soak [--minutes N] [--cameras N] [--fps X] [--json FILE]
 
                   --what      which benchmarks (default detector,pipeline); live: the alerter's live view at 20 cameras
                   --seconds   measuring time per configuration (default 20)
@@ -51,6 +51,7 @@ public final class BenchCommand implements Command {
                   --short     faults: the short variant (4 scenarios, 8 s faults; the one mvn verify runs)
                   --scenarios faults: which scenarios, comma-separated (default all; docs/RELIABILITY.md)
                   --minutes   soak: how long (default 30)
+                  --fps       soak: frames per second per camera (default 2)
                 faults and soak run 3 Kafka brokers and the services as separate JVMs; --cameras is one
                 number there (faults default 2, soak default 20).
                 Progress goes to stderr. The machine matters: say which one next to the numbers.
@@ -85,7 +86,7 @@ public final class BenchCommand implements Command {
     @Override
     public int run(List<String> argv) throws Exception {
         Args args = Args.parse(argv, Set.of("what", "seconds", "out", "cameras", "threads", "clip", "json", "scenarios",
-                "minutes"), Set.of("short", "separate-processes"));
+                "minutes", "fps"), Set.of("short", "separate-processes"));
         List<String> what = Arrays.asList(args.get("what", "detector,pipeline").split(","));
         if (what.size() == 1 && (what.get(0).trim().equals("faults") || what.get(0).trim().equals("soak"))) {
             return io.maskwatch.app.bench.faults.FaultsCommand.run(what.get(0).trim(), args);

@@ -58,6 +58,9 @@ public final class FaultsCommand {
         ObjectNode json;
         try {
             if (what.equals("faults")) {
+                if (args.has("fps") || args.has("minutes")) {
+                    throw new Args.UsageException("--fps and --minutes are for --what soak");
+                }
                 List<String> scenarios = args.has("scenarios") ? Arrays.stream(args.get("scenarios").split(",")).map(String::trim).toList()
                         : args.has("short") ? SHORT : FaultBench.ALL;
                 FaultBench.Options o;
@@ -77,7 +80,11 @@ public final class FaultsCommand {
                 if (minutes < 2) {
                     throw new Args.UsageException("--minutes must be at least 2 (a slope needs samples), got " + minutes);
                 }
-                SoakBench.Report r = SoakBench.run(new SoakBench.Options(work, root, clips, cameras, minutes, System.err));
+                double fps = args.doubleValue("fps", 2.0);
+                if (!(fps > 0 && fps <= 10)) {
+                    throw new Args.UsageException("--fps: frames per second per camera, 0 < fps <= 10, got " + fps);
+                }
+                SoakBench.Report r = SoakBench.run(new SoakBench.Options(work, root, clips, cameras, fps, minutes, System.err));
                 json = r.json();
                 System.out.println(r.markdown());
             }

@@ -30,18 +30,20 @@ import org.apache.kafka.common.TopicPartition;
  * each (per minute). A leak shows as a slope that stays positive however long the run.
  */
 public final class SoakBench {
-    static final List<String> METRICS = List.of("rss_mb", "heap_used_mb", "open_files", "threads", "lag");
+    // heap_committed_mb: the part of RSS the Java heap has claimed (up to -Xmx); RSS minus it is native memory.
+    static final List<String> METRICS = List.of("rss_mb", "heap_used_mb", "heap_committed_mb", "open_files", "threads", "lag");
 
-    public record Options(Path workDir, Path repoRoot, List<Path> clips, int cameras, int minutes, PrintStream log) {
+    public record Options(Path workDir, Path repoRoot, List<Path> clips, int cameras, double fps, int minutes, PrintStream log) {
     }
 
     /** service -> metric -> one sample per minute. */
-    public record Report(int cameras, int minutes, Map<String, Map<String, List<Double>>> samples) {
+    public record Report(int cameras, double fps, int minutes, Map<String, Map<String, List<Double>>> samples) {
         public ObjectNode json() {
             ObjectMapper m = new ObjectMapper();
             ObjectNode root = m.createObjectNode();
             root.put("brokers", BrokerCluster.SIZE);
             root.put("cameras", cameras);
+            root.put("fps", fps);
             root.put("minutes", minutes);
             ObjectNode svcs = root.putObject("services");
             samples.forEach((svc, metrics) -> {
@@ -56,8 +58,9 @@ public final class SoakBench {
         }
 
         public String markdown() {
-            StringBuilder b = new StringBuilder(String.format("Soak: %d cameras, %d minutes; slope per minute (first -> last sample)%n%n"
-                    + "| service | %s |%n|---|---|---|---|---|---|%n", cameras, minutes, String.join(" | ", METRICS)));
+            StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT,
+                    "Soak: %d cameras at %s fps, %d minutes; slope per minute (first -> last sample)%n%n| service | %s |%n|---%s|%n",
+                    cameras, fps, minutes, String.join(" | ", METRICS), "|---".repeat(METRICS.size())));
             samples.forEach((svc, metrics) -> {
                 b.append("| ").append(svc);
                 for (String metric : METRICS) {
@@ -108,7 +111,7 @@ public final class SoakBench {
                 for (Services.Service s : svc.values()) {
                     s.awaitReady(240_000);
                 }
-                Services.Service ingest = services.ingest("ingest", "soak", o.clips(), o.cameras(), 2.0);
+                Services.Service ingest = services.ingest("ingest", "soak", o.clips(), o.cameras(), o.fps());
                 svc.put("ingest", ingest);
                 ingest.jvm().start();
                 ingest.awaitReady(120_000);
@@ -132,13 +135,14 @@ public final class SoakBench {
                         m.get("rss_mb").add(status(pid, "VmRSS:") / 1024.0);
                         m.get("threads").add((double) status(pid, "Threads:"));
                         m.get("open_files").add((double) openFiles(pid));
-                        m.get("heap_used_mb").add(heapUsed(s.httpPort()) / (1024.0 * 1024.0));
+                        m.get("heap_used_mb").add(heapBytes(s.httpPort(), "jvm_memory_used_bytes{") / (1024.0 * 1024.0));
+                        m.get("heap_committed_mb").add(heapBytes(s.httpPort(), "jvm_memory_committed_bytes{") / (1024.0 * 1024.0));
                         m.get("lag").add((double) lag(cluster, kafka, e.getKey()));
                     }
                     o.log().printf("soak: minute %d/%d %s%n", minute, o.minutes(), last(samples));
                     o.log().flush();
                 }
-                return new Report(o.cameras(), o.minutes(), samples);
+                return new Report(o.cameras(), o.fps(), o.minutes(), samples);
             } finally {
                 svc.values().forEach(s -> s.jvm().kill());
             }
@@ -174,8 +178,8 @@ public final class SoakBench {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** Sum of jvm_memory_used_bytes{area="heap"} from the service's /metrics, or -1. */
-    static double heapUsed(int port) {
+    /** Sum of a JVM memory gauge ({@code jvm_memory_used_bytes{}, ...) over area="heap" from the service's /metrics, or -1. */
+    static double heapBytes(int port, String gauge) {
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                     .header("Authorization", "Bearer " + Services.API_TOKEN).timeout(Duration.ofSeconds(5)).build(),
@@ -183,7 +187,7 @@ public final class SoakBench {
             double sum = 0;
             boolean found = false;
             for (String line : r.body().split("\n")) {
-                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                if (line.startsWith(gauge) && line.contains("area=\"heap\"")) {
                     sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     found = true;
                 }
