@@ -27,6 +27,9 @@ import java.util.Set;
  * @param skipNonrefFrames          cameras sampled at <= {@value #SKIP_NONREF_MAX_FPS} fps do not decode frames that no
  *                                  other frame refers to (FFmpeg skip_frame=noref: B-frames of most encoders; camera
  *                                  streams without them are unaffected)
+ * @param jpegEncoder               {@code ffmpeg} (FFmpeg's MJPEG encoder, faster) or {@code opencv} (OpenCV's
+ *                                  imencode); both take {@code jpeg-quality} as libjpeg does; ffmpeg falls back to
+ *                                  opencv on an error
  */
 public record IngestSettings(
         int httpPort,
@@ -42,13 +45,16 @@ public record IngestSettings(
         Motion motion,
         Producer producer,
         String apiToken,
-        boolean skipNonrefFrames) implements ConfigSection {
+        boolean skipNonrefFrames,
+        String jpegEncoder) implements ConfigSection {
 
     /**
      * Sampling rates up to which non-reference frames are skipped: a 15 fps stream of I/B/B/P frames keeps
      * 5 fps after skipping, still enough to sample from.
      */
     public static final double SKIP_NONREF_MAX_FPS = 5.0;
+
+    public static final Set<String> JPEG_ENCODERS = Set.of("ffmpeg", "opencv");
 
     public static final Set<String> FFMPEG_LOG_LEVELS =
             Set.of("quiet", "panic", "fatal", "error", "warning", "info", "verbose", "debug");
@@ -89,13 +95,19 @@ public record IngestSettings(
 
     public static IngestSettings defaults() {
         return new IngestSettings(8081, 0, 1, 4, 500, 30_000, 10_000, true, 1, "error",
-                Motion.defaults(), Producer.defaults(), null, true);
+                Motion.defaults(), Producer.defaults(), null, true, "ffmpeg");
     }
 
     public IngestSettings {
         motion = motion == null ? Motion.defaults() : motion;
         producer = producer == null ? Producer.defaults() : producer;
         apiToken = apiToken == null || apiToken.isBlank() ? null : apiToken;
+        jpegEncoder = jpegEncoder == null || jpegEncoder.isBlank() ? "ffmpeg" : jpegEncoder.trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** True when sent frames are encoded with FFmpeg's MJPEG encoder. */
+    public boolean ffmpegJpeg() {
+        return "ffmpeg".equals(jpegEncoder);
     }
 
     /** As the record's, with the token redacted (settings may end up in a log line or an error). */
@@ -162,6 +174,7 @@ public record IngestSettings(
         private Producer producer;
         private String apiToken;
         private boolean skipNonrefFrames;
+        private String jpegEncoder;
 
         private Builder(IngestSettings s) {
             apiToken = s.apiToken;
@@ -178,6 +191,7 @@ public record IngestSettings(
             motion = s.motion;
             producer = s.producer;
             skipNonrefFrames = s.skipNonrefFrames;
+            jpegEncoder = s.jpegEncoder;
         }
 
         public Builder httpPort(int v) {
@@ -250,10 +264,15 @@ public record IngestSettings(
             return this;
         }
 
+        public Builder jpegEncoder(String v) {
+            jpegEncoder = v;
+            return this;
+        }
+
         public IngestSettings build() {
             return new IngestSettings(httpPort, workerIndex, workerCount, queueCapacity, reconnectInitialBackoffMs,
                     reconnectMaxBackoffMs, stallTimeoutMs, fileRealtime, decoderThreads, ffmpegLogLevel, motion,
-                    producer, apiToken, skipNonrefFrames);
+                    producer, apiToken, skipNonrefFrames, jpegEncoder);
         }
     }
 
@@ -320,6 +339,10 @@ public record IngestSettings(
         if (ffmpegLogLevel == null || !FFMPEG_LOG_LEVELS.contains(ffmpegLogLevel.toLowerCase(Locale.ROOT))) {
             out.add("ffmpeg-log-level must be one of " + new java.util.TreeSet<>(FFMPEG_LOG_LEVELS) + ", got '"
                     + ffmpegLogLevel + "'");
+        }
+        if (!JPEG_ENCODERS.contains(jpegEncoder)) {
+            out.add("jpeg-encoder must be ffmpeg (FFmpeg's MJPEG encoder, the default) or opencv, got '"
+                    + jpegEncoder + "'");
         }
         if (motion.pixelThreshold() < 1 || motion.pixelThreshold() > 254) {
             out.add("motion.pixel-threshold must be 1..254, got " + motion.pixelThreshold());

@@ -34,7 +34,8 @@ class IngestSettingsTest {
         IngestSettings b = d.toBuilder().queueCapacity(9).stallTimeoutMs(1234).ffmpegLogLevel("debug").build();
         assertEquals(new IngestSettings(d.httpPort(), d.workerIndex(), d.workerCount(), 9,
                 d.reconnectInitialBackoffMs(), d.reconnectMaxBackoffMs(), 1234, d.fileRealtime(), d.decoderThreads(),
-                "debug", d.motion(), d.producer(), d.apiToken(), d.skipNonrefFrames()), b);
+                "debug", d.motion(), d.producer(), d.apiToken(), d.skipNonrefFrames(),
+                d.jpegEncoder()), b);
         assertEquals(d, d.toBuilder().build());
         assertEquals(4, d.queueCapacity(), "the original is unchanged");
         IngestSettings w = d.withWorker(2, 3).withReconnect(10, 20, 300).withHttpPort(0);
@@ -79,6 +80,7 @@ class IngestSettingsTest {
                   reconnect-initial-backoff-ms: 5000
                   reconnect-max-backoff-ms: 1000
                   ffmpeg-log-level: chatty
+                  jpeg-encoder: libjpeg
                   motion:
                     min-changed-ratio: 2
                   producer:
@@ -86,7 +88,7 @@ class IngestSettingsTest {
                 """, Map.of()));
         String m = e.getMessage();
         for (String key : new String[] {"ingest.worker-index", "ingest.queue-capacity", "ingest.reconnect-max-backoff-ms",
-                "ingest.ffmpeg-log-level", "ingest.motion.min-changed-ratio", "ingest.producer.delivery-timeout-ms"}) {
+                "ingest.ffmpeg-log-level", "ingest.jpeg-encoder", "ingest.motion.min-changed-ratio", "ingest.producer.delivery-timeout-ms"}) {
             assertTrue(m.contains(key), key + " missing in: " + m);
         }
     }

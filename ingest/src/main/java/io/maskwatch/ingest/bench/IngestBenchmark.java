@@ -129,8 +129,8 @@ public final class IngestBenchmark {
                 .mapToObj(i -> new CameraConfig("bench-" + load + "-" + cameras + "-" + i, null, clip.toString(), fps,
                         maxWidth, 85, true, "tcp", true))
                 .toList();
-        IngestSettings settings = IngestSettings.defaults().withHttpPort(0).withFileRealtime(!max)
-                .withQueueCapacity(8);
+        IngestSettings settings = IngestSettings.defaults().toBuilder().httpPort(0).fileRealtime(!max)
+                .queueCapacity(8).jpegEncoder(jpegEncoder()).build();
         MeterRegistry registry = new SimpleMeterRegistry();
         try (IngestService service = new IngestService(settings, list, kafka, registry)) {
             service.start();
@@ -147,6 +147,11 @@ public final class IngestBenchmark {
                     count(registry, "maskwatch.ingest.frames.sent") - s0,
                     count(registry, "maskwatch.ingest.bytes.sent") - b0, (c1 - c0) / 1e9);
         }
+    }
+
+    /** {@code -Dmaskwatch.bench.ingest-jpeg-encoder=opencv} (via MASKWATCH_JAVA_OPTS) compares the encoders. */
+    static String jpegEncoder() {
+        return System.getProperty("maskwatch.bench.ingest-jpeg-encoder", IngestSettings.defaults().jpegEncoder());
     }
 
     private static long count(MeterRegistry registry, String name) {
@@ -182,9 +187,9 @@ public final class IngestBenchmark {
     static String report(String clip, int maxWidth, List<Result> results) {
         var os = ManagementFactory.getOperatingSystemMXBean();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Ingest benchmark: %s, scaled to max-width %d, JPEG q85, produced to an "
-                        + "embedded broker.%nMachine: %d CPUs visible to the JVM, load average %.2f at the end, %s %s.%n%n",
-                clip, maxWidth, os.getAvailableProcessors(), os.getSystemLoadAverage(), System.getProperty("os.arch"),
+        sb.append(String.format(Locale.ROOT, "Ingest benchmark: %s, scaled to max-width %d, JPEG q85 (%s encoder), "
+                        + "produced to an embedded broker.%nMachine: %d CPUs visible to the JVM, load average %.2f at the end, %s %s.%n%n",
+                clip, maxWidth, jpegEncoder(), os.getAvailableProcessors(), os.getSystemLoadAverage(), System.getProperty("os.arch"),
                 System.getProperty("java.vm.name")));
         sb.append("| load | cameras | frames/s sent | per camera | frames/s decoded | MB/s to Kafka "
                 + "| ingest CPU (cores) | CPU ms per sent frame |\n");

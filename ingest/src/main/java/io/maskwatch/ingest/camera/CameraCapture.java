@@ -4,6 +4,7 @@ import io.maskwatch.common.config.CameraConfig;
 import io.maskwatch.common.contract.FrameMetadata;
 import io.maskwatch.ingest.IngestSettings;
 import io.maskwatch.ingest.frame.EncodedFrame;
+import io.maskwatch.ingest.frame.FfmpegJpegEncoder;
 import io.maskwatch.ingest.frame.FramePacer;
 import io.maskwatch.ingest.frame.FrameSampler;
 import io.maskwatch.ingest.frame.FrameSink;
@@ -68,6 +69,8 @@ final class CameraCapture implements AutoCloseable {
     private final Events events;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private final JpegEncoder encoder;
+    /** Null when {@code jpeg-encoder: opencv}, or after it failed once (then OpenCV encodes). */
+    private FfmpegJpegEncoder ffmpegEncoder;
     private final MotionGate gate;
     private final FrameSampler sampler;
     private final FramePacer pacer = new FramePacer(FramePacer.Clock.SYSTEM);
@@ -83,6 +86,7 @@ final class CameraCapture implements AutoCloseable {
         this.sequence = sequence;
         this.events = events;
         this.encoder = new JpegEncoder(camera.maxWidth(), camera.jpegQuality());
+        this.ffmpegEncoder = settings.ffmpegJpeg() ? new FfmpegJpegEncoder(camera.maxWidth(), camera.jpegQuality()) : null;
         this.gate = settings.motion().enabled() ? new MotionGate(settings.motion()) : null;
         this.sampler = new FrameSampler(camera.fps());
     }
@@ -175,16 +179,34 @@ final class CameraCapture implements AutoCloseable {
             metrics.dropped(DropReason.NO_MOTION);
             return;
         }
-        JpegEncoder.Jpeg jpeg = encoder.encode(encoder.scale(bgr));
+        JpegEncoder.Jpeg jpeg = encode(bgr);
         FrameMetadata md = FrameMetadata.of(camera.id(), captureMs, sequence.getAndIncrement(), jpeg.width(),
                 jpeg.height());
         sink.offer(new EncodedFrame(md, jpeg.bytes(), grabNanos));
+    }
+
+    private JpegEncoder.Jpeg encode(Mat bgr) {
+        if (ffmpegEncoder != null) {
+            try {
+                return ffmpegEncoder.encode(bgr);
+            } catch (RuntimeException e) {
+                // Not expected (a missing encoder in an unusual FFmpeg build): the camera keeps going on OpenCV.
+                log.warn("camera {}: FFmpeg's JPEG encoder failed ({}); using OpenCV's for this camera from now on",
+                        camera.id(), scrubber.scrub(String.valueOf(e.getMessage())));
+                ffmpegEncoder.close();
+                ffmpegEncoder = null;
+            }
+        }
+        return encoder.encode(encoder.scale(bgr));
     }
 
     @Override
     public void close() {
         converter.close();
         encoder.close();
+        if (ffmpegEncoder != null) {
+            ffmpegEncoder.close();
+        }
         if (gate != null) {
             gate.close();
         }
