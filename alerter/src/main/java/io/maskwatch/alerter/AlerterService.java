@@ -60,6 +60,7 @@ public final class AlerterService implements AutoCloseable {
     private final ReviewLog reviewLog;
     private ReviewViews reviewViews;
     private final LiveFrames live;
+    private final MeterRegistry registry;
     private LiveFeed liveFeed;
     private boolean liveView = true;
     private volatile String boundBaseUrl;
@@ -91,6 +92,7 @@ public final class AlerterService implements AutoCloseable {
             throw new ConfigException(problems);
         }
         this.cfg = cfg;
+        this.registry = registry;
         this.auth = new ApiAuth(cfg.apiToken(), cfg.adminToken(), clock);
         this.kafka = kafka;
         this.names = new CameraNames(cameras, cfg.cameraNames());
@@ -234,7 +236,7 @@ public final class AlerterService implements AutoCloseable {
         reviewViews = new ReviewViews(kafka, reviews, metrics, cfg.applicationId() + "-review-views");
         reviewViews.start();
         if (liveView) {
-            liveFeed = new LiveFeed(kafka, live, clock, cfg.applicationId() + "-live");
+            liveFeed = new LiveFeed(kafka, live, clock, cfg.applicationId() + "-live", registry);
             liveFeed.start();
         }
         log.info("alerter started: {} sink(s) {}, API and page at {}", sinks.size(),

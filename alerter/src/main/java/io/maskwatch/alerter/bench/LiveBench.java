@@ -194,7 +194,7 @@ public final class LiveBench {
                 continue;
             }
             String n = ti.getThreadName();
-            boolean live = n.equals("alerter-live") || n.startsWith("alerter-http");
+            boolean live = n.startsWith("alerter-live") || n.startsWith("alerter-http");
             boolean alerter = live || n.contains(appId) || n.startsWith("alerter-");
             out.put(ti.getThreadId(), new long[] {t, alerter ? 1 : 0, live ? 1 : 0});
         }

@@ -1,0 +1,168 @@
+package io.maskwatch.alerter.live;
+
+import io.maskwatch.common.config.KafkaSettings;
+import io.maskwatch.common.contract.Alert;
+import io.maskwatch.common.contract.EventDecodingException;
+import io.maskwatch.common.contract.FrameMetadata;
+import io.maskwatch.common.kafka.ClientConfigs;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads an alert's frame back from the frames topic when the live feed was not reading frames
+ * (nobody watched): on the camera's partition (frames are keyed by camera id, default partitioner),
+ * from the offset of the alert's capture time ({@code offsetsForTimes}; records carry the capture
+ * time) forward to the frame of that camera and capture time. Its own consumer and thread, one
+ * alert at a time, so the live loop never waits for a fetch; a full queue drops the request.
+ */
+final class AlertFrameFetcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AlertFrameFetcher.class);
+    /** Alerts waiting for their frame; more at once than this and the newest go without. */
+    static final int QUEUE = 64;
+    /** Give up on a frame after reading this far past the alert's capture time (frames of other cameras). */
+    static final long SEARCH_PAST_MS = 5_000;
+    /** ... or after this long (broker slow or frame gone). */
+    static final long SEARCH_FOR_MS = 10_000;
+
+    private final KafkaSettings kafka;
+    private final LiveFrames frames;
+    private final Clock clock;
+    private final String clientId;
+    private final BlockingQueue<Alert> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final Thread thread;
+    private final Counter found;
+    private final Counter missing;
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+
+    AlertFrameFetcher(KafkaSettings kafka, LiveFrames frames, Clock clock, String clientId, MeterRegistry registry) {
+        this.kafka = kafka;
+        this.frames = frames;
+        this.clock = clock;
+        this.clientId = clientId;
+        this.thread = new Thread(this::run, "alerter-live-alert-frames");
+        thread.setDaemon(true);
+        this.found = Counter.builder("maskwatch.alerter.live.alert.frames").tag("result", "found")
+                .description("alert frames read back from the frames topic (nobody watched when they were live)")
+                .register(registry);
+        this.missing = Counter.builder("maskwatch.alerter.live.alert.frames").tag("result", "missing")
+                .description("alert frames read back from the frames topic (nobody watched when they were live)")
+                .register(registry);
+    }
+
+    void start() {
+        running = true;
+        thread.start();
+    }
+
+    /** Asks for the alert's frame; never blocks. */
+    void request(Alert a) {
+        if (!queue.offer(a)) {
+            log.warn("live view: {} alerts already wait for their frame; alert {} will have none", QUEUE, a.alertId());
+        }
+    }
+
+    private void run() {
+        Properties p = ClientConfigs.consumer(kafka, "unused", clientId);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20");
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
+            consumer = c;
+            while (running) {
+                Alert a = queue.poll(500, TimeUnit.MILLISECONDS);
+                if (a == null) {
+                    continue;
+                }
+                try {
+                    LiveFrames.Frame f = fetch(c, a);
+                    if (f == null) {
+                        missing.increment();
+                        log.debug("live view: no frame of {} at {} for alert {}", a.cameraId(), a.timestampMs(), a.alertId());
+                    } else {
+                        found.increment();
+                        frames.onFetchedFrame(a, f);
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    missing.increment();
+                    log.warn("live view: could not read the frame of alert {}: {}", a.alertId(), e.toString());
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            // closing
+        }
+    }
+
+    private LiveFrames.Frame fetch(KafkaConsumer<String, byte[]> c, Alert a) {
+        String topic = kafka.topics().frames();
+        List<PartitionInfo> parts = c.partitionsFor(topic, Duration.ofSeconds(5));
+        if (parts == null || parts.isEmpty()) {
+            return null;
+        }
+        // The producer's default partitioner for a keyed record.
+        int partition = Utils.toPositive(Utils.murmur2(a.cameraId().getBytes(StandardCharsets.UTF_8))) % parts.size();
+        TopicPartition tp = new TopicPartition(topic, partition);
+        c.assign(List.of(tp));
+        OffsetAndTimestamp at = c.offsetsForTimes(Map.of(tp, a.timestampMs()), Duration.ofSeconds(5)).get(tp);
+        if (at == null) {
+            return null; // nothing at or after the capture time: gone (retention) or never written
+        }
+        long end = c.endOffsets(List.of(tp), Duration.ofSeconds(5)).get(tp);
+        c.seek(tp, at.offset());
+        long deadline = System.nanoTime() + SEARCH_FOR_MS * 1_000_000;
+        while (running && c.position(tp) < end && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                if (r.timestamp() > a.timestampMs() + SEARCH_PAST_MS) {
+                    return null;
+                }
+                if (r.value() == null || !a.cameraId().equals(r.key())) {
+                    continue;
+                }
+                try {
+                    FrameMetadata m = FrameMetadata.readFrom(r.topic(), r.headers());
+                    if (m.cameraId().equals(a.cameraId()) && m.captureTimestampMs() == a.timestampMs()) {
+                        return new LiveFrames.Frame(m.cameraId(), m.sequence(), m.captureTimestampMs(), clock.millis(),
+                                r.value());
+                    }
+                } catch (EventDecodingException e) {
+                    // not a frame we can read; keep looking
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
