@@ -51,6 +51,7 @@ final class AlertFrameFetcher implements AutoCloseable {
     private final Thread thread;
     private final Counter found;
     private final Counter missing;
+    private final Counter scanned;
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
 
@@ -67,6 +68,8 @@ final class AlertFrameFetcher implements AutoCloseable {
         this.missing = Counter.builder("maskwatch.alerter.live.alert.frames").tag("result", "missing")
                 .description("alert frames read back from the frames topic (nobody watched when they were live)")
                 .register(registry);
+        this.scanned = Counter.builder("maskwatch.alerter.live.alert.frames.scanned")
+                .description("frame records read while looking for alert frames").register(registry);
     }
 
     void start() {
@@ -85,6 +88,10 @@ final class AlertFrameFetcher implements AutoCloseable {
         Properties p = ClientConfigs.consumer(kafka, "unused", clientId);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20");
+        // One record batch per fetch (a larger first batch still comes whole): the frame sought is among the
+        // first few after its capture time, and the default (16 MB per partition) would pull in megabytes per alert.
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "65536");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, "65536");
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
             consumer = c;
             while (running) {
@@ -132,6 +139,7 @@ final class AlertFrameFetcher implements AutoCloseable {
         long deadline = System.nanoTime() + SEARCH_FOR_MS * 1_000_000;
         while (running && c.position(tp) < end && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                scanned.increment();
                 if (r.timestamp() > a.timestampMs() + SEARCH_PAST_MS) {
                     return null;
                 }
