@@ -62,6 +62,7 @@ public final class AlerterService implements AutoCloseable {
     private final LiveFrames live;
     private final MeterRegistry registry;
     private LiveFeed liveFeed;
+    private io.maskwatch.alerter.notify.DigestScheduler digests;
     private boolean liveView = true;
     private volatile String boundBaseUrl;
     private volatile Consumer<Throwable> onFatal = e -> { };
@@ -227,6 +228,8 @@ public final class AlerterService implements AutoCloseable {
             onFatal.accept(new IllegalStateException(reason));
         });
         dispatcher.start();
+        digests = new io.maskwatch.alerter.notify.DigestScheduler(kafka, cfg.applicationId(), sinks, names::name, clock);
+        digests.start();
 
         views = new TopicViews(kafka, index, view, cfg.alerts().apiHistoryMs(),
                 cfg.compliance().rollingMs() + cfg.compliance().windowMs(), metrics, clock,
@@ -304,6 +307,9 @@ public final class AlerterService implements AutoCloseable {
             return;
         }
         closed = true;
+        if (digests != null) {
+            digests.close();
+        }
         if (dispatcher != null) {
             dispatcher.close();
         }
