@@ -10,8 +10,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -31,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * Reads an alert's frame back from the frames topic when the live feed was not reading frames
  * (nobody watched): on the camera's partition (frames are keyed by camera id, default partitioner),
  * from the offset of the alert's capture time ({@code offsetsForTimes}; records carry the capture
- * time) forward to the frame of that camera and capture time. Its own consumer and thread, one
- * alert at a time, so the live loop never waits for a fetch; a full queue drops the request.
+ * time) forward to the frame of that camera and capture time; alerts queued together are found in
+ * one scan per partition. Its own consumer and thread, so the live loop never waits for a fetch; a
+ * full queue drops the request.
  */
 final class AlertFrameFetcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertFrameFetcher.class);
@@ -95,24 +99,27 @@ final class AlertFrameFetcher implements AutoCloseable {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
             consumer = c;
             while (running) {
-                Alert a = queue.poll(500, TimeUnit.MILLISECONDS);
-                if (a == null) {
+                Alert first = queue.poll(500, TimeUnit.MILLISECONDS);
+                if (first == null) {
                     continue;
                 }
+                // Alerts that came together (one poll of the live feed) are looked up in one scan per partition.
+                List<Alert> batch = new ArrayList<>(List.of(first));
+                queue.drainTo(batch);
                 try {
-                    LiveFrames.Frame f = fetch(c, a);
-                    if (f == null) {
-                        missing.increment();
-                        log.debug("live view: no frame of {} at {} for alert {}", a.cameraId(), a.timestampMs(), a.alertId());
-                    } else {
-                        found.increment();
-                        frames.onFetchedFrame(a, f);
+                    Map<Integer, List<Alert>> byPartition = new TreeMap<>();
+                    int partitions = partitions(c);
+                    for (Alert a : batch) {
+                        byPartition.computeIfAbsent(partitionOf(a.cameraId(), partitions), k -> new ArrayList<>()).add(a);
+                    }
+                    for (Map.Entry<Integer, List<Alert>> e : byPartition.entrySet()) {
+                        fetch(c, e.getKey(), e.getValue());
                     }
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    missing.increment();
-                    log.warn("live view: could not read the frame of alert {}: {}", a.alertId(), e.toString());
+                    missing.increment(batch.size());
+                    log.warn("live view: could not read the frames of {} alert(s): {}", batch.size(), e.toString());
                 }
             }
         } catch (WakeupException | InterruptedException e) {
@@ -120,44 +127,65 @@ final class AlertFrameFetcher implements AutoCloseable {
         }
     }
 
-    private LiveFrames.Frame fetch(KafkaConsumer<String, byte[]> c, Alert a) {
-        String topic = kafka.topics().frames();
-        List<PartitionInfo> parts = c.partitionsFor(topic, Duration.ofSeconds(5));
+    private int partitions(KafkaConsumer<String, byte[]> c) {
+        List<PartitionInfo> parts = c.partitionsFor(kafka.topics().frames(), Duration.ofSeconds(5));
         if (parts == null || parts.isEmpty()) {
-            return null;
+            throw new IllegalStateException("topic " + kafka.topics().frames() + " has no partitions");
         }
-        // The producer's default partitioner for a keyed record.
-        int partition = Utils.toPositive(Utils.murmur2(a.cameraId().getBytes(StandardCharsets.UTF_8))) % parts.size();
-        TopicPartition tp = new TopicPartition(topic, partition);
+        return parts.size();
+    }
+
+    /** The producer's default partitioner for a keyed record: frames are keyed by camera id. */
+    static int partitionOf(String cameraId, int partitions) {
+        return Utils.toPositive(Utils.murmur2(cameraId.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    /** Reads forward from the earliest alert's capture time until every alert's frame is found, or past them all. */
+    private void fetch(KafkaConsumer<String, byte[]> c, int partition, List<Alert> alerts) {
+        TopicPartition tp = new TopicPartition(kafka.topics().frames(), partition);
+        // Two people can alert on one frame: several alerts per camera and capture time.
+        Map<String, List<Alert>> wanted = new HashMap<>();
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        for (Alert a : alerts) {
+            wanted.computeIfAbsent(a.cameraId() + "@" + a.timestampMs(), k -> new ArrayList<>()).add(a);
+            from = Math.min(from, a.timestampMs());
+            to = Math.max(to, a.timestampMs());
+        }
         c.assign(List.of(tp));
-        OffsetAndTimestamp at = c.offsetsForTimes(Map.of(tp, a.timestampMs()), Duration.ofSeconds(5)).get(tp);
-        if (at == null) {
-            return null; // nothing at or after the capture time: gone (retention) or never written
-        }
-        long end = c.endOffsets(List.of(tp), Duration.ofSeconds(5)).get(tp);
-        c.seek(tp, at.offset());
-        long deadline = System.nanoTime() + SEARCH_FOR_MS * 1_000_000;
-        while (running && c.position(tp) < end && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                scanned.increment();
-                if (r.timestamp() > a.timestampMs() + SEARCH_PAST_MS) {
-                    return null;
-                }
-                if (r.value() == null || !a.cameraId().equals(r.key())) {
-                    continue;
-                }
-                try {
-                    FrameMetadata m = FrameMetadata.readFrom(r.topic(), r.headers());
-                    if (m.cameraId().equals(a.cameraId()) && m.captureTimestampMs() == a.timestampMs()) {
-                        return new LiveFrames.Frame(m.cameraId(), m.sequence(), m.captureTimestampMs(), clock.millis(),
-                                r.value());
+        OffsetAndTimestamp at = c.offsetsForTimes(Map.of(tp, from), Duration.ofSeconds(5)).get(tp);
+        if (at != null) {
+            long end = c.endOffsets(List.of(tp), Duration.ofSeconds(5)).get(tp);
+            c.seek(tp, at.offset());
+            long deadline = System.nanoTime() + SEARCH_FOR_MS * 1_000_000;
+            scan:
+            while (running && !wanted.isEmpty() && c.position(tp) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    scanned.increment();
+                    if (r.timestamp() > to + SEARCH_PAST_MS) {
+                        break scan;
                     }
-                } catch (EventDecodingException e) {
-                    // not a frame we can read; keep looking
+                    if (r.value() == null) {
+                        continue;
+                    }
+                    try {
+                        FrameMetadata m = FrameMetadata.readFrom(r.topic(), r.headers());
+                        List<Alert> same = wanted.remove(m.cameraId() + "@" + m.captureTimestampMs());
+                        for (Alert a : same == null ? List.<Alert>of() : same) {
+                            found.increment();
+                            frames.onFetchedFrame(a, new LiveFrames.Frame(m.cameraId(), m.sequence(),
+                                    m.captureTimestampMs(), clock.millis(), r.value()));
+                        }
+                    } catch (EventDecodingException e) {
+                        // not a frame we can read; keep looking
+                    }
                 }
             }
         }
-        return null;
+        // Past retention, never written, or not found in time.
+        wanted.values().stream().flatMap(List::stream).forEach(a -> missing.increment());
+        wanted.values().stream().flatMap(List::stream).forEach(a -> log.debug("live view: no frame of {} at {} for alert {}", a.cameraId(),
+                a.timestampMs(), a.alertId()));
     }
 
     @Override

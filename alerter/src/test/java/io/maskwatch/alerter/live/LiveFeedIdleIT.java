@@ -64,17 +64,29 @@ class LiveFeedIdleIT {
                 // An alert while idle: its frame is read back from the frames topic.
                 Alert alert = new Alert(SchemaVersions.ALERT, "gate-" + alertFrameMs + "-0-1", "gate", "gate-" + t0 + "-0",
                         alertFrameMs, PersonStatus.UNMASKED, 0.9, 6, new Box(500, 200, 620, 340), null, null);
-                p.send(new ProducerRecord<>(kafka.topics().alerts(), "gate",
-                        EventSerdes.alerts().serialize(kafka.topics().alerts(), alert)));
+                // Two people on one frame, and another camera's alert at the same time: all found in one scan.
+                Alert second = new Alert(SchemaVersions.ALERT, "gate-" + alertFrameMs + "-1-1", "gate", "gate-" + t0 + "-1",
+                        alertFrameMs, PersonStatus.UNMASKED, 0.9, 6, new Box(100, 200, 220, 340), null, null);
+                Alert hall = new Alert(SchemaVersions.ALERT, "hall-" + alertFrameMs + "-0-1", "hall", "hall-" + t0 + "-0",
+                        alertFrameMs - 250, PersonStatus.UNMASKED, 0.9, 6, new Box(500, 200, 620, 340), null, null);
+                for (Alert x : List.of(alert, second, hall)) {
+                    p.send(new ProducerRecord<>(kafka.topics().alerts(), x.cameraId(),
+                            EventSerdes.alerts().serialize(kafka.topics().alerts(), x)));
+                }
                 p.flush();
-                await("the idle alert's frame", () -> live.alert(alert.alertId())
-                        .map(LiveFrames.AlertContext::frame).isPresent());
+                for (Alert x : List.of(alert, second, hall)) {
+                    await("the idle alert's frame " + x.alertId(), () -> live.alert(x.alertId())
+                            .map(LiveFrames.AlertContext::frame).isPresent());
+                    assertEquals(x.timestampMs(), live.alert(x.alertId()).orElseThrow().frame().frame().captureMs());
+                    assertEquals(x.cameraId(), live.alert(x.alertId()).orElseThrow().frame().frame().cameraId());
+                }
                 LiveFrames.Joined frame = live.alert(alert.alertId()).orElseThrow().frame();
                 assertEquals(alertFrameMs, frame.frame().captureMs(), "the frame of the alert's capture time");
                 assertEquals("gate", frame.frame().cameraId());
                 assertEquals(alertFrameMs, frame.detection().captureTimestampMs(), "joined with its detection");
                 assertNotNull(frame.annotated(live.annotator()));
-                assertEquals(1.0, registry.get("maskwatch.alerter.live.alert.frames").tag("result", "found").counter().count());
+                assertEquals(3.0, registry.get("maskwatch.alerter.live.alert.frames").tag("result", "found").counter().count());
+                assertEquals(0.0, registry.get("maskwatch.alerter.live.alert.frames").tag("result", "missing").counter().count());
                 assertEquals(0.0, framesRead(registry), "the alert's frame came without the live feed reading frames");
 
                 // A viewer comes: frames from a little back are read and every camera's tile appears.
