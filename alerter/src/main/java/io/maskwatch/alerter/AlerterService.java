@@ -60,7 +60,9 @@ public final class AlerterService implements AutoCloseable {
     private final ReviewLog reviewLog;
     private ReviewViews reviewViews;
     private final LiveFrames live;
+    private final MeterRegistry registry;
     private LiveFeed liveFeed;
+    private io.maskwatch.alerter.notify.DigestScheduler digests;
     private boolean liveView = true;
     private volatile String boundBaseUrl;
     private volatile Consumer<Throwable> onFatal = e -> { };
@@ -91,6 +93,7 @@ public final class AlerterService implements AutoCloseable {
             throw new ConfigException(problems);
         }
         this.cfg = cfg;
+        this.registry = registry;
         this.auth = new ApiAuth(cfg.apiToken(), cfg.adminToken(), clock);
         this.kafka = kafka;
         this.names = new CameraNames(cameras, cfg.cameraNames());
@@ -225,6 +228,8 @@ public final class AlerterService implements AutoCloseable {
             onFatal.accept(new IllegalStateException(reason));
         });
         dispatcher.start();
+        digests = new io.maskwatch.alerter.notify.DigestScheduler(kafka, cfg.applicationId(), sinks, names::name, clock);
+        digests.start();
 
         views = new TopicViews(kafka, index, view, cfg.alerts().apiHistoryMs(),
                 cfg.compliance().rollingMs() + cfg.compliance().windowMs(), metrics, clock,
@@ -234,7 +239,7 @@ public final class AlerterService implements AutoCloseable {
         reviewViews = new ReviewViews(kafka, reviews, metrics, cfg.applicationId() + "-review-views");
         reviewViews.start();
         if (liveView) {
-            liveFeed = new LiveFeed(kafka, live, clock, cfg.applicationId() + "-live");
+            liveFeed = new LiveFeed(kafka, live, clock, cfg.applicationId() + "-live", registry);
             liveFeed.start();
         }
         log.info("alerter started: {} sink(s) {}, API and page at {}", sinks.size(),
@@ -302,6 +307,9 @@ public final class AlerterService implements AutoCloseable {
             return;
         }
         closed = true;
+        if (digests != null) {
+            digests.close();
+        }
         if (dispatcher != null) {
             dispatcher.close();
         }

@@ -166,4 +166,27 @@ class AlerterConfigTest {
         assertTrue(e.getMessage().contains("alerter.api-token is not set"), e.getMessage());
         assertTrue(e.getMessage().contains("MASKWATCH_ALERTER_API_TOKEN"), "says how to set it: " + e.getMessage());
     }
+
+    @Test
+    void anEmailSinksDigestIsReadFromYaml() {
+        AlerterConfig c = load("""
+                alerter:
+                  notifications:
+                    sinks:
+                      - type: email
+                        name: custodian
+                        email:
+                          host: smtp.example.com
+                          from: mw@example.com
+                          to: [custodian@example.com]
+                          digest: daily
+                          digest-zone: Europe/Berlin
+                          digest-hour: 7
+                """, Map.of());
+        io.maskwatch.alerter.notify.EmailConfig e = c.notifications().sinks().get(0).email();
+        assertEquals("daily", e.digest());
+        assertEquals("Europe/Berlin", e.digestZone());
+        assertEquals(7, e.digestHour());
+        assertEquals(List.of(), c.problems());
+    }
 }

@@ -129,6 +129,7 @@ public final class AlerterApi {
         if (path.equals("/") || path.equals("/index.html")) {
             body = page;
         } else if (path.equals("/cameras") || path.matches("/cameras/[^/]+")) {
+            live.touch(); // start reading frames while the page loads
             body = camerasPage;
         } else if (path.matches("/alerts/[^/]+")) {
             body = alertPage;
@@ -407,6 +408,7 @@ public final class AlerterApi {
             error(ex, 404, "not found");
             return;
         }
+        live.touch(); // someone watches: the live feed reads frames (again)
         if (segments.size() == 2) {
             ObjectNode body = JSON.createObjectNode();
             body.put("generated_at_ms", clock.millis());
@@ -436,7 +438,11 @@ public final class AlerterApi {
                 return;
             }
             byte[] img = live.snapshot(id, "small".equals(size));
-            if (img == null) {
+            if (img == null && cam.get().up()) {
+                // Frames are read only while someone watches: this request started it, one comes in a moment.
+                ex.getResponseHeaders().set("Retry-After", "1");
+                error(ex, 503, "camera '" + id + "' is up; its frames are being fetched for this viewer, retry in a second");
+            } else if (img == null) {
                 error(ex, 404, "camera '" + id + "' has sent no frame since this alerter started");
             } else {
                 jpeg(ex, img, "no-store");

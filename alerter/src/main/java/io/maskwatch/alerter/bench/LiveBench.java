@@ -77,6 +77,8 @@ public final class LiveBench {
         producer.start();
         Path state = Files.createTempDirectory("live-bench-");
         List<String[]> rows = new ArrayList<>();
+        String idleFeed = "-";
+        String allFeed = "-";
         try {
             Phase off = null;
             // Off twice, first and last: the first run also warms the JVM and the broker, the last is the baseline.
@@ -98,9 +100,11 @@ public final class LiveBench {
                         continue;
                     }
                     on.add(measure("on, nobody watching", seconds, appId, null, null));
+                    idleFeed = feedCounts(registry);
                     on.add(measure("on, 1 viewer on the grid", seconds, appId, http.baseUrl(), null));
                     on.add(measure("on, grid + 1 MJPEG stream", seconds, appId, http.baseUrl(), cams.get(0).id()));
                     rows.add(off.row(null));
+                    allFeed = feedCounts(registry);
                 }
             }
             rows.add(off.row(null));
@@ -121,6 +125,18 @@ public final class LiveBench {
         out.println();
         out.println("alerter threads: Streams, API views, notification loops, live feed, HTTP (names carry the "
                 + "application id or 'alerter-'); the rest of the process is the broker and the simulated cameras.");
+        out.println("live feed after 'nobody watching': " + idleFeed + "; at the end: " + allFeed);
+    }
+
+    /** The live feed's counters: frames read live, alert frames read back, records scanned for them. */
+    private static String feedCounts(io.micrometer.core.instrument.MeterRegistry r) {
+        java.util.function.Function<io.micrometer.core.instrument.search.Search, Long> n = s -> s.counter() == null ? 0
+                : (long) s.counter().count();
+        return String.format("%d frame records read live, alert frames read back %d (missing %d), %d records scanned for them",
+                n.apply(r.find("maskwatch.alerter.live.frames.read")),
+                n.apply(r.find("maskwatch.alerter.live.alert.frames").tag("result", "found")),
+                n.apply(r.find("maskwatch.alerter.live.alert.frames").tag("result", "missing")),
+                n.apply(r.find("maskwatch.alerter.live.alert.frames.scanned")));
     }
 
     private record Phase(String name, double processPct, double alerterPct, double livePct, long httpBytes, int seconds) {
@@ -194,7 +210,7 @@ public final class LiveBench {
                 continue;
             }
             String n = ti.getThreadName();
-            boolean live = n.equals("alerter-live") || n.startsWith("alerter-http");
+            boolean live = n.startsWith("alerter-live") || n.startsWith("alerter-http");
             boolean alerter = live || n.contains(appId) || n.startsWith("alerter-");
             out.put(ti.getThreadId(), new long[] {t, alerter ? 1 : 0, live ? 1 : 0});
         }

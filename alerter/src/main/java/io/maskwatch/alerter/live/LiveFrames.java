@@ -51,6 +51,10 @@ public final class LiveFrames {
     static final int WAITING = 32;
     /** Longest gap between two faces of one track in a timeline (tracking's default max gap). */
     static final long TIMELINE_GAP_MS = 2_000;
+    /** Frames read back for alerts while nobody watched, kept per camera until their alert is stored. */
+    static final int FETCHED = 8;
+    /** The feed reads frames while a viewer asked for anything of the live view within this long. */
+    public static final long WATCH_MS = 30_000;
 
     /** One frame from the frames topic. */
     public record Frame(String cameraId, long sequence, long captureMs, long receivedMs, byte[] jpeg) {
@@ -166,8 +170,13 @@ public final class LiveFrames {
         final LinkedHashMap<Long, List<TrackedFace>> tracked = new LinkedHashMap<>();
         final ArrayDeque<Joined> suspects = new ArrayDeque<>();
         final ArrayDeque<DetectionEvent> recent = new ArrayDeque<>();
+        /** Alert frames read back from the frames topic (not read live: nobody watched). */
+        final ArrayDeque<Frame> fetched = new ArrayDeque<>();
         Joined shown;
         Frame latestFrame;
+        /** Capture and arrival time of the newest detection: the camera's liveness while frames are not read. */
+        long detectedCaptureMs = Long.MIN_VALUE;
+        long detectedAtMs = Long.MIN_VALUE;
         long version;
         /** The grid tile and the wall time it was made; guarded by itself, so viewers share one encode. */
         final Object tileLock = new Object();
@@ -176,6 +185,9 @@ public final class LiveFrames {
     }
 
     private final Clock clock;
+    private final long watchMs;
+    /** Wall time of the last viewer request; frames are read only while it is recent. */
+    private volatile long lastViewMs = Long.MIN_VALUE / 2;
     private final int alertCapacity;
     private final FrameAnnotator annotator = new FrameAnnotator();
     private final TreeSet<String> configured;
@@ -190,6 +202,12 @@ public final class LiveFrames {
      * @param alertCapacity     alert frames kept (newest); each is one full-size JPEG
      */
     public LiveFrames(Collection<String> configuredCameras, int alertCapacity, Clock clock) {
+        this(configuredCameras, alertCapacity, clock, WATCH_MS);
+    }
+
+    /** @param watchMs frames are read while a viewer asked within this long (or a stream is open) */
+    public LiveFrames(Collection<String> configuredCameras, int alertCapacity, Clock clock, long watchMs) {
+        this.watchMs = watchMs;
         this.configured = new TreeSet<>(configuredCameras);
         this.alertCapacity = alertCapacity;
         this.clock = clock;
@@ -197,6 +215,42 @@ public final class LiveFrames {
 
     public FrameAnnotator annotator() {
         return annotator;
+    }
+
+    /** A viewer asked for the grid, a camera, a snapshot or a stream: read frames (again). */
+    public void touch() {
+        lastViewMs = clock.millis();
+    }
+
+    public long watchMs() {
+        return watchMs;
+    }
+
+    /** True while someone watches: a request within the watch time, or an open stream. */
+    public boolean watched() {
+        return streams.get() > 0 || clock.millis() - lastViewMs <= watchMs;
+    }
+
+    /** True when the alert was stored without its frame (it was not among the frames read live). */
+    public synchronized boolean lacksFrame(Alert a) {
+        AlertContext ctx = alerts.get(a.alertId());
+        return ctx != null && ctx.frame() == null;
+    }
+
+    /**
+     * An alert's frame read back from the frames topic (nobody watched when it was live): kept for the
+     * alert, which gets it now if stored already, else when its detection arrives.
+     */
+    public synchronized void onFetchedFrame(Alert a, Frame f) {
+        Camera c = cameras.computeIfAbsent(a.cameraId(), k -> new Camera());
+        c.fetched.addLast(f);
+        while (c.fetched.size() > FETCHED) {
+            c.fetched.pollFirst();
+        }
+        AlertContext ctx = alerts.get(a.alertId());
+        if (ctx != null && ctx.frame() == null) {
+            store(a); // same key: keeps its place among the kept alerts
+        }
     }
 
     public synchronized void onFrame(Frame f) {
@@ -231,6 +285,10 @@ public final class LiveFrames {
 
     public synchronized void onDetection(DetectionEvent d) {
         Camera c = cameras.computeIfAbsent(d.cameraId(), k -> new Camera());
+        if (d.captureTimestampMs() >= c.detectedCaptureMs) {
+            c.detectedCaptureMs = d.captureTimestampMs();
+            c.detectedAtMs = clock.millis();
+        }
         List<Face> bare = d.faces().stream().map(f -> f.withImages(null, null)).toList();
         c.recent.addLast(new DetectionEvent(d.schemaVersion(), d.cameraId(), d.frameSequence(), d.captureTimestampMs(),
                 d.processedTimestampMs(), d.frameWidth(), d.frameHeight(), d.detector(), d.model(), bare));
@@ -323,6 +381,9 @@ public final class LiveFrames {
                     frame = new Joined(j.frame(), j.detection(), near, tracks);
                 }
             }
+            if (frame == null) {
+                frame = fromFetched(c, a);
+            }
             timeline = timeline(c.recent, a, c.tracked);
         }
         alerts.put(a.alertId(), new AlertContext(a.alertId(), frame, timeline));
@@ -331,6 +392,22 @@ public final class LiveFrames {
             it.next();
             it.remove();
         }
+    }
+
+    /** The alert's frame from those read back for alerts, joined with its detection; null if not there. */
+    private static Joined fromFetched(Camera c, Alert a) {
+        Frame f = c.fetched.stream().filter(x -> x.captureMs() == a.timestampMs()).findFirst().orElse(null);
+        DetectionEvent d = c.recent.stream().filter(x -> x.captureTimestampMs() == a.timestampMs()).findFirst().orElse(null);
+        if (f == null || d == null) {
+            return null;
+        }
+        List<TrackedFace> tracks = c.tracked.get(a.timestampMs());
+        Box near = tracks == null ? null : tracks.stream().filter(t -> t.trackId().equals(a.trackId()))
+                .map(TrackedFace::box).findFirst().orElse(null);
+        if (near == null && a.box() != null) {
+            near = nearest(d, a.box(), true).map(Face::box).orElse(a.box());
+        }
+        return new Joined(f, d, near, tracks);
     }
 
     /**
@@ -457,13 +534,21 @@ public final class LiveFrames {
                 && (c.shown == null || c.latestFrame.captureMs() - c.shown.frame().captureMs() > UNJOINED_AFTER_MS);
     }
 
+    /**
+     * Up or down from the newest frame or detection event, whichever is newer: detections are read
+     * even while nobody watches (frames are not), and each is of a frame the camera sent.
+     */
     private CameraState stateOf(String id, Camera c) {
-        if (c == null || c.latestFrame == null) {
+        if (c == null || (c.latestFrame == null && c.detectedAtMs == Long.MIN_VALUE)) {
             return new CameraState(id, false, null, null, c == null ? 0 : c.version);
         }
-        long received = c.latestFrame.receivedMs();
-        return new CameraState(id, clock.millis() - received <= DOWN_AFTER_MS, c.latestFrame.captureMs(), received,
-                c.version);
+        long capture = c.detectedCaptureMs;
+        long received = c.detectedAtMs;
+        if (c.latestFrame != null && c.latestFrame.captureMs() >= capture) {
+            capture = c.latestFrame.captureMs();
+            received = c.latestFrame.receivedMs();
+        }
+        return new CameraState(id, clock.millis() - received <= DOWN_AFTER_MS, capture, received, c.version);
     }
 
     /** The latest frame with its detections drawn, or the bare latest frame before any detection; null if none. */

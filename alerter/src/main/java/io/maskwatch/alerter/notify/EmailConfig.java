@@ -22,6 +22,10 @@ import java.util.function.Function;
  * @param from          sender address
  * @param to            recipients (at least one)
  * @param maxImages     alerts whose face and heat map are embedded in one e-mail (default 10; the rest are links)
+ * @param digest        opt-in compliance digest: {@code hourly} or {@code daily} (one e-mail per period with
+ *                      per-camera compliance and alert counts); none by default
+ * @param digestZone    time zone of the periods (default UTC), e.g. Europe/Berlin
+ * @param digestHour    for daily: the hour (0-23, in digest-zone) the day starts and the digest is sent (default 0)
  */
 public record EmailConfig(
         String host,
@@ -32,9 +36,29 @@ public record EmailConfig(
         String passwordFile,
         String from,
         List<String> to,
-        Integer maxImages) {
+        Integer maxImages,
+        String digest,
+        String digestZone,
+        Integer digestHour) {
 
     public static final List<String> SECURITY = List.of("starttls", "tls", "none");
+    public static final List<String> DIGESTS = List.of("hourly", "daily");
+
+    public EmailConfig(String host, Integer port, String security, String username, String passwordEnv,
+                       String passwordFile, String from, List<String> to, Integer maxImages) {
+        this(host, port, security, username, passwordEnv, passwordFile, from, to, maxImages, null, null, null);
+    }
+
+    /** The same settings with a digest. */
+    public EmailConfig withDigest(String period, String zone, Integer hour) {
+        return new EmailConfig(host, port, security, username, passwordEnv, passwordFile, from, to, maxImages, period,
+                zone, hour);
+    }
+
+    /** The digest's time zone. */
+    public java.time.ZoneId zone() {
+        return java.time.ZoneId.of(digestZone);
+    }
 
     public EmailConfig {
         security = security == null ? "starttls" : security.toLowerCase(Locale.ROOT);
@@ -45,6 +69,9 @@ public record EmailConfig(
         };
         to = to == null ? List.of() : List.copyOf(to);
         maxImages = maxImages == null ? 10 : maxImages;
+        digest = digest == null || digest.isBlank() || digest.equalsIgnoreCase("none") ? null : digest.toLowerCase(Locale.ROOT);
+        digestZone = digestZone == null ? "UTC" : digestZone;
+        digestHour = digestHour == null ? 0 : digestHour;
     }
 
     /** Problems relative to this mapping (the caller prefixes {@code ...sinks[i].email.}). */
@@ -80,6 +107,17 @@ public record EmailConfig(
         }
         if (passwordEnv != null && !passwordEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             out.add("password-env must be the NAME of an environment variable (e.g. SMTP_PASSWORD), not the password");
+        }
+        if (digest != null && !DIGESTS.contains(digest)) {
+            out.add("digest must be one of " + DIGESTS + " (or none), got '" + digest + "'");
+        }
+        try {
+            java.time.ZoneId.of(digestZone);
+        } catch (java.time.DateTimeException e) {
+            out.add("digest-zone must be a time zone id such as UTC or Europe/Berlin, got '" + digestZone + "'");
+        }
+        if (digestHour < 0 || digestHour > 23) {
+            out.add("digest-hour must be 0..23 (the hour a daily digest's day starts, in digest-zone), got " + digestHour);
         }
         if (maxImages < 0 || maxImages > 50) {
             out.add("max-images must be 0..50, got " + maxImages);

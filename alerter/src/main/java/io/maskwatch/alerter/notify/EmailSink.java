@@ -136,6 +136,30 @@ final class EmailSink implements Sink {
         }
     }
 
+    /** Sends one e-mail with a plain-text and an HTML part (the compliance digest) to the sink's recipients. */
+    Result send(String subject, String text, String html) {
+        try (Transport tr = session.getTransport("smtp")) {
+            MimeMessage m = new MimeMessage(session);
+            m.setFrom(from);
+            m.setRecipients(jakarta.mail.Message.RecipientType.TO, to);
+            m.setSubject(subject, "UTF-8");
+            jakarta.mail.internet.MimeMultipart alt = new jakarta.mail.internet.MimeMultipart("alternative");
+            jakarta.mail.internet.MimeBodyPart plain = new jakarta.mail.internet.MimeBodyPart();
+            plain.setText(text, "UTF-8");
+            jakarta.mail.internet.MimeBodyPart rich = new jakarta.mail.internet.MimeBodyPart();
+            rich.setContent(html, "text/html; charset=UTF-8");
+            alt.addBodyPart(plain);
+            alt.addBodyPart(rich);
+            m.setContent(alt);
+            m.saveChanges();
+            tr.connect(mail.host(), mail.port(), password == null ? null : mail.username(), password);
+            tr.sendMessage(m, to);
+            return Result.OK;
+        } catch (MessagingException e) {
+            return classify(e);
+        }
+    }
+
     /** The notification's alerts the API knows (face, heat map, time), waiting briefly for ones it has not read yet. */
     private Map<String, Alert> alerts(Notification n) throws InterruptedException {
         List<String> wanted = n.alertIds();

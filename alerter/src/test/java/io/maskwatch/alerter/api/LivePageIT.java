@@ -109,6 +109,13 @@ class LivePageIT {
             }
             return a && l;
         });
+        // Nobody watched so far (frames not read); a viewer's first request starts reading them.
+        await("a first frame of every sending camera once a viewer came", 30, () -> {
+            get("/api/cameras");
+            return send("/api/cameras/entrance-a/snapshot.jpg", true).statusCode() == 200
+                    && send("/api/cameras/lobby/snapshot.jpg", true).statusCode() == 200
+                    && send("/api/cameras/hall/snapshot.jpg", true).statusCode() == 200;
+        });
     }
 
     @AfterAll

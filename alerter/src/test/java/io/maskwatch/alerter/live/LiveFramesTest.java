@@ -273,4 +273,48 @@ class LiveFramesTest {
         live.close();
         assertEquals(-1, live.awaitNewer("cam", 0, 10_000), "closing wakes waiting streams at once");
     }
+
+    @Test
+    void watchedForTheWatchTimeAfterAViewerAskedOrWhileAStreamIsOpen() {
+        assertFalse(live.watched(), "nobody asked yet");
+        live.touch();
+        assertTrue(live.watched());
+        clock.now += LiveFrames.WATCH_MS + 1;
+        assertFalse(live.watched(), "the viewer left");
+        try (LiveFrames.Viewer v = live.openStream()) {
+            assertTrue(live.watched(), "an open stream watches however long ago it asked");
+        }
+        assertFalse(live.watched());
+    }
+
+    @Test
+    void whileFramesAreNotReadDetectionsKeepTheCameraUp() {
+        live.onDetection(detection(0, T0, face(100, FaceLabel.NO_MASK)));
+        LiveFrames.CameraState cam = live.camera("cam").orElseThrow();
+        assertTrue(cam.up());
+        assertEquals(T0, cam.lastFrameMs(), "the capture time of the frame the detection is of");
+        assertNull(live.snapshot("cam"), "no frame read");
+        clock.now += LiveFrames.DOWN_AFTER_MS + 1;
+        assertFalse(live.camera("cam").orElseThrow().up());
+    }
+
+    @Test
+    void anAlertStoredWithoutItsFrameGetsTheFrameReadBackForIt() throws Exception {
+        for (int i = 0; i < 4; i++) {
+            live.onDetection(detection(i, T0 + i * 250L, face(100, FaceLabel.NO_MASK)));
+        }
+        long alertTs = T0 + 3 * 250L;
+        Alert a = new Alert(2, "cam-" + T0 + "-0-1", "cam", "cam-" + T0 + "-0", alertTs, PersonStatus.UNMASKED, 0.9,
+                4, new Box(80, 40, 120, 80), null, null);
+        live.onAlert(a);
+        assertNull(live.alert(a.alertId()).orElseThrow().frame(), "no frame was read live");
+        assertTrue(live.lacksFrame(a));
+        assertEquals(4, live.alert(a.alertId()).orElseThrow().timeline().size(), "the timeline needs no frames");
+        live.onFetchedFrame(a, frame(3, alertTs, jpeg()));
+        LiveFrames.AlertContext ctx = live.alert(a.alertId()).orElseThrow();
+        assertNotNull(ctx.frame());
+        assertEquals(alertTs, ctx.frame().detection().captureTimestampMs(), "joined with the alert's detection");
+        assertFalse(live.lacksFrame(a));
+        assertNull(live.snapshot("cam"), "a frame read back for an alert is not the live view");
+    }
 }
