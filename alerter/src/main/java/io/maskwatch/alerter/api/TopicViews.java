@@ -1,5 +1,6 @@
 package io.maskwatch.alerter.api;
 
+import io.maskwatch.common.kafka.ConsumerThreads;
 import io.maskwatch.alerter.AlerterMetrics;
 import io.maskwatch.alerter.compliance.ComplianceView;
 import io.maskwatch.common.config.KafkaSettings;
@@ -171,14 +172,6 @@ public final class TopicViews implements AutoCloseable {
             return;
         }
         running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ConsumerThreads.wakeAndJoin(consumer, thread);
     }
 }

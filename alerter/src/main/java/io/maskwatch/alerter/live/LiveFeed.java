@@ -1,5 +1,6 @@
 package io.maskwatch.alerter.live;
 
+import io.maskwatch.common.kafka.ConsumerThreads;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.Alert;
 import io.maskwatch.common.contract.DetectionEvent;
@@ -205,14 +206,6 @@ public final class LiveFeed implements AutoCloseable {
             return;
         }
         running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ConsumerThreads.wakeAndJoin(consumer, thread);
     }
 }

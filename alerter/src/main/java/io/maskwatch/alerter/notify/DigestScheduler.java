@@ -1,5 +1,6 @@
 package io.maskwatch.alerter.notify;
 
+import io.maskwatch.common.kafka.ConsumerThreads;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.kafka.ClientConfigs;
 import java.time.Clock;
@@ -215,14 +216,6 @@ public final class DigestScheduler implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ConsumerThreads.wakeAndJoin(consumer, thread);
     }
 }

@@ -1,5 +1,6 @@
 package io.maskwatch.alerter.review;
 
+import io.maskwatch.common.kafka.ConsumerThreads;
 import io.maskwatch.alerter.AlerterMetrics;
 import io.maskwatch.common.config.KafkaSettings;
 import io.maskwatch.common.contract.EventDecodingException;
@@ -128,14 +129,6 @@ public final class ReviewViews implements AutoCloseable {
             return;
         }
         running = false;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ConsumerThreads.wakeAndJoin(consumer, thread);
     }
 }
