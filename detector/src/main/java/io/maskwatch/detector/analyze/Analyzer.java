@@ -21,6 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -55,7 +57,17 @@ public final class Analyzer {
     private final ExecutorService detecting = Executors.newFixedThreadPool(DETECTING_BATCHES, daemon("analyze-detect"));
     // Classifies and writes one batch at a time, in input order, while later batches are detected.
     private final ExecutorService classifier = Executors.newSingleThreadExecutor(daemon("analyze-classify"));
-    private final Deque<Future<?>> pending = new ArrayDeque<>();
+    private final Deque<Pending> pending = new ArrayDeque<>();
+
+    /**
+     * A batch handed to the threads and not yet awaited. Its frames are closed by whoever claims it
+     * first: its classification task, or {@link #stop} when the run ends early and the task never ran.
+     */
+    private record Pending(Future<?> classified, Future<?> detected, List<Item> readable, AtomicBoolean claimed) {
+        boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
+    }
 
     /**
      * @param cropsMode  every input image is a face crop: no detection, one face per image
@@ -83,6 +95,21 @@ public final class Analyzer {
         this.out = output;
         started = System.nanoTime();
         lastReport = started;
+        try {
+            read(input, videoEvery);
+            flush();
+            while (!pending.isEmpty()) {
+                await(pending.poll().classified());
+            }
+        } finally {
+            // Also on an error: the caller closes the pipeline next, so no batch may still run on it.
+            stop();
+        }
+        output.flush();
+        return new Summary(frames, faces, errors, (System.nanoTime() - started) / 1e9);
+    }
+
+    private void read(Path input, int videoEvery) throws IOException {
         if (heatmapDir != null) {
             Files.createDirectories(heatmapDir);
         }
@@ -120,17 +147,46 @@ public final class Analyzer {
         } else {
             add(MediaInputs.readImage(input));
         }
-        try {
-            flush();
-            while (!pending.isEmpty()) {
-                await(pending.poll());
+    }
+
+    /**
+     * Ends the run's threads and waits for them: batches not yet detected are not, running ones
+     * finish (a native inference cannot be interrupted), and the frames of batches never classified are
+     * closed here.
+     */
+    private void stop() {
+        for (Pending p : pending) {
+            if (p.detected() != null) {
+                p.detected().cancel(false);
             }
-        } finally {
-            detecting.shutdownNow();
-            classifier.shutdownNow();
+            if (p.claim()) {
+                p.readable().forEach(i -> i.image().close());
+            }
         }
-        output.flush();
-        return new Summary(frames, faces, errors, (System.nanoTime() - started) / 1e9);
+        pending.clear();
+        batch.forEach(i -> {
+            if (i.image() != null) {
+                i.image().close();
+            }
+        });
+        batch.clear();
+        detecting.shutdown();
+        classifier.shutdown();
+        boolean interrupted = false;
+        for (ExecutorService e : List.of(detecting, classifier)) {
+            while (true) {
+                try {
+                    if (e.awaitTermination(1, TimeUnit.MINUTES)) {
+                        break;
+                    }
+                } catch (InterruptedException ie) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void add(Item item) {
@@ -155,7 +211,11 @@ public final class Analyzer {
         List<Item> readable = items.stream().filter(i -> i.image() != null).toList();
         List<Mat> mats = readable.stream().map(Item::image).toList();
         Future<FramePipeline.DetectedBatch> detected = cropsMode ? null : detecting.submit(() -> pipeline.detectDecoded(mats));
-        pending.add(classifier.submit(() -> {
+        AtomicBoolean claimed = new AtomicBoolean();
+        Future<?> classified = classifier.submit(() -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return null; // the run ended early and closed this batch's frames
+            }
             List<FrameResult> results;
             try {
                 results = cropsMode ? pipeline.classifyCrops(mats) : pipeline.classify(await(detected));
@@ -165,9 +225,10 @@ public final class Analyzer {
             }
             write(items, readable, results);
             return null;
-        }));
+        });
+        pending.add(new Pending(classified, detected, readable, claimed));
         while (pending.size() > MAX_PENDING_BATCHES) {
-            await(pending.poll());
+            await(pending.poll().classified());
         }
     }
 
