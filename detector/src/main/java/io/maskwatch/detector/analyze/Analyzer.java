@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,7 +64,7 @@ public final class Analyzer {
      * A batch handed to the threads and not yet awaited. Its frames are closed by whoever claims it
      * first: its classification task, or {@link #stop} when the run ends early and the task never ran.
      */
-    private record Pending(Future<?> classified, Future<?> detected, List<Item> readable, AtomicBoolean claimed) {
+    private record Pending(Future<?> classified, AtomicBoolean detecting, List<Item> readable, AtomicBoolean claimed) {
         boolean claim() {
             return claimed.compareAndSet(false, true);
         }
@@ -155,21 +156,28 @@ public final class Analyzer {
      * closed here.
      */
     private void stop() {
+        List<Item> unclassified = new ArrayList<>();
         for (Pending p : pending) {
-            if (p.detected() != null) {
-                p.detected().cancel(false);
-            }
+            // A detection not started yet will not start (not Future.cancel: its get() would return at once,
+            // and the classification would close the frames under a detection still running).
+            p.detecting().compareAndSet(false, true);
             if (p.claim()) {
-                p.readable().forEach(i -> i.image().close());
+                unclassified.addAll(p.readable());
             }
         }
         pending.clear();
         batch.forEach(i -> {
             if (i.image() != null) {
-                i.image().close();
+                unclassified.add(i);
             }
         });
         batch.clear();
+        awaitThreads();
+        // Only now: a detection already running may still read these frames until the threads end.
+        unclassified.forEach(i -> i.image().close());
+    }
+
+    private void awaitThreads() {
         detecting.shutdown();
         classifier.shutdown();
         boolean interrupted = false;
@@ -210,7 +218,13 @@ public final class Analyzer {
         batch.clear();
         List<Item> readable = items.stream().filter(i -> i.image() != null).toList();
         List<Mat> mats = readable.stream().map(Item::image).toList();
-        Future<FramePipeline.DetectedBatch> detected = cropsMode ? null : detecting.submit(() -> pipeline.detectDecoded(mats));
+        AtomicBoolean detectStarted = new AtomicBoolean();
+        Future<FramePipeline.DetectedBatch> detected = cropsMode ? null : detecting.submit(() -> {
+            if (!detectStarted.compareAndSet(false, true)) {
+                throw new CancellationException("the run ended before this batch was detected");
+            }
+            return pipeline.detectDecoded(mats);
+        });
         AtomicBoolean claimed = new AtomicBoolean();
         Future<?> classified = classifier.submit(() -> {
             if (!claimed.compareAndSet(false, true)) {
@@ -226,7 +240,7 @@ public final class Analyzer {
             write(items, readable, results);
             return null;
         });
-        pending.add(new Pending(classified, detected, readable, claimed));
+        pending.add(new Pending(classified, detectStarted, readable, claimed));
         while (pending.size() > MAX_PENDING_BATCHES) {
             await(pending.poll().classified());
         }
