@@ -98,6 +98,8 @@ public final class AnalyzeCommand implements Command {
                      : Files.newBufferedWriter(Path.of(output), StandardCharsets.UTF_8)) {
             Analyzer analyzer = new Analyzer(pipeline, a.has("crops"), heatmaps, a.intValue("batch", 8), System.err);
             Analyzer.Summary s = analyzer.run(input, w, every);
+            // Inputs without a face never needed the classifier: a model that failed to load still fails the command.
+            labeller.get();
             System.err.println("analyze: " + s + (output.equals("-") ? "" : " -> " + output));
         }
         return 0;

@@ -6,6 +6,7 @@ import io.maskwatch.common.kafka.ClientConfigs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -91,13 +92,25 @@ public final class DigestScheduler implements AutoCloseable {
             end = t.truncatedTo(ChronoUnit.HOURS);
             start = end.minusHours(1);
         } else {
-            end = t.truncatedTo(ChronoUnit.DAYS).withHour(hour);
+            LocalDate day = t.toLocalDate();
+            end = dayStart(day, hour, zone);
             if (end.isAfter(t)) {
-                end = end.minusDays(1);
+                day = day.minusDays(1);
+                end = dayStart(day, hour, zone);
             }
-            start = end.minusDays(1);
+            start = dayStart(day.minusDays(1), hour, zone);
         }
         return new long[] {start.toInstant().toEpochMilli(), end.toInstant().toEpochMilli()};
+    }
+
+    /**
+     * When the digest's day starts on {@code date}: a function of the date alone, so one day's end is the
+     * next day's start also when the hour falls in a daylight-saving gap (then the hour after) or overlap
+     * (the first one). Derived from another day's start instead, the period overlapped the one sent before
+     * (a second digest) or left an hour out.
+     */
+    private static ZonedDateTime dayStart(LocalDate date, int hour, ZoneId zone) {
+        return ZonedDateTime.of(date.atTime(hour, 0), zone);
     }
 
     private void run() {

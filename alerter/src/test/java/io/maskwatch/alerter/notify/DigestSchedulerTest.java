@@ -34,6 +34,32 @@ class DigestSchedulerTest {
     }
 
     @Test
+    void dailyPeriodsFollowOneAnotherAcrossDaylightSavingChanges() {
+        // Each due period must start where the one before ended: an overlap sends part of a day twice
+        // (Berlin, digest-hour 2: a second digest at 00:03 the night the clocks go forward), a gap
+        // leaves an hour out of every digest (the repeated hour the night they go back).
+        for (String zone : List.of("Europe/Berlin", "America/New_York", "Australia/Sydney")) {
+            for (int hour : new int[] {0, 1, 2, 3, 23}) {
+                for (String around : List.of("2026-03-06T00:00:00Z", "2026-03-27T00:00:00Z", "2026-04-03T00:00:00Z",
+                        "2026-10-02T00:00:00Z", "2026-10-23T00:00:00Z", "2026-10-30T00:00:00Z")) {
+                    long[] prev = null;
+                    for (long t = ms(around); t < ms(around) + 4 * 86_400_000L; t += 60_000) {
+                        long[] p = DigestScheduler.duePeriod("daily", ZoneId.of(zone), hour, t);
+                        if (prev != null && p[1] != prev[1]) {
+                            assertEquals(Instant.ofEpochMilli(prev[1]), Instant.ofEpochMilli(p[0]),
+                                    zone + " digest-hour " + hour + " at " + Instant.ofEpochMilli(t) + ": the period after "
+                                            + Instant.ofEpochMilli(prev[0]) + ".." + Instant.ofEpochMilli(prev[1]));
+                            assertTrue(p[1] > prev[1], "periods move forward");
+                        }
+                        assertTrue(p[1] <= t - DigestScheduler.GRACE_MS, "ended the grace ago");
+                        prev = p;
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void sentPeriodsRoundTripThroughTheOffsetMetadata() {
         Map<String, Long> done = new java.util.LinkedHashMap<>(Map.of("custodian", 5L));
         done.put("facility", 7L);

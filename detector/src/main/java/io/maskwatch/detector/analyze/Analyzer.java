@@ -16,11 +16,14 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -55,7 +58,17 @@ public final class Analyzer {
     private final ExecutorService detecting = Executors.newFixedThreadPool(DETECTING_BATCHES, daemon("analyze-detect"));
     // Classifies and writes one batch at a time, in input order, while later batches are detected.
     private final ExecutorService classifier = Executors.newSingleThreadExecutor(daemon("analyze-classify"));
-    private final Deque<Future<?>> pending = new ArrayDeque<>();
+    private final Deque<Pending> pending = new ArrayDeque<>();
+
+    /**
+     * A batch handed to the threads and not yet awaited. Its frames are closed by whoever claims it
+     * first: its classification task, or {@link #stop} when the run ends early and the task never ran.
+     */
+    private record Pending(Future<?> classified, AtomicBoolean detecting, List<Item> readable, AtomicBoolean claimed) {
+        boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
+    }
 
     /**
      * @param cropsMode  every input image is a face crop: no detection, one face per image
@@ -83,6 +96,21 @@ public final class Analyzer {
         this.out = output;
         started = System.nanoTime();
         lastReport = started;
+        try {
+            read(input, videoEvery);
+            flush();
+            while (!pending.isEmpty()) {
+                await(pending.poll().classified());
+            }
+        } finally {
+            // Also on an error: the caller closes the pipeline next, so no batch may still run on it.
+            stop();
+        }
+        output.flush();
+        return new Summary(frames, faces, errors, (System.nanoTime() - started) / 1e9);
+    }
+
+    private void read(Path input, int videoEvery) throws IOException {
         if (heatmapDir != null) {
             Files.createDirectories(heatmapDir);
         }
@@ -120,17 +148,53 @@ public final class Analyzer {
         } else {
             add(MediaInputs.readImage(input));
         }
-        try {
-            flush();
-            while (!pending.isEmpty()) {
-                await(pending.poll());
+    }
+
+    /**
+     * Ends the run's threads and waits for them: batches not yet detected are not, running ones
+     * finish (a native inference cannot be interrupted), and the frames of batches never classified are
+     * closed here.
+     */
+    private void stop() {
+        List<Item> unclassified = new ArrayList<>();
+        for (Pending p : pending) {
+            // A detection not started yet will not start (not Future.cancel: its get() would return at once,
+            // and the classification would close the frames under a detection still running).
+            p.detecting().compareAndSet(false, true);
+            if (p.claim()) {
+                unclassified.addAll(p.readable());
             }
-        } finally {
-            detecting.shutdownNow();
-            classifier.shutdownNow();
         }
-        output.flush();
-        return new Summary(frames, faces, errors, (System.nanoTime() - started) / 1e9);
+        pending.clear();
+        batch.forEach(i -> {
+            if (i.image() != null) {
+                unclassified.add(i);
+            }
+        });
+        batch.clear();
+        awaitThreads();
+        // Only now: a detection already running may still read these frames until the threads end.
+        unclassified.forEach(i -> i.image().close());
+    }
+
+    private void awaitThreads() {
+        detecting.shutdown();
+        classifier.shutdown();
+        boolean interrupted = false;
+        for (ExecutorService e : List.of(detecting, classifier)) {
+            while (true) {
+                try {
+                    if (e.awaitTermination(1, TimeUnit.MINUTES)) {
+                        break;
+                    }
+                } catch (InterruptedException ie) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void add(Item item) {
@@ -154,8 +218,18 @@ public final class Analyzer {
         batch.clear();
         List<Item> readable = items.stream().filter(i -> i.image() != null).toList();
         List<Mat> mats = readable.stream().map(Item::image).toList();
-        Future<FramePipeline.DetectedBatch> detected = cropsMode ? null : detecting.submit(() -> pipeline.detectDecoded(mats));
-        pending.add(classifier.submit(() -> {
+        AtomicBoolean detectStarted = new AtomicBoolean();
+        Future<FramePipeline.DetectedBatch> detected = cropsMode ? null : detecting.submit(() -> {
+            if (!detectStarted.compareAndSet(false, true)) {
+                throw new CancellationException("the run ended before this batch was detected");
+            }
+            return pipeline.detectDecoded(mats);
+        });
+        AtomicBoolean claimed = new AtomicBoolean();
+        Future<?> classified = classifier.submit(() -> {
+            if (!claimed.compareAndSet(false, true)) {
+                return null; // the run ended early and closed this batch's frames
+            }
             List<FrameResult> results;
             try {
                 results = cropsMode ? pipeline.classifyCrops(mats) : pipeline.classify(await(detected));
@@ -165,9 +239,10 @@ public final class Analyzer {
             }
             write(items, readable, results);
             return null;
-        }));
+        });
+        pending.add(new Pending(classified, detectStarted, readable, claimed));
         while (pending.size() > MAX_PENDING_BATCHES) {
-            await(pending.poll());
+            await(pending.poll().classified());
         }
     }
 

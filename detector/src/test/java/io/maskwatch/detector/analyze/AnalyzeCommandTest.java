@@ -154,4 +154,19 @@ class AnalyzeCommandTest {
         assertTrue(e.getMessage().contains("detector.models-dir"), e.getMessage());
         assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
     }
+
+    @Test
+    void missingClassifierFailsAlsoWhenNoImageHasAFace() throws Exception {
+        // No face means no classification, so nothing awaits the classifier during the run: a bad model must
+        // still fail the command (as it did when the classifier loaded first), not exit 0.
+        Path img = tmp.resolve("empty.jpg");
+        Files.write(img, TestMedia.jpeg("putting-on-mask", 125));
+        Path missing = tmp.resolve("no-such-model");
+        List<String> argv = new ArrayList<>(List.of("--input", img.toString(), "--output", tmp.resolve("o.jsonl").toString(),
+                "--models", missing.toString()));
+        argv.addAll(TestMedia.modelArgs(FaceBackends.preferenceOrder().get(0)));
+        io.maskwatch.common.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.maskwatch.common.config.ConfigException.class, () -> new AnalyzeCommand().run(argv));
+        assertTrue(e.getMessage().contains("detector.models-dir"), e.getMessage());
+    }
 }

@@ -116,6 +116,17 @@ public final class FfmpegJpegEncoder implements AutoCloseable {
             outH = Math.max(1, (int) Math.round(h * (double) maxWidth / w));
         }
         prepare(outW, outH);
+        try {
+            return encode(bgr, w, h, outW, outH);
+        } finally {
+            // An open MJPEG encoder holds ~8 MB (measured: 20 cameras 637 vs 465 MB RSS); opening one per frame
+            // costs no measurable time at a few frames per second, and its memory goes back at once. Also after
+            // a failure: a half-used encoder is not reused.
+            freeCodec();
+        }
+    }
+
+    private JpegEncoder.Jpeg encode(Mat bgr, int w, int h, int outW, int outH) {
         // SWS_AREA averages like OpenCV's INTER_AREA when shrinking; at 1:1 only the colours convert.
         sws = sws_getCachedContext(sws, w, h, AV_PIX_FMT_BGR24, outW, outH, AV_PIX_FMT_YUVJ420P,
                 outW == w ? SWS_BILINEAR : SWS_AREA, null, null, (DoublePointer) null);
@@ -138,9 +149,6 @@ public final class FfmpegJpegEncoder implements AutoCloseable {
             return new JpegEncoder.Jpeg(out, outW, outH);
         } finally {
             av_packet_unref(pkt);
-            // An open MJPEG encoder holds ~8 MB (measured: 20 cameras 637 vs 465 MB RSS); opening one per frame
-            // costs no measurable time at a few frames per second, and its memory goes back at once.
-            freeCodec();
         }
     }
 
@@ -154,6 +162,16 @@ public final class FfmpegJpegEncoder implements AutoCloseable {
         if (codec == null) {
             throw new IllegalStateException("this FFmpeg build has no MJPEG encoder");
         }
+        try {
+            open(codec, w, h);
+        } catch (RuntimeException e) {
+            // Half-opened, the next frame of this size would skip opening and hand FFmpeg a null frame.
+            freeCodec();
+            throw e;
+        }
+    }
+
+    private void open(AVCodec codec, int w, int h) {
         ctx = avcodec_alloc_context3(codec);
         ctx.width(w).height(h).pix_fmt(AV_PIX_FMT_YUVJ420P).color_range(AVCOL_RANGE_JPEG)
                 .time_base(av_make_q(1, 25)).thread_count(1);

@@ -68,6 +68,21 @@ class FfmpegJpegEncoderTest {
     }
 
     @Test
+    void aSizeTheEncoderRefusesFailsCleanlyEveryTime() {
+        // MJPEG stops at 65500 px a side: the encoder fails to open. A second frame of that size found the
+        // half-opened encoder and passed FFmpeg a null frame (SIGSEGV); it must fail the same way again.
+        try (FfmpegJpegEncoder enc = new FfmpegJpegEncoder(0, 85);
+             Mat wide = new Mat(2, 65_501, org.bytedeco.opencv.global.opencv_core.CV_8UC3, new Scalar(0, 0, 0, 0));
+             Mat ok = TestImages.discOnBlue(64, 48)) {
+            for (int i = 0; i < 2; i++) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> enc.encode(wide));
+                assertTrue(e.getMessage().contains("avcodec_open2"), e.getMessage());
+            }
+            assertEquals(64, enc.encode(ok).width(), "usable again for a size it can encode");
+        }
+    }
+
+    @Test
     void aVideoFrameMatchesOpenCvQualityAndColour(@TempDir Path tmp) throws Exception {
         Path clip = TestMedia.clip(tmp, "one-man-no-mask.mp4", 1280, 720);
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(clip.toString());
