@@ -72,6 +72,7 @@ public final class AlerterService implements AutoCloseable {
     private TopicViews views;
     private NotificationDispatcher dispatcher;
     private StreamsDeadLetters deadLetters;
+    private RocksDbMemory rocksDbMemory;
     private volatile boolean wasRunning;
     private volatile String fatal;
     private boolean started;
@@ -202,6 +203,7 @@ public final class AlerterService implements AutoCloseable {
         List<Sink> sinks = Sink.all(cfg.notifications().namedSinks(), http, index::get, links);
         java.util.Properties props = StreamsSettings.of(cfg, kafka, metrics);
         deadLetters = (StreamsDeadLetters) props.get(StreamsDeadLetters.CONFIG);
+        rocksDbMemory = (RocksDbMemory) props.get(RocksDbMemory.CONFIG);
         streams = new KafkaStreams(AlerterTopology.build(cfg, kafka.topics(), names, links, metrics, live::onTracked), props);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING && !wasRunning) {
@@ -324,15 +326,20 @@ public final class AlerterService implements AutoCloseable {
             liveFeed.close();
         }
         live.close(); // ends open streams
+        boolean storesClosed = true;
         if (streams != null) {
             // Streams members do not leave the group on close: a replacement takes over after
             // session.timeout.ms (see streams-properties), or at once with static membership.
             if (!streams.close(Duration.ofSeconds(30))) {
+                storesClosed = false;
                 log.warn("alerter topology did not stop within 30 s");
             }
         }
         if (deadLetters != null) {
             deadLetters.close();
+        }
+        if (rocksDbMemory != null && storesClosed) {
+            rocksDbMemory.close(); // never under open stores: freeing their cache would crash the JVM
         }
         log.info("alerter stopped");
     }

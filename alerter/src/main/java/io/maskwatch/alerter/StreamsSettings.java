@@ -8,8 +8,9 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Kafka Streams properties of the alerter: exactly-once, state in the configured directory, decode
- * errors skipped, processing and production errors dead-lettered ({@link StreamsDeadLetters}; the
- * caller closes the writer found under {@link StreamsDeadLetters#CONFIG} when done).
+ * errors skipped, processing and production errors dead-lettered ({@link StreamsDeadLetters}), every
+ * RocksDB store in one memory budget ({@link RocksDbMemory}); the caller closes the writer found under
+ * {@link StreamsDeadLetters#CONFIG} and the budget under {@link RocksDbMemory#CONFIG} when done.
  */
 public final class StreamsSettings {
     private StreamsSettings() {
@@ -31,6 +32,20 @@ public final class StreamsSettings {
         p.put(StreamsDeadLetters.CONFIG, new StreamsDeadLetters(kafka, StreamsDeadLetters.DEFAULT_TOPIC,
                 cfg.applicationId() + "-dlq", metrics));
         p.putAll(cfg.streamsProperties());
+        long budgetMb = RocksDbMemory.DEFAULT_BUDGET_MB;
+        String override = cfg.streamsProperties().get(RocksDbMemory.BUDGET_MB_CONFIG);
+        if (override != null) {
+            try {
+                budgetMb = Long.parseLong(override.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("alerter.streams-properties." + RocksDbMemory.BUDGET_MB_CONFIG
+                        + ": a number of MB, got '" + override + "'");
+            }
+        }
+        p.put(RocksDbMemory.CONFIG, new RocksDbMemory(budgetMb << 20));
+        if (!cfg.streamsProperties().containsKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)) {
+            p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbMemory.ConfigSetter.class.getName());
+        }
         // Alerts carry face crops and track state carries the best crop per person.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), AlerterTopology.MAX_STATE_RECORD_BYTES);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),

@@ -52,11 +52,14 @@ final class TopologyHarness implements AutoCloseable {
     final List<ComplianceWindow> complianceLog = new ArrayList<>();
     final List<Notification> notificationLog = new ArrayList<>();
 
+    private final RocksDbMemory rocksDbMemory;
+
     TopologyHarness(AlerterConfig cfg) throws Exception {
         this.stateDir = Files.createTempDirectory("alerter-ttd-");
         this.cfg = cfg.withStateDir(stateDir.toString());
         KafkaSettings kafka = KafkaSettings.defaults().withBootstrapServers("localhost:9");
         Properties props = StreamsSettings.of(this.cfg, kafka, metrics);
+        rocksDbMemory = (RocksDbMemory) props.get(RocksDbMemory.CONFIG);
         SnapshotLinks links = new SnapshotLinks(() -> "http://alerter.test", this.cfg.apiToken());
         CameraNames names = CameraNames.of(Map.of("entrance-a", "Entrance A"));
         driver = new TopologyTestDriver(AlerterTopology.build(this.cfg, TOPICS, names, links, metrics), props,
@@ -129,6 +132,7 @@ final class TopologyHarness implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        rocksDbMemory.close();
         EmbeddedDirs.delete(stateDir);
     }
 }
