@@ -33,7 +33,7 @@ public final class BenchCommand implements Command {
         return """
                 usage: ./maskwatch bench [--what detector,pipeline,ingest,alerter,live] [--seconds S] [--out FILE]
                                          [--cameras 1,2,3,4,6,8] [--threads N] [--clip FILE] [--json FILE]
-                                         [--separate-processes]
+                                         [--separate-processes [--detectors N]]
                        ./maskwatch bench --what faults [--short] [--scenarios A,B] [--cameras N] [--json FILE]
                        ./maskwatch bench --what soak [--minutes N] [--cameras N] [--fps X] [--json FILE]
 
@@ -48,6 +48,9 @@ public final class BenchCommand implements Command {
                               production, with RSS and CPU per service (default: all in this JVM);
                               ingest: the ingest service alone in its own JVM, RSS and CPU at
                               --cameras (default 4,10,20)
+                  --detectors pipeline with --separate-processes: detector JVMs in one consumer group
+                              (default 1); their RSS and CPU summed and per replica. Detector settings
+                              come from MASKWATCH_DETECTOR_* in the environment (e.g. _OPENCV_THREADS)
                   --short     faults: the short variant (4 scenarios, 8 s faults; the one mvn verify runs)
                   --scenarios faults: which scenarios, comma-separated (default all; docs/RELIABILITY.md)
                   --minutes   soak: how long (default 30)
@@ -80,13 +83,25 @@ public final class BenchCommand implements Command {
         return counts;
     }
 
+    /** {@code --detectors N}: replicas only exist as separate processes. */
+    static int detectors(Args args) {
+        int n = args.intValue("detectors", 1);
+        if (n < 1 || n > 8) {
+            throw new Args.UsageException("--detectors: 1..8 detector JVMs, got " + n);
+        }
+        if (n > 1 && !args.has("separate-processes")) {
+            throw new Args.UsageException("--detectors " + n + " needs --separate-processes (replicas are JVMs of their own)");
+        }
+        return n;
+    }
+
     /** Simulated cameras share this process's cores; beyond 32 the broker and JVM, not the detector, are measured. */
     static final int MAX_CAMERAS = 32;
 
     @Override
     public int run(List<String> argv) throws Exception {
         Args args = Args.parse(argv, Set.of("what", "seconds", "out", "cameras", "threads", "clip", "json", "scenarios",
-                "minutes", "fps"), Set.of("short", "separate-processes"));
+                "minutes", "fps", "detectors"), Set.of("short", "separate-processes"));
         List<String> what = Arrays.asList(args.get("what", "detector,pipeline").split(","));
         if (what.size() == 1 && (what.get(0).trim().equals("faults") || what.get(0).trim().equals("soak"))) {
             return io.maskwatch.app.bench.faults.FaultsCommand.run(what.get(0).trim(), args);
@@ -100,6 +115,7 @@ public final class BenchCommand implements Command {
         if (args.has("cameras")) {
             cameraCounts(args.get("cameras")); // bad counts fail now, not after the detector benchmark
         }
+        detectors(args);
         int seconds = args.intValue("seconds", 20);
         Path clip = args.has("clip") ? Path.of(args.get("clip")) : IngestBenchmark.defaultClip();
         StringBuilder report = new StringBuilder("## MaskWatch benchmark, " + Instant.now() + ", "
@@ -114,7 +130,7 @@ public final class BenchCommand implements Command {
                     PipelineBenchmark.Result r = PipelineBenchmark.measureAll(
                             new PipelineBenchmark.Options(clip, counts, Duration.ofSeconds(15),
                                     Duration.ofSeconds(seconds), args.intValue("threads", 1), 2.0,
-                                    args.has("separate-processes")), System.err);
+                                    args.has("separate-processes"), detectors(args)), System.err);
                     report.append(args.has("separate-processes")
                             ? "### Whole pipeline (embedded broker, each service in its own JVM)\n\n"
                             : "### Whole pipeline (embedded broker, one JVM)\n\n").append(r.markdown()).append('\n');

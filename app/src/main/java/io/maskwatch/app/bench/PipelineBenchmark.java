@@ -36,9 +36,21 @@ public final class PipelineBenchmark {
      * @param threads   detector inference threads
      * @param separateProcesses ingest, detector and alerter each in its own JVM (as in production), so
      *                  memory and CPU are measured per service; else all in this JVM (as the demo runs them)
+     * @param detectors detector JVMs in one consumer group (separate processes only): replicas vs threads
      */
     public record Options(Path clip, List<Integer> counts, Duration warmup, Duration measure, int threads,
-                          double fps, boolean separateProcesses) {
+                          double fps, boolean separateProcesses, int detectors) {
+        public Options {
+            if (detectors < 1 || (detectors > 1 && !separateProcesses)) {
+                throw new IllegalArgumentException("detectors must be 1, or more with separate processes; got " + detectors);
+            }
+        }
+
+        public Options(Path clip, List<Integer> counts, Duration warmup, Duration measure, int threads, double fps,
+                       boolean separateProcesses) {
+            this(clip, counts, warmup, measure, threads, fps, separateProcesses, 1);
+        }
+
         public Options(Path clip, List<Integer> counts, Duration warmup, Duration measure, int threads, double fps) {
             this(clip, counts, warmup, measure, threads, fps, false);
         }
@@ -99,10 +111,26 @@ public final class PipelineBenchmark {
                     heap.put(svc, u.heap());
                 }
                 m.put("rss_mb", rss);
-                m.put("rss_scope", "each service in its own JVM: the largest RSS sampled (1/s) while measuring");
+                m.put("rss_scope", "each service in its own JVM: the largest RSS sampled (1/s) while measuring;"
+                        + " with several detector replicas, detector is their sum (detector_replicas: each)");
                 m.put("rss_hwm_mb", hwm);
                 m.put("cpu_cores_by_service", cpu);
                 m.put("heap_max", heap);
+                List<Map<String, Object>> replicas = new ArrayList<>();
+                for (int i = 1; services.containsKey("detector-" + i); i++) {
+                    ServiceUsage u = services.get("detector-" + i);
+                    Map<String, Object> d = new java.util.LinkedHashMap<>();
+                    d.put("rss_mb", u.rssMb());
+                    d.put("rss_hwm_mb", u.hwmMb());
+                    d.put("cpu_cores", Math.round(u.cpuCores() * 100) / 100.0);
+                    replicas.add(d);
+                }
+                if (!replicas.isEmpty()) {
+                    m.put("detector_replicas", replicas);
+                }
+                // The steady figure on a shared machine: detector CPU per frame it detected.
+                m.put("detector_cpu_ms_per_frame", detectedFps > 0
+                        ? Math.round(services.get("detector").cpuCores() * 1000 / detectedFps * 10) / 10.0 : null);
             }
             m.put("cpu_cores", Math.round(cpuCores * 100) / 100.0);
             return m;
@@ -168,6 +196,15 @@ public final class PipelineBenchmark {
             out.put("cpus", Runtime.getRuntime().availableProcessors());
             out.put("measure_s", options.measure().toSeconds());
             out.put("separate_processes", options.separateProcesses());
+            out.put("detector_replicas", options.detectors());
+            Map<String, String> settings = new java.util.TreeMap<>();
+            System.getenv().forEach((k, v) -> {
+                if (k.startsWith("MASKWATCH_DETECTOR_") && !k.matches(".*(TOKEN|PASSWORD|SECRET|KEY).*")) {
+                    settings.put(k, v);
+                }
+            });
+            settings.put("MASKWATCH_DETECTOR_THREADS", String.valueOf(options.threads()));
+            out.put("detector_env", settings);
             out.put("max_sustained_cameras", maxSustained);
             out.put("results", rows);
             return out;
@@ -215,7 +252,8 @@ public final class PipelineBenchmark {
         int maxSustained = result.maxSustained();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "pipeline benchmark: %s, %.0f fps per camera, detector threads %d, "
-                        + "%d CPUs, warm-up %d s, measure %d s per run%n%n", o.clip().getFileName(), o.fps(), o.threads(),
+                        + "detector replicas %d, %d CPUs, warm-up %d s, measure %d s per run%n%n", o.clip().getFileName(),
+                o.fps(), o.threads(), o.detectors(),
                 Runtime.getRuntime().availableProcessors(), o.warmup().toSeconds(), o.measure().toSeconds()));
         sb.append("| cameras | offered fps | detected fps | lag growth (frames/s) | lag at end | sustained | "
                 + "capture->detection p50/p95/p99 | capture->alert p50/p95/p99 | heap used | RSS |\n");

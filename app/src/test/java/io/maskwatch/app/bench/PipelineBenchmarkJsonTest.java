@@ -3,6 +3,7 @@ package io.maskwatch.app.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,5 +72,34 @@ class PipelineBenchmarkJsonTest {
         assertTrue(row.get("rss_scope").asText().contains("own JVM"));
         assertNull(row.get("heap_used_mb"), "no shared heap to report");
         assertTrue(new PipelineBenchmark.Result(o, List.of(r), 4, List.of()).markdown().contains("| 4 | detector | 384m | 560 MB |"));
+    }
+
+    @Test
+    void detectorReplicasAreSummedAndListedEach() {
+        Map<String, PipelineBenchmark.ServiceUsage> services = new java.util.LinkedHashMap<>();
+        services.put("alerter", new PipelineBenchmark.ServiceUsage(236, 240, 0.03, "256m"));
+        services.put("detector", new PipelineBenchmark.ServiceUsage(1100, 1200, 1.6, "384m"));
+        services.put("ingest", new PipelineBenchmark.ServiceUsage(306, 310, 0.16, "160m"));
+        services.put("detector-1", new PipelineBenchmark.ServiceUsage(500, 590, 0.7, "384m"));
+        services.put("detector-2", new PipelineBenchmark.ServiceUsage(600, 610, 0.9, "384m"));
+        Run r = new Run(8, 16.0, 20.0, 3.0, 90, new Percentiles(160, 100, 200, 300), new Percentiles(8, 300, 600, 700),
+                -1, 1642, 0, 1.79, services);
+        PipelineBenchmark.Options o = new PipelineBenchmark.Options(Path.of("clip.mp4"), List.of(8),
+                Duration.ofSeconds(15), Duration.ofSeconds(30), 1, 2.0, true, 2);
+        JsonNode j = new ObjectMapper().valueToTree(new PipelineBenchmark.Result(o, List.of(r), 0, List.of()).json());
+        assertEquals(2, j.get("detector_replicas").asInt());
+        assertEquals("1", j.get("detector_env").get("MASKWATCH_DETECTOR_THREADS").asText());
+        JsonNode row = j.get("results").get(0);
+        assertEquals(1100, row.get("rss_mb").get("detector").asLong());
+        assertEquals(2, row.get("detector_replicas").size());
+        assertEquals(600, row.get("detector_replicas").get(1).get("rss_mb").asLong());
+        assertEquals(0.7, row.get("detector_replicas").get(0).get("cpu_cores").asDouble());
+        assertEquals(80.0, row.get("detector_cpu_ms_per_frame").asDouble(), "1.6 cores / 20 frames/s");
+    }
+
+    @Test
+    void replicasNeedSeparateProcesses() {
+        assertThrows(IllegalArgumentException.class, () -> new PipelineBenchmark.Options(Path.of("clip.mp4"),
+                List.of(8), Duration.ofSeconds(15), Duration.ofSeconds(30), 1, 2.0, false, 2));
     }
 }

@@ -43,11 +43,16 @@ public final class SeparateProcesses {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createDirectories(dir.resolve("kafka")), false)) {
             Path config = dir.resolve("maskwatch.yaml");
             Files.writeString(config, yaml(o, n, broker.bootstrapServers()));
-            Map<String, String> env = childEnv(dir);
+            Map<String, String> env = childEnv(o, dir);
             KafkaSettings kafka = MaskWatchConfig.parse(Files.readString(config), env, config.toString()).kafka();
             TopicSetup.ensureTopics(kafka);
             for (String service : ServiceJvm.SERVICES) {
-                procs.add(ServiceProcess.start(service, config, env, dir.resolve(service + ".log")));
+                // Detector replicas join one consumer group and share the frames topic's partitions.
+                int copies = "detector".equals(service) ? o.detectors() : 1;
+                for (int i = 1; i <= copies; i++) {
+                    String log = copies == 1 ? service + ".log" : service + "-" + i + ".log";
+                    procs.add(ServiceProcess.start(service, config, env, dir.resolve(log)));
+                }
             }
             try (Admin admin = Admin.create(kafka.clientConfig())) {
                 try (PipelineBenchmark.LiveReader first = new PipelineBenchmark.LiveReader(kafka)) {
@@ -59,7 +64,7 @@ public final class SeparateProcesses {
                 try (PipelineBenchmark.LiveReader reader = new PipelineBenchmark.LiveReader(kafka)) {
                     long lag0 = lag(admin, kafka.topics().frames());
                     long produced0 = reader.framesProduced();
-                    Map<String, Double> cpu0 = cpu(procs);
+                    List<Double> cpu0 = cpu(procs);
                     long t0 = System.nanoTime();
                     long end = t0 + o.measure().toNanos();
                     while (System.nanoTime() < end) {
@@ -67,17 +72,29 @@ public final class SeparateProcesses {
                         sample(procs);
                     }
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    Map<String, Double> cpu1 = cpu(procs);
+                    List<Double> cpu1 = cpu(procs);
                     long produced = reader.framesProduced() - produced0;
                     long lag1 = lag(admin, kafka.topics().frames());
                     long dropped = Math.max(0, Math.round(n * o.fps() * seconds) - produced);
                     Map<String, ServiceUsage> usage = new LinkedHashMap<>();
+                    List<ServiceUsage> replicas = new ArrayList<>();
                     double total = 0;
-                    for (ServiceProcess p : procs) {
-                        double cores = (cpu1.get(p.service()) - cpu0.get(p.service())) / seconds;
+                    for (int i = 0; i < procs.size(); i++) {
+                        ServiceProcess p = procs.get(i);
+                        double cores = (cpu1.get(i) - cpu0.get(i)) / seconds;
                         total += cores;
-                        usage.put(p.service(), new ServiceUsage(p.peakRssMb(), p.hwmMb(), cores,
-                                ServiceJvm.HEAP.get(p.service())));
+                        ServiceUsage u = new ServiceUsage(p.peakRssMb(), p.hwmMb(), cores, ServiceJvm.HEAP.get(p.service()));
+                        // Several replicas: the service's figures are their sums (peaks summed: an upper bound).
+                        usage.merge(p.service(), u, (a, b) -> new ServiceUsage(a.rssMb() + b.rssMb(),
+                                a.hwmMb() + b.hwmMb(), a.cpuCores() + b.cpuCores(), a.heap()));
+                        if ("detector".equals(p.service())) {
+                            replicas.add(u);
+                        }
+                    }
+                    if (replicas.size() > 1) {
+                        for (int i = 0; i < replicas.size(); i++) {
+                            usage.put("detector-" + (i + 1), replicas.get(i));
+                        }
                     }
                     return new Run(n, n * o.fps(), reader.detections() / seconds, (lag1 - lag0) / seconds, lag1,
                             Percentiles.of(reader.toDetection()), Percentiles.of(reader.toAlert()), -1,
@@ -114,7 +131,7 @@ public final class SeparateProcesses {
         return y.toString();
     }
 
-    private static Map<String, String> childEnv(Path dir) {
+    private static Map<String, String> childEnv(Options o, Path dir) {
         Map<String, String> env = new HashMap<>();
         // The caller's detector settings (MASKWATCH_DETECTOR_BACKEND=blazeface, ...) choose what is measured.
         System.getenv().forEach((k, v) -> {
@@ -122,6 +139,8 @@ public final class SeparateProcesses {
                 env.put(k, v);
             }
         });
+        // --threads (default 1) sets the inference threads, as in the one-JVM run.
+        env.put("MASKWATCH_DETECTOR_THREADS", String.valueOf(o.threads()));
         env.put("MASKWATCH_DETECTOR_MAX_FRAME_AGE_MS", "0");
         env.put("MASKWATCH_ALERTER_ALERTS_COOLDOWN_MS", "5000");
         env.put("MASKWATCH_ALERTER_STATE_DIR", dir.resolve("alerter-state").toString());
@@ -172,10 +191,8 @@ public final class SeparateProcesses {
         }
     }
 
-    private static Map<String, Double> cpu(List<ServiceProcess> procs) {
-        Map<String, Double> m = new HashMap<>();
-        procs.forEach(p -> m.put(p.service(), p.cpuSeconds()));
-        return m;
+    private static List<Double> cpu(List<ServiceProcess> procs) {
+        return procs.stream().map(ServiceProcess::cpuSeconds).toList();
     }
 
     /** Frames not yet committed by the detector group (end offsets minus committed offsets). */
