@@ -248,7 +248,9 @@ build_image() {
 # --- 4. the running stack ----------------------------------------------------------------------------
 # Host networking (what works in CI sandboxes) on ports away from the defaults, so a developer's
 # own services on 8080/9092 do not collide.
-K_PORT=39092; ALERTER_PORT=38080; INGEST_PORT=38081; DETECTOR_PORT=38082; PROM_PORT=39090
+# Below Linux's ephemeral range (32768-60999): there a busy host's outgoing connections can hold the
+# port for a moment and a service's bind fails (seen once with a soak benchmark running beside it).
+K_PORT=29092; ALERTER_PORT=28080; INGEST_PORT=28081; DETECTOR_PORT=28082; PROM_PORT=29090
 # The alerter refuses to start without an API token; its API and /metrics need it (docs/SECURITY.md).
 SMOKE_TOKEN="smoke-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
 # ingest's and detector's /metrics token (deployments keep it apart from the alerter's, which opens faces)
