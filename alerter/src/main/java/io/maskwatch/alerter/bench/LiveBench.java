@@ -190,7 +190,8 @@ public final class LiveBench {
             m.put("process_cpu_cores", Math.round(processPct * 10) / 1000.0);
             m.put("alerter_cpu_cores", Math.round(alerterPct * 10) / 1000.0);
             m.put("live_view_cpu_cores", Math.round(livePct * 10) / 1000.0);
-            m.put("alerter_cpu_vs_off_pct", off == null ? null : (double) Math.round((alerterPct / off.alerterPct - 1) * 100));
+            double vs = off == null ? Double.NaN : (alerterPct / off.alerterPct - 1) * 100;
+            m.put("alerter_cpu_vs_off_pct", Double.isFinite(vs) ? (Double) (double) Math.round(vs) : null); // off at 0: no ratio
             m.put("http_served_kb_per_s", httpKbPerSecond());
             return m;
         }

@@ -60,6 +60,8 @@ class AlerterBenchJsonTest {
         assertEquals(25.0, p.get("alerter_cpu_vs_off_pct").asDouble(), "against the last off phase, not the warm-up");
         assertEquals(30, p.get("http_served_kb_per_s").asLong());
         assertNull(j.get("phases").get(0).get("alerter_cpu_vs_off_pct").numberValue());
+        assertNull(new ObjectMapper().valueToTree(grid.json(new LiveBench.Phase("off", 1, 0, 0, 0, 10)))
+                .get("alerter_cpu_vs_off_pct").numberValue(), "an idle baseline gives no ratio, not Infinity");
         assertTrue(r.table().contains("| on, 1 viewer on the grid | 55.0 | 25.0 | 4.0 | +25% | 30 KB/s |"), r.table());
     }
 }
