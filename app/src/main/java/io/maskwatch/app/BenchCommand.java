@@ -1,5 +1,6 @@
 package io.maskwatch.app;
 
+import io.maskwatch.app.bench.BenchJson;
 import io.maskwatch.app.bench.PipelineBenchmark;
 import io.maskwatch.alerter.bench.AlerterBench;
 import io.maskwatch.common.cli.Args;
@@ -43,7 +44,9 @@ public final class BenchCommand implements Command {
                   --threads   detector inference threads in the pipeline benchmark (default 1)
                   --clip      720p clip for ingest/pipeline (default ../shared/videos/one-man-no-mask.mp4)
                   --out       also append the report to FILE
-                  --json      write the pipeline, faults or soak results to FILE as JSON
+                  --json      write the results to FILE as one JSON object (docs/BENCHMARKS.md): the pipeline's
+                              fields at the top level, then "detector", "ingest", "alerter", "live", "machine";
+                              faults and soak write their own
                   --separate-processes  pipeline: ingest, detector and alerter each in its own JVM, as in
                               production, with RSS and CPU per service (default: all in this JVM);
                               ingest: the ingest service alone in its own JVM, RSS and CPU at
@@ -83,6 +86,23 @@ public final class BenchCommand implements Command {
         return counts;
     }
 
+    /** The targets {@code --what} may list with each other (faults and soak run alone). */
+    static final List<String> TARGETS = List.of("detector", "pipeline", "ingest", "alerter", "live");
+
+    /** Every name in {@code --what} is a benchmark, each at most once. */
+    static void targets(List<String> what) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String w : what) {
+            if (!TARGETS.contains(w.trim())) {
+                throw new Args.UsageException("unknown benchmark '" + w.trim() + "'; --what takes " + String.join(",", TARGETS)
+                        + ", or faults or soak alone");
+            }
+            if (!seen.add(w.trim())) {
+                throw new Args.UsageException("--what lists '" + w.trim() + "' twice");
+            }
+        }
+    }
+
     /** {@code --detectors N}: replicas only exist as separate processes. */
     static int detectors(Args args) {
         int n = args.intValue("detectors", 1);
@@ -109,9 +129,9 @@ public final class BenchCommand implements Command {
         if (what.stream().anyMatch(w -> w.trim().equals("faults") || w.trim().equals("soak"))) {
             throw new Args.UsageException("--what faults and --what soak run alone (each starts its own 3-broker cluster)");
         }
-        if (args.has("json") && what.stream().noneMatch(w -> w.trim().equals("pipeline"))) {
-            throw new Args.UsageException("--json writes the pipeline benchmark's results; add pipeline to --what");
-        }
+        targets(what); // an unknown name fails now, not after an hour of other benchmarks
+        Path jsonFile = args.has("json") ? Path.of(args.get("json")) : null;
+        BenchJson json = new BenchJson();
         if (args.has("cameras")) {
             cameraCounts(args.get("cameras")); // bad counts fail now, not after the detector benchmark
         }
@@ -123,8 +143,11 @@ public final class BenchCommand implements Command {
                 + System.getProperty("java.version") + "\n\n");
         for (String w : what) {
             switch (w.trim()) {
-                case "detector" -> report.append("### Detector alone\n\n```\n")
-                        .append(DetectorBenchmark.run(List.of("--seconds", String.valueOf(seconds)))).append("```\n\n");
+                case "detector" -> {
+                    DetectorBenchmark.Report d = DetectorBenchmark.measure(List.of("--seconds", String.valueOf(seconds)));
+                    report.append("### Detector alone\n\n```\n").append(d.text()).append("```\n\n");
+                    json.target("detector", d.json());
+                }
                 case "pipeline" -> {
                     List<Integer> counts = cameraCounts(args.get("cameras", "1,2,3,4,6,8"));
                     PipelineBenchmark.Result r = PipelineBenchmark.measureAll(
@@ -134,44 +157,49 @@ public final class BenchCommand implements Command {
                     report.append(args.has("separate-processes")
                             ? "### Whole pipeline (embedded broker, each service in its own JVM)\n\n"
                             : "### Whole pipeline (embedded broker, one JVM)\n\n").append(r.markdown()).append('\n');
-                    if (args.has("json")) {
-                        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                                .writeValue(Path.of(args.get("json")).toFile(), r.json());
-                        System.err.println("bench: pipeline results -> " + args.get("json"));
-                    }
+                    json.pipeline(r.json());
                 }
                 case "ingest" -> {
                     if (args.has("separate-processes")) {
                         // Memory and CPU of the ingest service as production runs it (docs/INGEST.md).
-                        report.append("### Ingest in its own JVM\n\n").append(IngestProcessBench.markdown(
-                                IngestProcessBench.run(clip, cameraCounts(args.get("cameras", "4,10,20")),
-                                        Duration.ofSeconds(15), Duration.ofSeconds(seconds), System.err))).append('\n');
-                        continue;
-                    }
-                    // The service modules carry Kafka clients only; the broker comes from here.
-                    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-                        report.append("### Ingest\n\n").append(IngestBenchmark.run(broker.bootstrapServers(), clip,
-                                List.of(1, 4, 16), Duration.ofSeconds(seconds), 960, System.err)).append('\n');
+                        List<IngestProcessBench.Row> rows = IngestProcessBench.run(clip,
+                                cameraCounts(args.get("cameras", "4,10,20")), Duration.ofSeconds(15),
+                                Duration.ofSeconds(seconds), System.err);
+                        report.append("### Ingest in its own JVM\n\n").append(IngestProcessBench.markdown(rows)).append('\n');
+                        json.target("ingest", IngestProcessBench.json(rows));
+                    } else {
+                        // The service modules carry Kafka clients only; the broker comes from here.
+                        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+                            IngestBenchmark.Report r = IngestBenchmark.measureAll(broker.bootstrapServers(), clip,
+                                    List.of(1, 4, 16), Duration.ofSeconds(seconds), 960, System.err);
+                            report.append("### Ingest\n\n").append(r.markdown()).append('\n');
+                            json.target("ingest", r.json());
+                        }
                     }
                 }
                 case "alerter" -> {
                     ByteArrayOutputStream buf = new ByteArrayOutputStream();
                     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-                        AlerterBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), seconds,
-                                broker.bootstrapServers());
+                        json.target("alerter", AlerterBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), seconds,
+                                broker.bootstrapServers()).json());
                     }
                     report.append("### Alerter\n\n```\n").append(buf.toString(StandardCharsets.UTF_8)).append("```\n\n");
                 }
                 case "live" -> {
                     ByteArrayOutputStream buf = new ByteArrayOutputStream();
                     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-                        io.maskwatch.alerter.bench.LiveBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), seconds,
-                                broker.bootstrapServers(), 20, 2.0);
+                        json.target("live", io.maskwatch.alerter.bench.LiveBench.run(
+                                new PrintStream(buf, true, StandardCharsets.UTF_8), seconds, broker.bootstrapServers(), 20,
+                                2.0).json());
                     }
                     report.append("### Live view (camera grid and streams)\n\n").append(buf.toString(StandardCharsets.UTF_8))
                             .append('\n');
                 }
                 default -> throw new Args.UsageException("unknown benchmark '" + w + "'");
+            }
+            if (jsonFile != null) {
+                json.write(jsonFile);
+                System.err.println("bench: " + w.trim() + " results -> " + jsonFile);
             }
         }
         System.out.println(report);

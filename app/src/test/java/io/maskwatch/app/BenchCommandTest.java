@@ -21,9 +21,14 @@ class BenchCommandTest {
     }
 
     @Test
-    void jsonNeedsThePipelineBenchmark() {
+    void jsonIsAcceptedWithoutThePipelineAndNamesAreCheckedBeforeAnyRun() {
+        // Before, --json without pipeline was refused; now the only complaint is the unknown name, before any bench runs.
         Args.UsageException e = assertThrows(Args.UsageException.class,
-                () -> new BenchCommand().run(List.of("--what", "alerter", "--json", "/tmp/never-written.json")));
-        assertTrue(e.getMessage().contains("add pipeline to --what"), e.getMessage());
+                () -> new BenchCommand().run(List.of("--what", "alerter,nonsense", "--json", "/tmp/never-written.json")));
+        assertTrue(e.getMessage().contains("unknown benchmark 'nonsense'"), e.getMessage());
+        assertTrue(e.getMessage().contains("detector,pipeline,ingest,alerter,live"), e.getMessage());
+        BenchCommand.targets(List.of("detector", " ingest", "alerter", "live"));
+        assertTrue(assertThrows(Args.UsageException.class, () -> BenchCommand.targets(List.of("live", "live")))
+                .getMessage().contains("twice"));
     }
 }

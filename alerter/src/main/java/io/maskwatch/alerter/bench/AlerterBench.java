@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -63,21 +64,82 @@ public final class AlerterBench {
         System.exit(0);
     }
 
-    public static void run(PrintStream out, int seconds, String bootstrapServers) throws Exception {
-        run(out, seconds, bootstrapServers, false);
+    /** The tracker alone at one number of faces per frame. */
+    public record TrackerRow(int facesPerFrame, double detectionsPerSecond, double microsPerDetection, long stateBytesPerFrame) {
+        String text() {
+            return String.format("tracker only, %2d face(s)/frame: %,9.0f detections/s (%.1f us each, state %,d bytes/frame)",
+                    facesPerFrame, detectionsPerSecond, microsPerDetection, stateBytesPerFrame);
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("faces_per_frame", facesPerFrame);
+            m.put("detections_per_s", Math.round(detectionsPerSecond));
+            m.put("per_detection_us", Math.round(microsPerDetection * 10) / 10.0);
+            m.put("state_bytes_per_frame", stateBytesPerFrame);
+            return m;
+        }
+    }
+
+    /** The whole service: a backlog through the topology, then alerts at a live pace (latencies null: no alert seen). */
+    public record EndToEnd(long detections, double seconds, int liveAlerts, Long liveP50Ms, Long liveP95Ms, Long liveMaxMs) {
+        String text() {
+            String backlog = String.format("end to end (EOS, commit 100 ms, 4 partitions, 1 stream thread): %,d detections (2 faces each) "
+                    + "in %.1f s = %,.0f detections/s%n", detections, seconds, detections / seconds);
+            return backlog + (liveAlerts == 0 ? "live: no alerts seen" : String.format(
+                    "live (10 cameras x 4 fps): %d alerts, capture-to-visible-alert p50 %d ms, p95 %d ms, max %d ms "
+                            + "(the confirming frame's capture to a read_committed consumer)", liveAlerts, liveP50Ms,
+                    liveP95Ms, liveMaxMs));
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("backlog_detections", detections);
+            m.put("backlog_s", Math.round(seconds * 10) / 10.0);
+            m.put("backlog_detections_per_s", Math.round(detections / seconds));
+            m.put("live_cameras", 10);
+            m.put("live_fps_per_camera", 4);
+            m.put("live_alerts", liveAlerts);
+            m.put("capture_to_alert_p50_ms", liveP50Ms);
+            m.put("capture_to_alert_p95_ms", liveP95Ms);
+            m.put("capture_to_alert_max_ms", liveMaxMs);
+            return m;
+        }
+    }
+
+    /** Everything one run measured; {@code endToEnd} is null with --tracker-only. */
+    public record Result(List<TrackerRow> tracker, EndToEnd endToEnd) {
+        /** {@code bench --json}'s "alerter" object. */
+        public Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("tracker_cameras", 20);
+            m.put("tracker", tracker.stream().map(TrackerRow::json).toList());
+            m.put("end_to_end", endToEnd == null ? null : endToEnd.json());
+            return m;
+        }
+    }
+
+    public static Result run(PrintStream out, int seconds, String bootstrapServers) throws Exception {
+        return run(out, seconds, bootstrapServers, false);
     }
 
     /** @param trackerOnly skip the broker part (quick, and comparable across builds) */
-    public static void run(PrintStream out, int seconds, String bootstrapServers, boolean trackerOnly) throws Exception {
+    public static Result run(PrintStream out, int seconds, String bootstrapServers, boolean trackerOnly) throws Exception {
         out.printf("alerter bench on %d CPU(s), Java %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
-        trackerOnly(null, 4, 1); // warm-up
+        trackerOnly(4, 1); // warm-up
+        List<TrackerRow> rows = new ArrayList<>();
         for (int faces : new int[] {1, 4, 16}) {
-            trackerOnly(out, faces, seconds);
+            TrackerRow r = trackerOnly(faces, seconds);
+            out.println(r.text());
+            rows.add(r);
         }
+        EndToEnd e = null;
         if (!trackerOnly) {
-            endToEnd(out, seconds, bootstrapServers);
+            e = endToEnd(seconds, bootstrapServers);
+            out.println(e.text());
         }
+        return new Result(rows, e);
     }
 
     private static Face face(double cx, double cy, double p, byte[] crop) {
@@ -97,7 +159,7 @@ public final class AlerterBench {
         return DetectionEvent.of(camera, i, ts, ts + 20, 1280, 720, "bench", "bench", list);
     }
 
-    private static void trackerOnly(PrintStream out, int faces, int seconds) {
+    private static TrackerRow trackerOnly(int faces, int seconds) {
         TrackingConfig tc = TrackingConfig.defaults();
         Persons tracker = new Persons(new Tracker(tc), AlertPolicy.of(tc, AlertConfig.defaults()), 60_000);
         JsonSerde<CameraState> serde = new JsonSerde<>(CameraState.class, CameraState.UPGRADE);
@@ -121,14 +183,10 @@ public final class AlerterBench {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        if (out == null) {
-            return;
-        }
-        out.printf("tracker only, %2d face(s)/frame: %,9.0f detections/s (%.1f us each, state %,d bytes/frame)%n",
-                faces, n / secs, secs * 1e6 / n, bytes / n);
+        return new TrackerRow(faces, n / secs, secs * 1e6 / n, bytes / n);
     }
 
-    private static void endToEnd(PrintStream out, int seconds, String bootstrapServers) throws Exception {
+    private static EndToEnd endToEnd(int seconds, String bootstrapServers) throws Exception {
         Path state = Files.createTempDirectory("alerter-bench-");
         try {
             KafkaSettings kafka = new KafkaSettings(bootstrapServers, Map.of(), KafkaSettings.TopicNames.defaults(),
@@ -164,8 +222,7 @@ public final class AlerterBench {
                     Thread.sleep(20);
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
-                out.printf("end to end (EOS, commit 100 ms, 4 partitions, 1 stream thread): %,d detections (2 faces each) "
-                        + "in %.1f s = %,.0f detections/s%n", (long) processed(registry), secs, processed(registry) / secs);
+                long backlog = (long) processed(registry);
 
                 // Live pace: 10 cameras at 4 fps, a new unmasked person every 4 s per camera.
                 List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
@@ -203,13 +260,9 @@ public final class AlerterBench {
                 reader.join();
                 List<Long> l = new ArrayList<>(latencies);
                 Collections.sort(l);
-                if (l.isEmpty()) {
-                    out.println("live: no alerts seen");
-                } else {
-                    out.printf("live (10 cameras x 4 fps): %d alerts, capture-to-visible-alert p50 %d ms, p95 %d ms, max %d ms "
-                                    + "(the confirming frame's capture to a read_committed consumer)%n", l.size(),
-                            l.get(l.size() / 2), l.get((int) (l.size() * 0.95)), l.get(l.size() - 1));
-                }
+                return l.isEmpty() ? new EndToEnd(backlog, secs, 0, null, null, null)
+                        : new EndToEnd(backlog, secs, l.size(), l.get(l.size() / 2), l.get((int) (l.size() * 0.95)),
+                                l.get(l.size() - 1));
             }
         } finally {
             io.maskwatch.common.io.Directories.deleteRecursively(state);

@@ -43,7 +43,48 @@ public final class LiveBench {
     private LiveBench() {
     }
 
-    public static void run(PrintStream out, int seconds, String bootstrapServers, int cameras, double fps) throws Exception {
+    /**
+     * What one run measured: the "off" phases (the first also warms up; the last is the baseline)
+     * and the "on" phases, compared with that baseline.
+     */
+    public record Result(int cameras, double fps, int frameWidth, int frameHeight, long meanFrameKb, int seconds,
+                         List<Phase> off, List<Phase> on, String idleFeed, String endFeed) {
+        Phase baseline() {
+            return off.get(off.size() - 1);
+        }
+
+        /** The Markdown table and the notes under it. */
+        public String table() {
+            StringBuilder s = new StringBuilder("| phase | process CPU (% of one core) | alerter threads | of which live view "
+                    + "| alerter threads vs the last 'off' | HTTP served |\n|---|---|---|---|---|---|\n");
+            off.forEach(p -> s.append(p.row(null)));
+            on.forEach(p -> s.append(p.row(baseline())));
+            return s.append("\nalerter threads: Streams, API views, notification loops, live feed, HTTP (names carry the "
+                    + "application id or 'alerter-'); the rest of the process is the broker and the simulated cameras.\n")
+                    .append("live feed after 'nobody watching': ").append(idleFeed).append("; at the end: ").append(endFeed)
+                    .append('\n').toString();
+        }
+
+        /** {@code bench --json}'s "live" object. */
+        public Map<String, Object> json() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("cameras", cameras);
+            m.put("fps_per_camera", fps);
+            m.put("frame_width", frameWidth);
+            m.put("frame_height", frameHeight);
+            m.put("mean_frame_kb", meanFrameKb);
+            m.put("phase_s", seconds);
+            List<Map<String, Object>> phases = new ArrayList<>();
+            off.forEach(p -> phases.add(p.json(null)));
+            on.forEach(p -> phases.add(p.json(baseline())));
+            m.put("phases", phases);
+            m.put("live_feed_idle", idleFeed);
+            m.put("live_feed_end", endFeed);
+            return m;
+        }
+    }
+
+    public static Result run(PrintStream out, int seconds, String bootstrapServers, int cameras, double fps) throws Exception {
         KafkaSettings kafka = new KafkaSettings(bootstrapServers, Map.of(), KafkaSettings.TopicNames.defaults(), 2,
                 (short) 1, true);
         List<SyntheticCameras.Camera> cams = new ArrayList<>();
@@ -76,14 +117,14 @@ public final class LiveBench {
         producer.setDaemon(true);
         producer.start();
         Path state = Files.createTempDirectory("live-bench-");
-        List<String[]> rows = new ArrayList<>();
+        List<Phase> offs = new ArrayList<>();
+        List<Phase> on = new ArrayList<>();
         String idleFeed = "-";
         String allFeed = "-";
         try {
             Phase off = null;
             // Off twice, first and last: the first run also warms the JVM and the broker, the last is the baseline.
             boolean[] modes = {false, true, false};
-            List<Phase> on = new ArrayList<>();
             for (int k = 0; k < modes.length; k++) {
                 boolean live = modes[k];
                 String appId = "live-bench-" + (live ? "on" : "off") + k;
@@ -103,29 +144,21 @@ public final class LiveBench {
                     idleFeed = feedCounts(registry);
                     on.add(measure("on, 1 viewer on the grid", seconds, appId, http.baseUrl(), null));
                     on.add(measure("on, grid + 1 MJPEG stream", seconds, appId, http.baseUrl(), cams.get(0).id()));
-                    rows.add(off.row(null));
+                    offs.add(off);
                     allFeed = feedCounts(registry);
                 }
             }
-            rows.add(off.row(null));
-            for (Phase p : on) {
-                rows.add(p.row(off));
-            }
+            offs.add(off);
         } finally {
             producing.set(false);
             producer.join(5_000);
             io.maskwatch.common.io.Directories.deleteRecursively(state);
         }
+        Result r = new Result(cameras, fps, SyntheticCameras.WIDTH, SyntheticCameras.HEIGHT, synth.meanFrameBytes() / 1024,
+                seconds, offs, on, idleFeed, allFeed);
         out.println();
-        out.println("| phase | process CPU (% of one core) | alerter threads | of which live view | alerter threads vs the last 'off' | HTTP served |");
-        out.println("|---|---|---|---|---|---|");
-        for (String[] r : rows) {
-            out.println("| " + String.join(" | ", r) + " |");
-        }
-        out.println();
-        out.println("alerter threads: Streams, API views, notification loops, live feed, HTTP (names carry the "
-                + "application id or 'alerter-'); the rest of the process is the broker and the simulated cameras.");
-        out.println("live feed after 'nobody watching': " + idleFeed + "; at the end: " + allFeed);
+        out.print(r.table());
+        return r;
     }
 
     /** The live feed's counters: frames read live, alert frames read back, records scanned for them. */
@@ -139,11 +172,28 @@ public final class LiveBench {
                 n.apply(r.find("maskwatch.alerter.live.alert.frames.scanned")));
     }
 
-    private record Phase(String name, double processPct, double alerterPct, double livePct, long httpBytes, int seconds) {
-        String[] row(Phase off) {
+    /** One phase: CPU in % of one core, bytes the viewers received over {@code seconds}. */
+    public record Phase(String name, double processPct, double alerterPct, double livePct, long httpBytes, int seconds) {
+        long httpKbPerSecond() {
+            return httpBytes / 1024 / Math.max(1, seconds);
+        }
+
+        String row(Phase off) {
             String vs = off == null ? "-" : String.format("%+.0f%%", (alerterPct / off.alerterPct - 1) * 100);
-            return new String[] {name, String.format("%.1f", processPct), String.format("%.1f", alerterPct),
-                    String.format("%.1f", livePct), vs, String.format("%d KB/s", httpBytes / 1024 / Math.max(1, seconds))};
+            return "| " + String.join(" | ", name, String.format("%.1f", processPct), String.format("%.1f", alerterPct),
+                    String.format("%.1f", livePct), vs, httpKbPerSecond() + " KB/s") + " |\n";
+        }
+
+        Map<String, Object> json(Phase off) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("phase", name);
+            m.put("process_cpu_cores", Math.round(processPct * 10) / 1000.0);
+            m.put("alerter_cpu_cores", Math.round(alerterPct * 10) / 1000.0);
+            m.put("live_view_cpu_cores", Math.round(livePct * 10) / 1000.0);
+            double vs = off == null ? Double.NaN : (alerterPct / off.alerterPct - 1) * 100;
+            m.put("alerter_cpu_vs_off_pct", Double.isFinite(vs) ? (Double) (double) Math.round(vs) : null); // off at 0: no ratio
+            m.put("http_served_kb_per_s", httpKbPerSecond());
+            return m;
         }
     }
 

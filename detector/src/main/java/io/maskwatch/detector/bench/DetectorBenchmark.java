@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,6 +69,11 @@ public final class DetectorBenchmark {
 
     /** Runs with {@code maskwatch bench}-style arguments (see {@link #USAGE}); returns the report. */
     public static String run(List<String> argv) throws IOException {
+        return measure(argv).text();
+    }
+
+    /** As {@link #run(List)}, the numbers rather than their text. */
+    public static Report measure(List<String> argv) throws IOException {
         Args a = Args.parse(argv, CliDetectorOptions.withValue("seconds", "sizes", "thread-counts", "batch", "shared"),
                 Set.of());
         Options d = Options.defaults(a.has("shared") ? Path.of(a.get("shared")) : ClipVocSet.sharedDir());
@@ -78,7 +84,7 @@ public final class DetectorBenchmark {
         List<Integer> threads = a.has("thread-counts")
                 ? Arrays.stream(a.get("thread-counts").split(",")).map(s -> Integer.parseInt(s.trim())).toList()
                 : d.threads();
-        return run(new Options(d.shared(), CliDetectorOptions.from(a, System.getenv()), sizes, threads,
+        return measureAll(new Options(d.shared(), CliDetectorOptions.from(a, System.getenv()), sizes, threads,
                 a.doubleValue("seconds", d.seconds()), a.intValue("batch", d.batchSize())), System.err);
     }
 
@@ -91,34 +97,114 @@ public final class DetectorBenchmark {
               --shared DIR             ../shared with the clips
             """ + CliDetectorOptions.USAGE;
 
+    /** A stage's latency percentiles in ms; null fields when the stage never ran. */
+    public record Latency(Double p50Ms, Double p95Ms) {
+        static Latency of(ConcurrentLinkedQueue<Long> q) {
+            long[] v = q.stream().mapToLong(Long::longValue).sorted().toArray();
+            if (v.length == 0) {
+                return new Latency(null, null);
+            }
+            return new Latency(v[(int) Math.floor(0.5 * (v.length - 1))] / 1e6, v[(int) Math.floor(0.95 * (v.length - 1))] / 1e6);
+        }
+
+        String text() {
+            return p50Ms == null ? "-" : String.format(Locale.ROOT, "%.1f/%.1f", p50Ms, p95Ms);
+        }
+
+        void json(Map<String, Object> m, String stage) {
+            m.put(stage + "_p50_ms", round1(p50Ms));
+            m.put(stage + "_p95_ms", round1(p95Ms));
+        }
+    }
+
+    /** One frame size and thread count. */
+    public record Row(int width, int height, int threads, double framesPerSecond, double facesPerSecond, Latency decode,
+                      Latency detect, Latency classify, Latency heatmap) {
+        public String text() {
+            return String.format(Locale.ROOT, "%-9s %7d %8.2f %8.2f %14s %14s %14s %14s", width + "x" + height, threads,
+                    framesPerSecond, facesPerSecond, decode.text(), detect.text(), classify.text(), heatmap.text());
+        }
+
+        public Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("frame_width", width);
+            m.put("frame_height", height);
+            m.put("threads", threads);
+            m.put("frames_per_s", round2(framesPerSecond));
+            m.put("faces_per_s", round2(facesPerSecond));
+            decode.json(m, "decode");
+            detect.json(m, "detect");
+            classify.json(m, "classify_batch");
+            heatmap.json(m, "heatmap_batch");
+            return m;
+        }
+    }
+
+    /** The whole run: the settings in the header line and one row per configuration. */
+    public record Report(String backend, String tiling, String heatmaps, String faceCrops, int batchSize, int cpus,
+                         double seconds, List<Row> rows) {
+        public String text() {
+            StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+                    "detector benchmark: backend %s, tiling %s, heat maps %s, face crops %s, batch %d, %d CPUs, %.0f s per run%n",
+                    backend, tiling, heatmaps, faceCrops, batchSize, cpus, seconds));
+            report.append(String.format(Locale.ROOT, "%-9s %7s %8s %8s %14s %14s %14s %14s%n", "frame", "threads",
+                    "frames/s", "faces/s", "decode p50/95", "detect p50/95", "classify p50/95", "heatmap p50/95"));
+            for (Row r : rows) {
+                report.append(r.text()).append('\n');
+            }
+            report.append("stage latencies in ms: decode and detect per frame, classify and heatmap per batch of "
+                    + batchSize + " frames\n");
+            return report.toString();
+        }
+
+        /** {@code bench --json}'s "detector" object. */
+        public Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("backend", backend);
+            m.put("tiling", tiling);
+            m.put("heatmaps", heatmaps);
+            m.put("face_crops", faceCrops);
+            m.put("batch_frames", batchSize);
+            m.put("measure_s", seconds);
+            m.put("results", rows.stream().map(Row::json).toList());
+            return m;
+        }
+    }
+
+    static Double round1(Double v) {
+        return v == null || !Double.isFinite(v) ? null : Math.round(v * 10) / 10.0;
+    }
+
+    static Double round2(double v) {
+        return Double.isFinite(v) ? Math.round(v * 100) / 100.0 : null;
+    }
+
     public static String run(Options o, PrintStream progress) throws IOException {
+        return measureAll(o, progress).text();
+    }
+
+    /** Runs every frame size and thread count; the report's text and JSON come from the same numbers. */
+    public static Report measureAll(Options o, PrintStream progress) throws IOException {
         List<byte[]> originals = loadFrames(o.shared());
-        StringBuilder report = new StringBuilder();
         DetectorConfig b = o.base();
-        report.append(String.format(Locale.ROOT,
-                "detector benchmark: backend %s, tiling %s, heat maps %s, face crops %s, batch %d, %d CPUs, %.0f s per run%n",
-                b.backend(), b.tiling().activeFor(b.backend()) ? "on (" + b.tiling().tileSize() + " px tiles, frames >= "
-                        + b.tiling().minFrameSide() + " px)" : "off", b.heatmaps(), b.faceCrops(), o.batchSize(),
-                Runtime.getRuntime().availableProcessors(), o.seconds()));
-        report.append(String.format(Locale.ROOT, "%-9s %7s %8s %8s %14s %14s %14s %14s%n", "frame", "threads", "frames/s",
-                "faces/s", "decode p50/95", "detect p50/95", "classify p50/95", "heatmap p50/95"));
+        List<Row> rows = new ArrayList<>();
         for (int[] size : o.sizes()) {
             List<byte[]> frames = scaled(originals, size[0], size[1]);
             for (int t : o.threads()) {
                 DetectorConfig c = b.withService(t, o.batchSize(), 0, b.groupId(), 0);
-                String line = measure(c, frames, size, o, progress);
-                report.append(line).append('\n');
+                Row row = measure(c, frames, size, o, progress);
+                rows.add(row);
                 if (progress != null) {
-                    progress.println(line);
+                    progress.println(row.text());
                 }
             }
         }
-        report.append("stage latencies in ms: decode and detect per frame, classify and heatmap per batch of "
-                + o.batchSize() + " frames\n");
-        return report.toString();
+        return new Report(String.valueOf(b.backend()), b.tiling().activeFor(b.backend()) ? "on (" + b.tiling().tileSize()
+                + " px tiles, frames >= " + b.tiling().minFrameSide() + " px)" : "off", b.heatmaps(), b.faceCrops(),
+                o.batchSize(), Runtime.getRuntime().availableProcessors(), o.seconds(), rows);
     }
 
-    private static String measure(DetectorConfig c, List<byte[]> frames, int[] size, Options o, PrintStream progress) {
+    private static Row measure(DetectorConfig c, List<byte[]> frames, int[] size, Options o, PrintStream progress) {
         Map<Stage, ConcurrentLinkedQueue<Long>> samples = new EnumMap<>(Stage.class);
         for (Stage s : Stage.values()) {
             samples.put(s, new ConcurrentLinkedQueue<>());
@@ -150,18 +236,9 @@ public final class DetectorBenchmark {
             } while (System.nanoTime() < deadline);
             elapsed = (System.nanoTime() - t0) / 1e9;
         }
-        return String.format(Locale.ROOT, "%-9s %7d %8.2f %8.2f %14s %14s %14s %14s", size[0] + "x" + size[1],
-                c.threads(), nFrames / elapsed, nFaces / elapsed, pct(samples.get(Stage.DECODE)),
-                pct(samples.get(Stage.DETECT)), pct(samples.get(Stage.CLASSIFY)), pct(samples.get(Stage.HEATMAP)));
-    }
-
-    private static String pct(ConcurrentLinkedQueue<Long> q) {
-        long[] v = q.stream().mapToLong(Long::longValue).sorted().toArray();
-        if (v.length == 0) {
-            return "-";
-        }
-        return String.format(Locale.ROOT, "%.1f/%.1f", v[(int) Math.floor(0.5 * (v.length - 1))] / 1e6,
-                v[(int) Math.floor(0.95 * (v.length - 1))] / 1e6);
+        return new Row(size[0], size[1], c.threads(), nFrames / elapsed, nFaces / elapsed,
+                Latency.of(samples.get(Stage.DECODE)), Latency.of(samples.get(Stage.DETECT)),
+                Latency.of(samples.get(Stage.CLASSIFY)), Latency.of(samples.get(Stage.HEATMAP)));
     }
 
     static List<byte[]> loadFrames(Path shared) throws IOException {

@@ -58,6 +58,44 @@ public final class IngestBenchmark {
         public double cpuMsPerSentFrame() {
             return sent == 0 ? Double.NaN : ingestCpuSeconds * 1000 / sent;
         }
+
+        /** One entry of {@code bench --json}'s "ingest" results. */
+        public Map<String, Object> json() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("load", load);
+            m.put("cameras", cameras);
+            m.put("measured_s", round(seconds, 1));
+            m.put("sent_fps", round(sentPerSecond(), 1));
+            m.put("sent_fps_per_camera", round(sentPerSecond() / cameras, 2));
+            m.put("decoded_fps", round(grabbedPerSecond(), 1));
+            m.put("to_kafka_mb_per_s", round(bytes / seconds / 1e6, 2));
+            m.put("cpu_cores", round(cores(), 3));
+            m.put("cpu_ms_per_sent_frame", round(cpuMsPerSentFrame(), 1));
+            return m;
+        }
+    }
+
+    /** A whole run: what the Markdown report and {@code bench --json} are made from. */
+    public record Report(String clip, int maxWidth, String jpegEncoder, List<Result> results) {
+        public String markdown() {
+            return report(clip, maxWidth, jpegEncoder, results);
+        }
+
+        public Map<String, Object> json() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("mode", "in_process");
+            m.put("clip", clip);
+            m.put("max_width_px", maxWidth);
+            m.put("jpeg_encoder", jpegEncoder);
+            m.put("results", results.stream().map(Result::json).toList());
+            return m;
+        }
+    }
+
+    /** Rounded for JSON; NaN and infinities (nothing sent) become null. */
+    static Double round(double v, int decimals) {
+        double f = Math.pow(10, decimals);
+        return Double.isFinite(v) ? Math.round(v * f) / f : null;
     }
 
     public static void main(String[] argv) throws Exception {
@@ -102,6 +140,12 @@ public final class IngestBenchmark {
      */
     public static String run(String bootstrapServers, Path clip, List<Integer> cameraCounts, Duration measure,
                              int maxWidth, PrintStream progress) throws Exception {
+        return measureAll(bootstrapServers, clip, cameraCounts, measure, maxWidth, progress).markdown();
+    }
+
+    /** As {@link #run}, the numbers rather than their Markdown. */
+    public static Report measureAll(String bootstrapServers, Path clip, List<Integer> cameraCounts, Duration measure,
+                                    int maxWidth, PrintStream progress) throws Exception {
         String clipInfo = describe(clip);
         List<Result> results = new ArrayList<>();
         KafkaSettings kafka = KafkaSettings.defaults().withBootstrapServers(bootstrapServers);
@@ -118,7 +162,7 @@ public final class IngestBenchmark {
                 results.add(r);
             }
         }
-        return report(clipInfo, maxWidth, results);
+        return new Report(clipInfo, maxWidth, jpegEncoder(), results);
     }
 
     static Result measure(KafkaSettings kafka, Path clip, String load, int cameras, int maxWidth, Duration warmup,
@@ -184,12 +228,12 @@ public final class IngestBenchmark {
         }
     }
 
-    static String report(String clip, int maxWidth, List<Result> results) {
+    static String report(String clip, int maxWidth, String jpegEncoder, List<Result> results) {
         var os = ManagementFactory.getOperatingSystemMXBean();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Ingest benchmark: %s, scaled to max-width %d, JPEG q85 (%s encoder), "
                         + "produced to an embedded broker.%nMachine: %d CPUs visible to the JVM, load average %.2f at the end, %s %s.%n%n",
-                clip, maxWidth, jpegEncoder(), os.getAvailableProcessors(), os.getSystemLoadAverage(), System.getProperty("os.arch"),
+                clip, maxWidth, jpegEncoder, os.getAvailableProcessors(), os.getSystemLoadAverage(), System.getProperty("os.arch"),
                 System.getProperty("java.vm.name")));
         sb.append("| load | cameras | frames/s sent | per camera | frames/s decoded | MB/s to Kafka "
                 + "| ingest CPU (cores) | CPU ms per sent frame |\n");

@@ -24,11 +24,33 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * ingest numbers of the pipeline benchmark without its cost on shared cores.
  */
 public final class IngestProcessBench {
+    /** Frames per second each camera is sampled at. */
+    static final double FPS = 2.0;
+
     private IngestProcessBench() {
     }
 
     /** One camera count: peak RSS while measuring, the kernel's high-water mark, CPU cores, frames/s reaching Kafka. */
     public record Row(int cameras, long rssMb, long hwmMb, double cores, double framesPerSecond) {
+        Map<String, Object> json() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("cameras", cameras);
+            m.put("rss_mb", rssMb);
+            m.put("rss_hwm_mb", hwmMb);
+            m.put("cpu_cores", Math.round(cores * 1000) / 1000.0);
+            m.put("cpu_cores_per_camera", Math.round(cores / cameras * 10000) / 10000.0);
+            m.put("to_kafka_fps", Math.round(framesPerSecond * 10) / 10.0);
+            return m;
+        }
+    }
+
+    /** {@code bench --json}'s "ingest" object for this mode. */
+    public static Map<String, Object> json(List<Row> rows) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("mode", "separate_processes");
+        m.put("fps_per_camera", FPS);
+        m.put("results", rows.stream().map(Row::json).toList());
+        return m;
     }
 
     public static List<Row> run(Path clip, List<Integer> counts, Duration warmup, Duration measure, PrintStream progress)
@@ -44,7 +66,7 @@ public final class IngestProcessBench {
         Path dir = Files.createTempDirectory("maskwatch-bench-ingest-");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Files.createDirectories(dir.resolve("kafka")), false)) {
             Path config = dir.resolve("maskwatch.yaml");
-            PipelineBenchmark.Options o = new PipelineBenchmark.Options(clip, List.of(n), warmup, measure, 1, 2.0, true);
+            PipelineBenchmark.Options o = new PipelineBenchmark.Options(clip, List.of(n), warmup, measure, 1, FPS, true);
             Files.writeString(config, SeparateProcesses.yaml(o, n, broker.bootstrapServers()));
             Map<String, String> env = new HashMap<>();
             // The caller's ingest settings (MASKWATCH_INGEST_DECODER_THREADS=0, ...) choose what is measured.
