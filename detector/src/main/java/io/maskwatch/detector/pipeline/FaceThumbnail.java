@@ -1,15 +1,8 @@
 package io.maskwatch.detector.pipeline;
 
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
 import io.maskwatch.common.contract.Box;
-import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * A face's appearance in a few numbers: its box, in grayscale, scaled to {@link #SIDE}x{@link #SIDE}
@@ -32,21 +25,9 @@ public final class FaceThumbnail {
         if (x2 - x1 < 2 || y2 - y1 < 2) {
             return null;
         }
-        float[] px = new float[SIDE * SIDE];
-        try (Rect r = new Rect(x1, y1, x2 - x1, y2 - y1); Mat roi = new Mat(frame, r); Mat gray = new Mat(); Mat small = new Mat()) {
-            if (frame.channels() == 3) {
-                cvtColor(roi, gray, COLOR_BGR2GRAY);
-            } else {
-                roi.copyTo(gray);
-            }
-            resize(gray, small, new Size(SIDE, SIDE), 0, 0, INTER_AREA);
-            try (UByteIndexer ix = small.createIndexer()) {
-                for (int y = 0; y < SIDE; y++) {
-                    for (int x = 0; x < SIDE; x++) {
-                        px[y * SIDE + x] = ix.get(y, x);
-                    }
-                }
-            }
+        float[] px;
+        try (Rect r = new Rect(x1, y1, x2 - x1, y2 - y1); Mat roi = new Mat(frame, r)) {
+            px = FrameThumbnail.gray(roi, SIDE, SIDE);
         }
         double mean = 0;
         for (float p : px) {

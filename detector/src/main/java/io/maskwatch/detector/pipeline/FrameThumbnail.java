@@ -17,18 +17,23 @@ final class FrameThumbnail {
     }
 
     static float[] of(Mat frame) {
-        float[] px = new float[W * H];
-        try (Mat gray = new Mat(); Mat small = new Mat()) {
-            if (frame.channels() == 3) {
-                cvtColor(frame, gray, COLOR_BGR2GRAY);
+        return gray(frame, W, H);
+    }
+
+    /** {@code image} (BGR or gray) shrunk to {@code w x h} grey levels (area-averaged), row by row. */
+    static float[] gray(Mat image, int w, int h) {
+        float[] px = new float[w * h];
+        try (Mat gray = new Mat(); Mat small = new Mat(); Size size = new Size(w, h)) {
+            if (image.channels() == 3) {
+                cvtColor(image, gray, COLOR_BGR2GRAY);
             } else {
-                frame.copyTo(gray);
+                image.copyTo(gray);
             }
-            resize(gray, small, new Size(W, H), 0, 0, INTER_AREA);
+            resize(gray, small, size, 0, 0, INTER_AREA);
             try (UByteIndexer ix = small.createIndexer()) {
-                for (int y = 0; y < H; y++) {
-                    for (int x = 0; x < W; x++) {
-                        px[y * W + x] = ix.get(y, x);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        px[y * w + x] = ix.get(y, x);
                     }
                 }
             }

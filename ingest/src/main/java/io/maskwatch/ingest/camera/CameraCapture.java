@@ -39,6 +39,21 @@ final class CameraCapture implements AutoCloseable {
 
         /** The first frame of this connection arrived. */
         void streaming(FrameSource source);
+
+        /** For a capture nobody supervises (tests, tools): every event ignored. */
+        Events NONE = new Events() {
+            @Override
+            public void connecting(long nowNanos) {
+            }
+
+            @Override
+            public void progress(long nowNanos) {
+            }
+
+            @Override
+            public void streaming(FrameSource source) {
+            }
+        };
     }
 
     /** How one connection ended. */

@@ -23,19 +23,7 @@ class CameraCaptureJpegFallbackTest {
                 .build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<EncodedFrame> sent = new ArrayList<>();
-        CameraCapture.Events events = new CameraCapture.Events() {
-            @Override
-            public void connecting(long nowNanos) {
-            }
-
-            @Override
-            public void progress(long nowNanos) {
-            }
-
-            @Override
-            public void streaming(FrameSource s) {
-            }
-        };
+        CameraCapture.Events events = CameraCapture.Events.NONE;
         // 4 channels: FfmpegJpegEncoder accepts BGR only (IllegalArgumentException); OpenCV encodes BGRA.
         try (Mat m = new Mat(90, 160, org.bytedeco.opencv.global.opencv_core.CV_8UC4, new Scalar(40, 90, 200, 255));
              OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat();

@@ -72,19 +72,7 @@ class CameraCaptureSamplingTest {
         IngestSettings settings = IngestSettings.defaults().withFileRealtime(false);
         List<Long> sent = new ArrayList<>();
         // The capture stamps wall-clock capture times; the media time of each sent frame is read off the source.
-        CameraCapture.Events events = new CameraCapture.Events() {
-            @Override
-            public void connecting(long nowNanos) {
-            }
-
-            @Override
-            public void progress(long nowNanos) {
-            }
-
-            @Override
-            public void streaming(FrameSource s) {
-            }
-        };
+        CameraCapture.Events events = CameraCapture.Events.NONE;
         FileSource spy = source;
         try (CameraCapture c = new CameraCapture(camera, settings, f -> sent.add(spy.frame.timestamp), new CameraMetrics(new SimpleMeterRegistry(), "door"), new SecretScrubber(camera.url()),
                 new AtomicLong(), events)) {
