@@ -68,7 +68,9 @@ public final class LiveFrames {
         private final Frame frame;
         private final DetectionEvent detection;
         private final Box highlight;
-        private List<TrackedFace> tracks;
+        // volatile, not under the frame's lock: the tracker (a Streams thread) sets it and must never
+        // wait behind a viewer's decode + draw + encode, which runs under that lock
+        private volatile List<TrackedFace> tracks;
         private byte[] annotated;
         private List<TrackedFace> annotatedTracks;
         private byte[] thumbnail;
@@ -81,12 +83,12 @@ public final class LiveFrames {
             this.tracks = tracks;
         }
 
-        synchronized void tracks(List<TrackedFace> t) {
+        void tracks(List<TrackedFace> t) {
             tracks = t;
         }
 
         /** The id of the track this face joined, or null when this replica's tracker has not told (yet). */
-        public synchronized String trackId(Face f) {
+        public String trackId(Face f) {
             return trackIdOf(tracks, f.box());
         }
 
@@ -100,18 +102,20 @@ public final class LiveFrames {
 
         /** The frame with its boxes drawn; cached, so N viewers cost one encode per frame. */
         public synchronized byte[] annotated(FrameAnnotator annotator) {
-            if (annotated == null || annotatedTracks != tracks) {
-                annotated = annotator.annotate(frame.jpeg(), detection, highlight, 0, this::trackId);
-                annotatedTracks = tracks;
+            List<TrackedFace> t = tracks; // one snapshot for the drawing and the cache check
+            if (annotated == null || annotatedTracks != t) {
+                annotated = annotator.annotate(frame.jpeg(), detection, highlight, 0, f -> trackIdOf(t, f.box()));
+                annotatedTracks = t;
             }
             return annotated;
         }
 
         /** A grid tile: at most {@link #THUMB_WIDTH} px wide, cached like {@link #annotated}. */
         public synchronized byte[] thumbnail(FrameAnnotator annotator) {
-            if (thumbnail == null || thumbnailTracks != tracks) {
-                thumbnail = annotator.annotate(frame.jpeg(), detection, highlight, THUMB_WIDTH, this::trackId);
-                thumbnailTracks = tracks;
+            List<TrackedFace> t = tracks;
+            if (thumbnail == null || thumbnailTracks != t) {
+                thumbnail = annotator.annotate(frame.jpeg(), detection, highlight, THUMB_WIDTH, f -> trackIdOf(t, f.box()));
+                thumbnailTracks = t;
             }
             return thumbnail;
         }
