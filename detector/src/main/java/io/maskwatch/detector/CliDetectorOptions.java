@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 public final class CliDetectorOptions {
     public static final Set<String> WITH_VALUE = Stream.concat(Stream.of("config", "detector", "models", "tile-size",
-            "threads", "face-score-threshold", "min-face-size", "crop-margin", "yunet-max-side"),
+            "threads", "face-score-threshold", "min-face-size", "crop-margin", "yunet-max-side", "inference-engine"),
             FaceBackends.modelKeys().stream()).collect(Collectors.toUnmodifiableSet());
 
     public static final String USAGE = """
@@ -30,6 +30,7 @@ public final class CliDetectorOptions {
             %s
               --tile-size N            also detect on N x N pixel tiles of large frames (small faces)
               --threads N              inference threads (default 1)
+              --inference-engine E     runs retinaface/ultraface: onnxruntime (default) or opencv
               --face-score-threshold X minimum detector confidence (default: the backend's)
               --min-face-size N        drop faces narrower than N pixels (default 16)
               --crop-margin X          classifier crop margin around the face box (default 0)
@@ -84,6 +85,9 @@ public final class CliDetectorOptions {
         }
         if (a.has("threads")) {
             c = c.with("threads", a.intValue("threads", 1));
+        }
+        if (a.has("inference-engine")) {
+            c = c.with("inference-engine", a.get("inference-engine"));
         }
         if (a.has("face-score-threshold")) {
             c = c.with("face-score-threshold", a.doubleValue("face-score-threshold", 0));

@@ -5,6 +5,7 @@ import io.maskwatch.common.contract.FaceLabel;
 import io.maskwatch.common.config.ConfigSection;
 import io.maskwatch.detector.face.FaceBackend;
 import io.maskwatch.detector.face.FaceBackends;
+import io.maskwatch.detector.face.InferenceEngine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,8 @@ import java.util.Map;
  * @param cropMaxSize       longer side of crop and heat map JPEGs, pixels
  * @param jpegQuality       quality of crop and heat map JPEGs, 1..100
  * @param threads           inference threads (frames of one poll are detected in parallel)
- * @param opencvThreads     OpenCV's own worker threads (process-wide; 0 = OpenCV's default of one per core)
+ * @param opencvThreads     OpenCV's own worker threads (process-wide; 0 = OpenCV's default of one per core), and
+ *                          each ONNX Runtime network's intra-op threads (0 = one per core)
  * @param classifierThreads PyTorch intra-op threads for the classifier (process-wide, set before the engine
  *                          starts; 0 = PyTorch's default of one per core). 1 avoids oversubscription when
  *                          detection threads or other processes share the cores (measured, docs/DETECTOR.md)
@@ -63,6 +65,8 @@ import java.util.Map;
  * @param motionGate        with label reuse on: a frame whose 64x36 grayscale thumbnail differs from the camera's last
  *                          detected frame by less than this in every cell (grey levels) keeps that
  *                          frame's face boxes instead of running the face detector (0 = off)
+ * @param inferenceEngine   what runs the retinaface and ultraface networks: onnxruntime (default) or opencv
+ *                          ({@link InferenceEngine}); their intra-op threads are {@code opencvThreads}
  */
 public record DetectorConfig(
         String backend,
@@ -95,7 +99,8 @@ public record DetectorConfig(
         double reclassifyMinIou,
         double reclassifyMinScore,
         double reclassifyMaxChange,
-        double motionGate) implements ConfigSection {
+        double motionGate,
+        String inferenceEngine) implements ConfigSection {
 
     public static final String DEFAULT_BACKEND = FaceBackends.AUTO;
 
@@ -207,28 +212,30 @@ public record DetectorConfig(
                 // (box-only reuse lost putting-on-mask's; docs/DETECTOR.md "Label reuse")
                 4, 0.5, 0.7, 0.35,
                 // motion gating off: not yet measured safe (docs/DETECTOR.md)
-                0);
+                0,
+                // the same networks at 1.5-2.7x less CPU than OpenCV DNN (docs/DETECTOR.md, "Inference engine")
+                InferenceEngine.ONNXRUNTIME.wireName());
     }
 
     public DetectorConfig withBackend(String b) {
         return new DetectorConfig(b, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel, retinafaceModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate, inferenceEngine);
     }
 
     public DetectorConfig withModelsDir(String dir) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, dir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate, inferenceEngine);
     }
 
     public DetectorConfig withTiling(Tiling t) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, t, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate, inferenceEngine);
     }
 
     public DetectorConfig withImages(HeatmapPolicy heatmapPolicy, FaceCropPolicy faceCropPolicy) {
@@ -236,21 +243,21 @@ public record DetectorConfig(
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmapPolicy.wireName(),
                 faceCropPolicy.wireName(),
                 cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate, inferenceEngine);
     }
 
     public DetectorConfig withService(int threads, int pollBatchSize, long maxFrameAgeMs, String groupId, int httpPort) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops,
                 cropMaxSize, jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate, inferenceEngine);
     }
 
     public DetectorConfig withMinFaceSize(int px) {
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Model, res10Config, yunetModel, ultrafaceModel,
                 retinafaceModel, yunetMaxSide, faceScoreThreshold, px, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate, inferenceEngine);
     }
 
     /**
@@ -270,7 +277,7 @@ public record DetectorConfig(
         return new DetectorConfig(backend, modelCacheDir, blazefaceModel, res10Pb, res10Pbtxt, yunet, ultrafaceModel, retinafaceModel, yunetMaxSide,
                 faceScoreThreshold, minFaceSize, tiling, modelsDir, cropMargin, heatmaps, faceCrops, cropMaxSize,
                 jpegQuality, threads, opencvThreads, classifierThreads, pollBatchSize, maxFrameAgeMs, groupId, httpPort, apiToken,
-                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate);
+                reclassifyEvery, reclassifyMinIou, reclassifyMinScore, reclassifyMaxChange, motionGate, inferenceEngine);
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper KEBAB =
@@ -308,6 +315,11 @@ public record DetectorConfig(
             return faceScoreThreshold;
         }
         return FaceBackends.find(backend).map(FaceBackend::defaultScoreThreshold).orElse(0.5);
+    }
+
+    @JsonIgnore
+    public InferenceEngine engine() {
+        return InferenceEngine.parse(inferenceEngine);
     }
 
     @JsonIgnore
@@ -434,6 +446,10 @@ public record DetectorConfig(
         }
         if (!(motionGate >= 0 && motionGate <= 64)) {
             out.add("motion-gate must be in [0, 64] grey levels (0 = off), got " + motionGate);
+        }
+        if (inferenceEngine == null || !InferenceEngine.names().contains(inferenceEngine)) {
+            out.add("inference-engine must be one of " + InferenceEngine.CHOICES + "; got '" + inferenceEngine
+                    + "' (opencv where ONNX Runtime has no native library)");
         }
         if (!(reclassifyMinScore >= 0 && reclassifyMinScore <= 1)) {
             out.add("reclassify-min-score must be in [0, 1], got " + reclassifyMinScore);

@@ -48,6 +48,15 @@ class DetectorConfigTest {
     }
 
     @Test
+    void inferenceEngineDefaultsToOnnxRuntimeAndAnUnknownOneIsAProblemNamingTheChoices() {
+        assertEquals(io.maskwatch.detector.face.InferenceEngine.ONNXRUNTIME, DetectorConfig.defaults().engine());
+        assertEquals(io.maskwatch.detector.face.InferenceEngine.OPENCV, detector("  inference-engine: opencv\n").engine());
+        var problems = DetectorConfig.defaults().with("inference-engine", "tensorrt").problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("inference-engine must be one of onnxruntime, opencv; got 'tensorrt'"), problems.get(0));
+    }
+
+    @Test
     void overridesUseTheFileKeys() {
         DetectorConfig c = DetectorConfig.defaults().with(Map.of("threads", 3, "heatmaps", "all"));
         assertEquals(3, c.threads());

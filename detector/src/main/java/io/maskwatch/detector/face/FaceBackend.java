@@ -47,10 +47,15 @@ public interface FaceBackend {
         return name();
     }
 
-    /** Builds a detector for one inference thread from checked files; may throw OpenCV's errors. */
+    /** Whether its networks run on {@code detector.inference-engine} (else on OpenCV's own detector classes). */
+    default boolean usesInferenceEngine() {
+        return false;
+    }
+
+    /** Builds a detector for one inference thread from checked files; may throw the engine's errors. */
     FaceDetector open(List<Path> files, DetectorConfig config);
 
-    /** File formats that can be checked before OpenCV sees the file. */
+    /** File formats that can be checked before an engine sees the file. */
     enum Format {
         /** Binary protobuf (ONNX, TensorFlow graph): starts with a field tag, at least 1 KiB. */
         PROTOBUF,

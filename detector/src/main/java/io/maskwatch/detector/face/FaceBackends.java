@@ -169,8 +169,9 @@ public final class FaceBackends {
         try {
             d = backend.open(files.files(), c);
         } catch (RuntimeException e) {
-            // OpenCV's own message (e.g. "Failed to parse ONNX model") plus what we tried to load.
-            throw new ConfigException("detector." + c.backend() + ": OpenCV cannot load " + files.files() + ": "
+            // The engine's own message (e.g. "Failed to parse ONNX model") plus what we tried to load.
+            String engine = backend.usesInferenceEngine() && c.engine() == InferenceEngine.ONNXRUNTIME ? "ONNX Runtime" : "OpenCV";
+            throw new ConfigException("detector." + c.backend() + ": " + engine + " cannot load " + files.files() + ": "
                     + firstLine(e.getMessage()) + " (is it the right, complete file?)");
         }
         d = backend.boxCalibration().wrap(d);

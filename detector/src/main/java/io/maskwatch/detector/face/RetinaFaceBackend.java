@@ -26,6 +26,11 @@ final class RetinaFaceBackend implements FaceBackend {
         return false;
     }
 
+    @Override
+    public boolean usesInferenceEngine() {
+        return true;
+    }
+
     /** Median box of the scenes-ilc train split's faces relative to RetinaFace's (FaceRecallBench --fit). */
     @Override
     public BoxCalibration boxCalibration() {
@@ -47,6 +52,6 @@ final class RetinaFaceBackend implements FaceBackend {
 
     @Override
     public FaceDetector open(List<Path> files, DetectorConfig c) {
-        return new RetinaFaceDetector(files.get(0), c.effectiveFaceScoreThreshold());
+        return new RetinaFaceDetector(c.engine().open(files.get(0), c.opencvThreads()), c.effectiveFaceScoreThreshold());
     }
 }

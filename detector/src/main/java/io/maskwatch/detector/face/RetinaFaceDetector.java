@@ -2,28 +2,24 @@ package io.maskwatch.detector.face;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
-import static org.bytedeco.opencv.global.opencv_dnn.readNetFromONNX;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import io.maskwatch.common.contract.Box;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
-import org.bytedeco.opencv.opencv_core.StringVector;
-import org.bytedeco.opencv.opencv_dnn.Net;
 
 /**
- * RetinaFace with a MobileNet-0.25 backbone (Pytorch_Retinaface ONNX export) on OpenCV DNN.
+ * RetinaFace with a MobileNet-0.25 backbone (Pytorch_Retinaface ONNX export), on either
+ * {@link InferenceEngine}.
  * Input: the frame letterboxed into 640x640 BGR minus (104, 117, 123) (the export's convention;
  * padding is the mean colour, i.e. zero after subtraction). The export's FPN upsamples to fixed
- * sizes, so OpenCV only runs it at 640x640. Outputs loc [1,N,4], conf [1,N,2] (softmaxed) and
+ * sizes and its input is declared 640x640, so it only runs at that size. Outputs loc [1,N,4], conf [1,N,2] (softmaxed) and
  * landmarks [1,N,10] against {@link #priors}. Returns 5 landmarks: eyes, nose, mouth corners.
  */
 public final class RetinaFaceDetector implements FaceDetector {
@@ -35,15 +31,13 @@ public final class RetinaFaceDetector implements FaceDetector {
     static final double NMS_IOU = 0.4;
     private static final double[] MEAN = {104, 117, 123};
 
-    private final Net net;
+    private final FaceNet net;
     private final double threshold;
-    private final StringVector outNames;
     private final float[] priors = priors(INPUT, INPUT);
 
-    public RetinaFaceDetector(Path onnx, double threshold) {
-        this.net = readNetFromONNX(onnx.toString());
+    RetinaFaceDetector(FaceNet net, double threshold) {
+        this.net = net;
         this.threshold = threshold;
-        this.outNames = net.getUnconnectedOutLayersNames();
     }
 
     @Override
@@ -85,16 +79,12 @@ public final class RetinaFaceDetector implements FaceDetector {
              Mat roi = new Mat(canvas, new Rect(0, 0, sw, sh))) {
             resize(bgr, roi, new Size(sw, sh), 0, 0, scale < 1 ? INTER_AREA : INTER_LINEAR);
             try (Mat blob = blobFromImage(canvas, 1.0, new Size(INPUT, INPUT),
-                    new Scalar(MEAN[0], MEAN[1], MEAN[2], 0), false, false, CV_32F);
-                 MatVector outs = new MatVector()) {
-                net.setInput(blob);
-                net.forward(outs, outNames);
-                for (long i = 0; i < outs.size(); i++) {
-                    Mat m = outs.get(i);
-                    switch (m.size(m.dims() - 1)) {
-                        case 4 -> loc = NetOutputs.floats(m);
-                        case 2 -> conf = NetOutputs.floats(m);
-                        case 10 -> lms = NetOutputs.floats(m);
+                    new Scalar(MEAN[0], MEAN[1], MEAN[2], 0), false, false, CV_32F)) {
+                for (FaceNet.Output o : net.run(blob)) {
+                    switch ((int) o.lastDimension()) {
+                        case 4 -> loc = o.values();
+                        case 2 -> conf = o.values();
+                        case 10 -> lms = o.values();
                         default -> { }
                     }
                 }

@@ -38,6 +38,11 @@ final class RetinaUltraFaceBackend implements FaceBackend {
         return false;
     }
 
+    @Override
+    public boolean usesInferenceEngine() {
+        return true;
+    }
+
     /** Fitted on the scenes-ilc train split after the box calibration: FaceRecallBench --fit-landmarks. */
     @Override
     public java.util.Optional<LandmarkBoxModel> landmarkBoxModel() {

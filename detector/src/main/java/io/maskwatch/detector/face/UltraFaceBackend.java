@@ -26,6 +26,11 @@ final class UltraFaceBackend implements FaceBackend {
         return false;
     }
 
+    @Override
+    public boolean usesInferenceEngine() {
+        return true;
+    }
+
     /** Median box of the scenes-ilc train split's faces relative to UltraFace's (FaceRecallBench --fit): narrower. */
     @Override
     public BoxCalibration boxCalibration() {
@@ -41,6 +46,6 @@ final class UltraFaceBackend implements FaceBackend {
 
     @Override
     public FaceDetector open(List<Path> files, DetectorConfig c) {
-        return new UltraFaceDetector(files.get(0), c.effectiveFaceScoreThreshold());
+        return new UltraFaceDetector(c.engine().open(files.get(0), c.opencvThreads()), c.effectiveFaceScoreThreshold());
     }
 }

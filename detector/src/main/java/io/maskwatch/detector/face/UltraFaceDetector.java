@@ -2,22 +2,17 @@ package io.maskwatch.detector.face;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
-import static org.bytedeco.opencv.global.opencv_dnn.readNetFromONNX;
 
 import io.maskwatch.common.contract.Box;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
-import org.bytedeco.opencv.opencv_core.StringVector;
-import org.bytedeco.opencv.opencv_dnn.Net;
 
 /**
- * Ultra-Light-Fast-Generic-Face-Detector RFB-640 "masked face" v2 (trained on WIDER FACE + MAFA) on
- * OpenCV DNN. Input: the frame stretched to 640x480 RGB, (x - 127) / 128, as the model was trained.
+ * Ultra-Light-Fast-Generic-Face-Detector RFB-640 "masked face" v2 (trained on WIDER FACE + MAFA), on
+ * either {@link InferenceEngine}. Input: the frame stretched to 640x480 RGB, (x - 127) / 128, as the model was trained.
  * Outputs {@code boxes} [1,N,4] (x1, y1, x2, y2 as fractions of the frame, already decoded) and
  * {@code scores} [1,N,3] (background, face, masked_face); the face score is face + masked_face, so
  * a masked face is not lost between the two classes. No landmarks.
@@ -29,14 +24,12 @@ public final class UltraFaceDetector implements FaceDetector {
     static final double NMS_IOU = 0.3;
     private static final Scalar MEAN = new Scalar(127.0, 127.0, 127.0, 0.0);
 
-    private final Net net;
+    private final FaceNet net;
     private final double threshold;
-    private final StringVector outNames;
 
-    public UltraFaceDetector(Path onnx, double threshold) {
-        this.net = readNetFromONNX(onnx.toString());
+    UltraFaceDetector(FaceNet net, double threshold) {
+        this.net = net;
         this.threshold = threshold;
-        this.outNames = net.getUnconnectedOutLayersNames();
     }
 
     @Override
@@ -48,17 +41,12 @@ public final class UltraFaceDetector implements FaceDetector {
     public List<DetectedFace> detect(Mat bgr) {
         int w = bgr.cols(), h = bgr.rows();
         float[] boxes = null, scores = null;
-        try (Mat blob = blobFromImage(bgr, 1 / 128.0, new Size(WIDTH, HEIGHT), MEAN, true, false, CV_32F);
-             MatVector outs = new MatVector()) {
-            net.setInput(blob);
-            net.forward(outs, outNames);
-            for (long i = 0; i < outs.size(); i++) {
-                Mat m = outs.get(i);
-                float[] v = NetOutputs.floats(m);
-                if (m.size(m.dims() - 1) == 4) {
-                    boxes = v;
+        try (Mat blob = blobFromImage(bgr, 1 / 128.0, new Size(WIDTH, HEIGHT), MEAN, true, false, CV_32F)) {
+            for (FaceNet.Output o : net.run(blob)) {
+                if (o.lastDimension() == 4) {
+                    boxes = o.values();
                 } else {
-                    scores = v;
+                    scores = o.values();
                 }
             }
         }

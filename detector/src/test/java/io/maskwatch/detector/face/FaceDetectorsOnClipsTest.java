@@ -35,6 +35,32 @@ class FaceDetectorsOnClipsTest {
         }
     }
 
+    /** ONNX Runtime (the default) and OpenCV DNN run the same networks: the same faces within float rounding. */
+    @ParameterizedTest
+    @ValueSource(strings = {"ultraface", "retinaface", "retinaface+ultraface"})
+    void bothInferenceEnginesFindTheSameFaces(String backend) {
+        DetectorConfig onnx = TestMedia.config(backend).with("inference-engine", "onnxruntime");
+        DetectorConfig opencv = onnx.with("inference-engine", "opencv");
+        try (FaceDetector a = FaceBackends.create(onnx, System.getenv());
+             FaceDetector b = FaceBackends.create(opencv, System.getenv())) {
+            int compared = 0;
+            for (String[] clipFrame : new String[][] {{"four-people-masks-on-off", "0"}, {"four-people-masks-on-off", "300"},
+                    {"one-man-no-mask", "100"}, {"one-person-mask", "50"}}) {
+                try (Mat frame = TestMedia.frame(clipFrame[0], Integer.parseInt(clipFrame[1]))) {
+                    List<DetectedFace> x = a.detect(frame), y = b.detect(frame);
+                    String where = backend + " " + clipFrame[0] + "@" + clipFrame[1];
+                    assertEquals(y.size(), x.size(), where + ": onnxruntime " + x + " vs opencv " + y);
+                    for (int i = 0; i < x.size(); i++) {
+                        assertTrue(x.get(i).box().iou(y.get(i).box()) > 0.99, where + ": " + x.get(i) + " vs " + y.get(i));
+                        assertEquals(y.get(i).score(), x.get(i).score(), 2e-3, where);
+                        compared++;
+                    }
+                }
+            }
+            assertTrue(compared >= 6, backend + ": only " + compared + " faces compared");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"blazeface", "res10", "yunet", "ultraface", "retinaface", "retinaface+ultraface"})
     void findsTheFourUnmaskedPeople(String backend) {
