@@ -35,16 +35,19 @@ public enum InferenceEngine {
      *                OpenCV's pool is process-wide and set once)
      */
     FaceNet open(Path onnx, int threads) {
-        return switch (this) {
-            case ONNXRUNTIME -> {
-                try {
-                    yield new OnnxRuntimeFaceNet(onnx, threads);
-                } catch (LinkageError e) {
-                    throw new IllegalStateException("ONNX Runtime's native library cannot be loaded on this platform ("
-                            + e.getMessage() + "); set detector.inference-engine: opencv", e);
-                }
-            }
-            case OPENCV -> new OpenCvFaceNet(onnx);
-        };
+        return this == OPENCV ? new OpenCvFaceNet(onnx) : open(OnnxRuntimeFaceNet.readAll(onnx), threads);
+    }
+
+    /** From the model's bytes; ONNX Runtime only (OpenCV reads files). */
+    FaceNet open(byte[] onnx, int threads) {
+        if (this != ONNXRUNTIME) {
+            throw new IllegalStateException(this + " opens model files, not bytes");
+        }
+        try {
+            return new OnnxRuntimeFaceNet(onnx, threads);
+        } catch (LinkageError e) {
+            throw new IllegalStateException("ONNX Runtime's native library cannot be loaded on this platform ("
+                    + e.getMessage() + "); set detector.inference-engine: opencv", e);
+        }
     }
 }

@@ -26,16 +26,29 @@ final class OnnxRuntimeFaceNet implements FaceNet {
      *                spinning between runs, so idle inference threads leave the cores to the others
      */
     OnnxRuntimeFaceNet(Path onnx, int threads) {
+        this(readAll(onnx), threads);
+    }
+
+    /** From the model's bytes (e.g. {@link RetinaFaceInputSize#patch}ed). */
+    OnnxRuntimeFaceNet(byte[] onnx, int threads) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            this.session = OrtEnvironment.getEnvironment().createSession(onnx.toString(), options);
+            this.session = OrtEnvironment.getEnvironment().createSession(onnx, options);
             this.input = session.getInputNames().iterator().next();
         } catch (OrtException e) {
             throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    static byte[] readAll(Path onnx) {
+        try {
+            return java.nio.file.Files.readAllBytes(onnx);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + onnx + ": " + e.getMessage(), e);
         }
     }
 

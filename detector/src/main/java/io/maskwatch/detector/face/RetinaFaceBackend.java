@@ -52,6 +52,15 @@ final class RetinaFaceBackend implements FaceBackend {
 
     @Override
     public FaceDetector open(List<Path> files, DetectorConfig c) {
-        return new RetinaFaceDetector(c.engine().open(files.get(0), c.opencvThreads()), c.effectiveFaceScoreThreshold());
+        int threads = c.opencvThreads();
+        if (c.engine() == InferenceEngine.OPENCV) {
+            return new RetinaFaceDetector((w, h) -> c.engine().open(files.get(0), threads), false,
+                    c.effectiveFaceScoreThreshold());
+        }
+        byte[] model = OnnxRuntimeFaceNet.readAll(files.get(0));
+        boolean anySize = RetinaFaceInputSize.fits(model);
+        return new RetinaFaceDetector((w, h) -> InferenceEngine.ONNXRUNTIME.open(
+                w == RetinaFaceDetector.INPUT && h == RetinaFaceDetector.INPUT ? model : RetinaFaceInputSize.patch(model, w, h),
+                threads), anySize, c.effectiveFaceScoreThreshold());
     }
 }

@@ -8,7 +8,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import io.maskwatch.common.contract.Box;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -18,8 +20,9 @@ import org.bytedeco.opencv.opencv_core.Size;
  * RetinaFace with a MobileNet-0.25 backbone (Pytorch_Retinaface ONNX export), on either
  * {@link InferenceEngine}.
  * Input: the frame letterboxed into 640x640 BGR minus (104, 117, 123) (the export's convention;
- * padding is the mean colour, i.e. zero after subtraction). The export's FPN upsamples to fixed
- * sizes and its input is declared 640x640, so it only runs at that size. Outputs loc [1,N,4], conf [1,N,2] (softmaxed) and
+ * padding is the mean colour, i.e. zero after subtraction); on ONNX Runtime the input is cut to
+ * the frame's aspect ({@link RetinaFaceInputSize}: 640x384 for 16:9, 40% less work), on OpenCV
+ * it stays 640x640 (the export's declared size). Outputs loc [1,N,4], conf [1,N,2] (softmaxed) and
  * landmarks [1,N,10] against {@link #priors}. Returns 5 landmarks: eyes, nose, mouth corners.
  */
 public final class RetinaFaceDetector implements FaceDetector {
@@ -31,12 +34,31 @@ public final class RetinaFaceDetector implements FaceDetector {
     static final double NMS_IOU = 0.4;
     private static final double[] MEAN = {104, 117, 123};
 
-    private final FaceNet net;
-    private final double threshold;
-    private final float[] priors = priors(INPUT, INPUT);
+    /** Input sides are rounded up to this: a 16:9 frame runs at 640x384, and few sizes exist (sessions). */
+    static final int SIDE_STEP = 64;
 
-    RetinaFaceDetector(FaceNet net, double threshold) {
-        this.net = net;
+    private final Nets nets;
+    private final boolean anySize;
+    private final double threshold;
+    /** Networks and their priors by input size (width << 16 | height), opened on first use. */
+    private final Map<Integer, FaceNet> byInput = new HashMap<>();
+    private final Map<Integer, float[]> priorsByInput = new HashMap<>();
+
+    /** Opens the network for a {@code width x height} input. */
+    @FunctionalInterface
+    interface Nets {
+        FaceNet open(int width, int height);
+    }
+
+    /**
+     * @param nets    the network per input size
+     * @param anySize whether {@code nets} can open inputs other than 640x640 (ONNX Runtime with the
+     *                export's sizes rewritten, {@link RetinaFaceInputSize}); else every frame is
+     *                letterboxed into 640x640
+     */
+    RetinaFaceDetector(Nets nets, boolean anySize, double threshold) {
+        this.nets = nets;
+        this.anySize = anySize;
         this.threshold = threshold;
     }
 
@@ -67,18 +89,27 @@ public final class RetinaFaceDetector implements FaceDetector {
         return flat;
     }
 
+    /** The input side for a letterboxed side of {@code scaled} pixels (at least 128, at most 640). */
+    static int inputSide(int scaled) {
+        return Math.max(2 * SIDE_STEP, Math.min(INPUT, (scaled + SIDE_STEP - 1) / SIDE_STEP * SIDE_STEP));
+    }
+
     @Override
     public List<DetectedFace> detect(Mat bgr) {
         int w = bgr.cols(), h = bgr.rows();
         double scale = (double) INPUT / Math.max(w, h);
         int sw = Math.max(1, Math.min(INPUT, (int) Math.round(w * scale)));
         int sh = Math.max(1, Math.min(INPUT, (int) Math.round(h * scale)));
+        int iw = anySize ? inputSide(sw) : INPUT, ih = anySize ? inputSide(sh) : INPUT;
+        int key = iw << 16 | ih;
+        FaceNet net = byInput.computeIfAbsent(key, k -> nets.open(iw, ih));
+        float[] priors = priorsByInput.computeIfAbsent(key, k -> priors(iw, ih));
         float[] loc = null, conf = null, lms = null;
         // Top-left placement: no offset to undo, and the padding is the mean colour.
-        try (Mat canvas = new Mat(INPUT, INPUT, bgr.type(), new Scalar(MEAN[0], MEAN[1], MEAN[2], 0));
+        try (Mat canvas = new Mat(ih, iw, bgr.type(), new Scalar(MEAN[0], MEAN[1], MEAN[2], 0));
              Mat roi = new Mat(canvas, new Rect(0, 0, sw, sh))) {
             resize(bgr, roi, new Size(sw, sh), 0, 0, scale < 1 ? INTER_AREA : INTER_LINEAR);
-            try (Mat blob = blobFromImage(canvas, 1.0, new Size(INPUT, INPUT),
+            try (Mat blob = blobFromImage(canvas, 1.0, new Size(iw, ih),
                     new Scalar(MEAN[0], MEAN[1], MEAN[2], 0), false, false, CV_32F)) {
                 for (FaceNet.Output o : net.run(blob)) {
                     switch ((int) o.lastDimension()) {
@@ -92,17 +123,17 @@ public final class RetinaFaceDetector implements FaceDetector {
         }
         if (loc == null || conf == null || lms == null || loc.length != priors.length) {
             throw new IllegalStateException("RetinaFace model outputs are not loc [1," + priors.length / 4
-                    + ",4], conf [.,.,2] and landmarks [.,.,10] for a 640x640 input");
+                    + ",4], conf [.,.,2] and landmarks [.,.,10] for a " + iw + "x" + ih + " input");
         }
-        return decode(loc, conf, lms, priors, threshold, INPUT / scale, w, h);
+        return decode(loc, conf, lms, priors, threshold, iw / scale, ih / scale, w, h);
     }
 
     /**
      * Decodes the boxes above the threshold (RetinaFace's prior box coding), maps them to frame
-     * pixels ({@code pixelsPerUnit} = frame pixels per input fraction) and applies NMS.
+     * pixels ({@code unitX}, {@code unitY} = frame pixels per input width / height) and applies NMS.
      */
     static List<DetectedFace> decode(float[] loc, float[] conf, float[] lms, float[] priors, double threshold,
-                                     double pixelsPerUnit, int w, int h) {
+                                     double unitX, double unitY, int w, int h) {
         List<DetectedFace> candidates = new ArrayList<>();
         int n = priors.length / 4;
         for (int i = 0; i < n; i++) {
@@ -115,12 +146,11 @@ public final class RetinaFaceDetector implements FaceDetector {
             double cy = pcy + loc[i * 4 + 1] * VAR_CENTER * ph;
             double bw = pw * Math.exp(loc[i * 4 + 2] * VAR_SIZE);
             double bh = ph * Math.exp(loc[i * 4 + 3] * VAR_SIZE);
-            Box box = new Box((cx - bw / 2) * pixelsPerUnit, (cy - bh / 2) * pixelsPerUnit,
-                    (cx + bw / 2) * pixelsPerUnit, (cy + bh / 2) * pixelsPerUnit);
+            Box box = new Box((cx - bw / 2) * unitX, (cy - bh / 2) * unitY, (cx + bw / 2) * unitX, (cy + bh / 2) * unitY);
             float[] lm = new float[10];
             for (int k = 0; k < 5; k++) {
-                lm[2 * k] = (float) ((pcx + lms[i * 10 + 2 * k] * VAR_CENTER * pw) * pixelsPerUnit);
-                lm[2 * k + 1] = (float) ((pcy + lms[i * 10 + 2 * k + 1] * VAR_CENTER * ph) * pixelsPerUnit);
+                lm[2 * k] = (float) ((pcx + lms[i * 10 + 2 * k] * VAR_CENTER * pw) * unitX);
+                lm[2 * k + 1] = (float) ((pcy + lms[i * 10 + 2 * k + 1] * VAR_CENTER * ph) * unitY);
             }
             candidates.add(new DetectedFace(box, score, lm).clampedTo(w, h));
         }
@@ -129,6 +159,7 @@ public final class RetinaFaceDetector implements FaceDetector {
 
     @Override
     public void close() {
-        net.close();
+        byInput.values().forEach(FaceNet::close);
+        byInput.clear();
     }
 }

@@ -28,7 +28,7 @@ class RetinaFaceDecodeTest {
         float[] conf = {0.1f, 0.9f, 0.2f, 0.8f};
         float[] lms = new float[20];
         // 1000 frame pixels per input unit (a 1000x1000 frame in a 640 input)
-        List<DetectedFace> faces = RetinaFaceDetector.decode(loc, conf, lms, priors, 0.5, 1000, 1000, 1000);
+        List<DetectedFace> faces = RetinaFaceDetector.decode(loc, conf, lms, priors, 0.5, 1000, 1000, 1000, 1000);
         assertEquals(2, faces.size());
         var a = faces.get(0).box();
         assertEquals(450, a.x1(), 1e-3);
@@ -47,7 +47,7 @@ class RetinaFaceDecodeTest {
         float[] priors = {0.5f, 0.5f, 0.1f, 0.1f, 0.51f, 0.5f, 0.1f, 0.1f, 0.2f, 0.2f, 0.1f, 0.1f};
         float[] loc = new float[12];
         float[] conf = {0.1f, 0.9f, 0.2f, 0.8f, 0.7f, 0.3f};
-        List<DetectedFace> faces = RetinaFaceDetector.decode(loc, conf, new float[30], priors, 0.5, 100, 100, 100);
+        List<DetectedFace> faces = RetinaFaceDetector.decode(loc, conf, new float[30], priors, 0.5, 100, 100, 100, 100);
         assertEquals(1, faces.size(), "the second overlaps the first, the third is below the threshold");
         assertEquals(0.9f, faces.get(0).score());
     }
