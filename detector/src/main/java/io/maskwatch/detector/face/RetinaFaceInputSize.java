@@ -60,6 +60,17 @@ final class RetinaFaceInputSize {
         patchVarint(out, single(fields(out, dims.get(2).start, dims.get(2).end), 1, "dim_value"), EXPORTED, height);
         patchVarint(out, single(fields(out, dims.get(3).start, dims.get(3).end), 1, "dim_value"), EXPORTED, width);
 
+        // The outputs' anchor count (16800 at 640x640) changes with the size: declared symbolic instead.
+        for (Field output : graphFields.stream().filter(f -> f.number == 12).toList()) {
+            Field oType = single(fields(out, output.start, output.end), 2, "ValueInfoProto.type");
+            Field oTensor = single(fields(out, oType.start, oType.end), 1, "TypeProto.tensor_type");
+            Field oShape = single(fields(out, oTensor.start, oTensor.end), 2, "TypeProto.Tensor.shape");
+            List<Field> oDims = fields(out, oShape.start, oShape.end).stream().filter(f -> f.number == 1).toList();
+            if (oDims.size() == 3) {
+                symbolic(out, oDims.get(1));
+            }
+        }
+
         // Resize(sizes = Concat(Shape(x)[0:2], Constant [h, w])): the constant, scaled.
         Map<String, Node> producers = new HashMap<>();
         List<Node> nodes = new ArrayList<>();
@@ -110,6 +121,23 @@ final class RetinaFaceInputSize {
         }
         v.putLong(raw.start, h * height / EXPORTED);
         v.putLong(raw.start + 8, w * width / EXPORTED);
+    }
+
+    /**
+     * A dimension's {@code dim_value} (tag and 3-byte varint, e.g. 16800) rewritten in place as
+     * {@code dim_param "an"} (tag, length, 2 characters): the same 4 bytes. Other encodings stay
+     * (ONNX Runtime then only warns that the declared and the actual shape differ).
+     */
+    private static void symbolic(byte[] b, Field dimension) {
+        List<Field> f = fields(b, dimension.start, dimension.end);
+        if (f.size() == 1 && f.get(0).number == 1 && f.get(0).wireType == 0 && f.get(0).end - f.get(0).start == 3
+                && dimension.end - dimension.start == 4) {
+            int at = dimension.start;
+            b[at] = 0x12;
+            b[at + 1] = 2;
+            b[at + 2] = 'a';
+            b[at + 3] = 'n';
+        }
     }
 
     /** Rewrites a 2-byte varint (128..16383) in place. */
