@@ -47,7 +47,16 @@ RUN --mount=type=cache,target=/root/.m2 \
  && find . -name 'librocksdbjni-*' ! -name 'librocksdbjni-linux64.so' -delete \
  && test -f librocksdbjni-linux64.so \
  && rm /dist/lib/rocksdbjni-*.jar && jar cfm /dist/lib/rocksdbjni-linux64.jar META-INF/MANIFEST.MF . \
- && cd / && rm -rf /tmp/rocksdb
+ && cd / && rm -rf /tmp/rocksdb \
+ # ONNX Runtime's jar also carries every platform (~75 MB): its linux-x64 libraries go to a
+ # directory the JVM loads them from (-Donnxruntime.native.path, entrypoint), the jar keeps classes.
+ && mkdir -p /dist/native/onnxruntime /tmp/ort && cd /tmp/ort \
+ && jar xf /dist/lib/onnxruntime-*.jar \
+ && cp ai/onnxruntime/native/linux-x64/libonnxruntime.so ai/onnxruntime/native/linux-x64/libonnxruntime4j_jni.so /dist/native/onnxruntime/ \
+ && rm -rf ai/onnxruntime/native \
+ && ort_jar="$(basename /dist/lib/onnxruntime-*.jar)" && rm /dist/lib/onnxruntime-*.jar \
+ && jar cfm "/dist/lib/$ort_jar" META-INF/MANIFEST.MF . \
+ && cd / && rm -rf /tmp/ort
 
 # A runtime with only the JDK modules MaskWatch uses (jdeps --print-module-deps over app/target/lib,
 # plus those loaded by name: EC/TLS crypto, Kerberos/SASL login modules, extra charsets, zip file
@@ -72,6 +81,7 @@ RUN groupadd --system --gid ${UID} maskwatch \
 WORKDIR /opt/maskwatch
 COPY --from=build /dist/jre/ /opt/java/
 COPY --from=build /dist/lib/ lib/
+COPY --from=build /dist/native/ native/
 COPY --from=build /src/models/ models/
 # Owned by the service user: `models fetch|import` can add to it in a derived image or a volume.
 COPY --from=models --chown=10001:10001 /opt/maskwatch/model-cache/ model-cache/

@@ -54,10 +54,15 @@ case "$cmd" in
     export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184}" ;;
 esac
 
+# ONNX Runtime's libraries, unpacked at build time (Dockerfile); without them it unpacks from its jar to /tmp.
+ort_native=""
+[[ -f "$home/native/onnxruntime/libonnxruntime.so" ]] && ort_native="$home/native/onnxruntime"
+
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # shellcheck disable=SC2206 # MASKWATCH_JAVA_OPTS is a list of flags
 command=("$java" $java_opts -XX:+ExitOnOutOfMemoryError -Dai.djl.offline=true
   "-Dmaskwatch.home=$home" "-Dorg.bytedeco.javacpp.cachedir=$cache/javacpp"
+  ${ort_native:+"-Donnxruntime.native.path=$ort_native"}
   -cp "$home/lib/*" io.maskwatch.app.Main "$@")
 
 if [[ "${ENTRYPOINT_DRY_RUN:-}" == 1 ]]; then

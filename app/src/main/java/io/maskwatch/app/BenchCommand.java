@@ -34,7 +34,7 @@ public final class BenchCommand implements Command {
         return """
                 usage: ./maskwatch bench [--what detector,pipeline,ingest,alerter,live] [--seconds S] [--out FILE]
                                          [--cameras 1,2,3,4,6,8] [--threads N] [--clip FILE] [--json FILE]
-                                         [--separate-processes [--detectors N]]
+                                         [--separate-processes [--detectors N]] [--warmup S] [--substream]
                        ./maskwatch bench --what faults [--short] [--scenarios A,B] [--cameras N] [--json FILE]
                        ./maskwatch bench --what soak [--minutes N] [--cameras N] [--fps X] [--json FILE]
 
@@ -43,6 +43,10 @@ public final class BenchCommand implements Command {
                   --cameras   camera counts the pipeline benchmark tries, ascending, 1..32 (default 1,2,3,4,6,8)
                   --threads   detector inference threads in the pipeline benchmark (default 1)
                   --clip      720p clip for ingest/pipeline (default ../shared/videos/one-man-no-mask.mp4)
+                  --substream ingest/pipeline: the cameras send a 640x360 re-encode of the clip, as a camera's
+                              low-resolution substream (substream-url) would (made once into the temp dir)
+                  --warmup    ingest/pipeline: seconds before each measurement (default 15; a longer one lets
+                              the start-up backlog drain before latencies are counted)
                   --out       also append the report to FILE
                   --json      write the results to FILE as one JSON object (docs/BENCHMARKS.md): the pipeline's
                               fields at the top level, then "detector", "ingest", "alerter", "live", "machine";
@@ -121,7 +125,7 @@ public final class BenchCommand implements Command {
     @Override
     public int run(List<String> argv) throws Exception {
         Args args = Args.parse(argv, Set.of("what", "seconds", "out", "cameras", "threads", "clip", "json", "scenarios",
-                "minutes", "fps", "detectors"), Set.of("short", "separate-processes"));
+                "minutes", "fps", "detectors", "warmup"), Set.of("short", "separate-processes", "substream"));
         List<String> what = Arrays.asList(args.get("what", "detector,pipeline").split(","));
         if (what.size() == 1 && (what.get(0).trim().equals("faults") || what.get(0).trim().equals("soak"))) {
             return io.maskwatch.app.bench.faults.FaultsCommand.run(what.get(0).trim(), args);
@@ -138,6 +142,15 @@ public final class BenchCommand implements Command {
         detectors(args);
         int seconds = args.intValue("seconds", 20);
         Path clip = args.has("clip") ? Path.of(args.get("clip")) : IngestBenchmark.defaultClip();
+        if (args.has("substream")) {
+            clip = io.maskwatch.app.bench.SubstreamClip.of(clip,
+                    Path.of(System.getProperty("java.io.tmpdir"), "maskwatch-bench-substreams"), System.err);
+        }
+        int warmupSeconds = args.intValue("warmup", 15);
+        if (warmupSeconds < 0) {
+            throw new Args.UsageException("--warmup takes seconds >= 0, got " + warmupSeconds);
+        }
+        Duration warmup = Duration.ofSeconds(warmupSeconds);
         StringBuilder report = new StringBuilder("## MaskWatch benchmark, " + Instant.now() + ", "
                 + Runtime.getRuntime().availableProcessors() + " CPUs, " + System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.version") + "\n\n");
@@ -151,7 +164,7 @@ public final class BenchCommand implements Command {
                 case "pipeline" -> {
                     List<Integer> counts = cameraCounts(args.get("cameras", "1,2,3,4,6,8"));
                     PipelineBenchmark.Result r = PipelineBenchmark.measureAll(
-                            new PipelineBenchmark.Options(clip, counts, Duration.ofSeconds(15),
+                            new PipelineBenchmark.Options(clip, counts, warmup,
                                     Duration.ofSeconds(seconds), args.intValue("threads", 1), 2.0,
                                     args.has("separate-processes"), detectors(args)), System.err);
                     report.append(args.has("separate-processes")
@@ -163,7 +176,7 @@ public final class BenchCommand implements Command {
                     if (args.has("separate-processes")) {
                         // Memory and CPU of the ingest service as production runs it (docs/INGEST.md).
                         List<IngestProcessBench.Row> rows = IngestProcessBench.run(clip,
-                                cameraCounts(args.get("cameras", "4,10,20")), Duration.ofSeconds(15),
+                                cameraCounts(args.get("cameras", "4,10,20")), warmup,
                                 Duration.ofSeconds(seconds), System.err);
                         report.append("### Ingest in its own JVM\n\n").append(IngestProcessBench.markdown(rows)).append('\n');
                         json.target("ingest", IngestProcessBench.json(rows));
