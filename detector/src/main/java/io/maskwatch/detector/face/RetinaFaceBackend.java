@@ -52,15 +52,12 @@ final class RetinaFaceBackend implements FaceBackend {
 
     @Override
     public FaceDetector open(List<Path> files, DetectorConfig c) {
-        int threads = c.opencvThreads();
         if (c.engine() == InferenceEngine.OPENCV) {
-            return new RetinaFaceDetector((w, h) -> c.engine().open(files.get(0), threads), false,
-                    c.effectiveFaceScoreThreshold());
+            return new RetinaFaceDetector(c.engine().open(files.get(0), c.opencvThreads()), false, c.effectiveFaceScoreThreshold());
         }
         byte[] model = OnnxRuntimeFaceNet.readAll(files.get(0));
-        boolean anySize = RetinaFaceInputSize.fits(model);
-        return new RetinaFaceDetector((w, h) -> InferenceEngine.ONNXRUNTIME.open(
-                w == RetinaFaceDetector.INPUT && h == RetinaFaceDetector.INPUT ? model : RetinaFaceInputSize.patch(model, w, h),
-                threads), anySize, c.effectiveFaceScoreThreshold());
+        java.util.Optional<byte[]> anySize = RetinaFaceAnySize.tryRewrite(model);
+        return new RetinaFaceDetector(InferenceEngine.ONNXRUNTIME.open(anySize.orElse(model), c.opencvThreads()),
+                anySize.isPresent(), c.effectiveFaceScoreThreshold());
     }
 }

@@ -21,7 +21,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  * {@link InferenceEngine}.
  * Input: the frame letterboxed into 640x640 BGR minus (104, 117, 123) (the export's convention;
  * padding is the mean colour, i.e. zero after subtraction); on ONNX Runtime the input is cut to
- * the frame's aspect ({@link RetinaFaceInputSize}: 640x384 for 16:9, 40% less work), on OpenCV
+ * the frame's aspect ({@link RetinaFaceAnySize}: 640x384 for 16:9, 40% less work), on OpenCV
  * it stays 640x640 (the export's declared size). Outputs loc [1,N,4], conf [1,N,2] (softmaxed) and
  * landmarks [1,N,10] against {@link #priors}. Returns 5 landmarks: eyes, nose, mouth corners.
  */
@@ -34,30 +34,22 @@ public final class RetinaFaceDetector implements FaceDetector {
     static final double NMS_IOU = 0.4;
     private static final double[] MEAN = {104, 117, 123};
 
-    /** Input sides are rounded up to this: a 16:9 frame runs at 640x384, and few sizes exist (sessions). */
-    static final int SIDE_STEP = 64;
+    /** Input sides are rounded up to this: the strides (8, 16, 32) divide it; a 16:9 frame runs at 640x384. */
+    static final int SIDE_STEP = 32;
 
-    private final Nets nets;
+    private final FaceNet net;
     private final boolean anySize;
     private final double threshold;
-    /** Networks and their priors by input size (width << 16 | height), opened on first use. */
-    private final Map<Integer, FaceNet> byInput = new HashMap<>();
+    /** Priors by input size (width << 16 | height): a few sizes per camera network or photo set. */
     private final Map<Integer, float[]> priorsByInput = new HashMap<>();
 
-    /** Opens the network for a {@code width x height} input. */
-    @FunctionalInterface
-    interface Nets {
-        FaceNet open(int width, int height);
-    }
-
     /**
-     * @param nets    the network per input size
-     * @param anySize whether {@code nets} can open inputs other than 640x640 (ONNX Runtime with the
-     *                export's sizes rewritten, {@link RetinaFaceInputSize}); else every frame is
-     *                letterboxed into 640x640
+     * @param net     the network
+     * @param anySize whether it takes inputs other than 640x640 (ONNX Runtime with the export
+     *                rewritten, {@link RetinaFaceAnySize}); else every frame is letterboxed into 640x640
      */
-    RetinaFaceDetector(Nets nets, boolean anySize, double threshold) {
-        this.nets = nets;
+    RetinaFaceDetector(FaceNet net, boolean anySize, double threshold) {
+        this.net = net;
         this.anySize = anySize;
         this.threshold = threshold;
     }
@@ -89,7 +81,7 @@ public final class RetinaFaceDetector implements FaceDetector {
         return flat;
     }
 
-    /** The input side for a letterboxed side of {@code scaled} pixels (at least 128, at most 640). */
+    /** The input side for a letterboxed side of {@code scaled} pixels (at least 64, at most 640). */
     static int inputSide(int scaled) {
         return Math.max(2 * SIDE_STEP, Math.min(INPUT, (scaled + SIDE_STEP - 1) / SIDE_STEP * SIDE_STEP));
     }
@@ -101,9 +93,7 @@ public final class RetinaFaceDetector implements FaceDetector {
         int sw = Math.max(1, Math.min(INPUT, (int) Math.round(w * scale)));
         int sh = Math.max(1, Math.min(INPUT, (int) Math.round(h * scale)));
         int iw = anySize ? inputSide(sw) : INPUT, ih = anySize ? inputSide(sh) : INPUT;
-        int key = iw << 16 | ih;
-        FaceNet net = byInput.computeIfAbsent(key, k -> nets.open(iw, ih));
-        float[] priors = priorsByInput.computeIfAbsent(key, k -> priors(iw, ih));
+        float[] priors = priorsByInput.computeIfAbsent(iw << 16 | ih, k -> priors(iw, ih));
         float[] loc = null, conf = null, lms = null;
         // Top-left placement: no offset to undo, and the padding is the mean colour.
         try (Mat canvas = new Mat(ih, iw, bgr.type(), new Scalar(MEAN[0], MEAN[1], MEAN[2], 0));
@@ -159,7 +149,6 @@ public final class RetinaFaceDetector implements FaceDetector {
 
     @Override
     public void close() {
-        byInput.values().forEach(FaceNet::close);
-        byInput.clear();
+        net.close();
     }
 }
