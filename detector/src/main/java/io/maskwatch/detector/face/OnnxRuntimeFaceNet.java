@@ -29,7 +29,7 @@ final class OnnxRuntimeFaceNet implements FaceNet {
         this(readAll(onnx), threads);
     }
 
-    /** From the model's bytes (e.g. {@link RetinaFaceInputSize#patch}ed). */
+    /** From the model's bytes (e.g. as {@link RetinaFaceAnySize#rewrite} returns them). */
     OnnxRuntimeFaceNet(byte[] onnx, int threads) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
