@@ -41,7 +41,7 @@ public final class BenchCommand implements Command {
                   --what      which benchmarks (default detector,pipeline); live: the alerter's live view at 20 cameras
                   --seconds   measuring time per configuration (default 20)
                   --cameras   camera counts the pipeline benchmark tries, ascending, 1..32 (default 1,2,3,4,6,8)
-                  --threads   detector inference threads in the pipeline benchmark (default 1)
+                  --threads   detector inference threads in the pipeline benchmark (default: the detector's, 2)
                   --clip      720p clip for ingest/pipeline (default ../shared/videos/one-man-no-mask.mp4)
                   --substream ingest/pipeline: the cameras send a 640x360 re-encode of the clip, as a camera's
                               low-resolution substream (substream-url) would (made once into the temp dir)
@@ -165,7 +165,8 @@ public final class BenchCommand implements Command {
                     List<Integer> counts = cameraCounts(args.get("cameras", "1,2,3,4,6,8"));
                     PipelineBenchmark.Result r = PipelineBenchmark.measureAll(
                             new PipelineBenchmark.Options(clip, counts, warmup,
-                                    Duration.ofSeconds(seconds), args.intValue("threads", 1), 2.0,
+                                    Duration.ofSeconds(seconds),
+                                    args.intValue("threads", io.maskwatch.detector.DetectorConfig.defaults().threads()), 2.0,
                                     args.has("separate-processes"), detectors(args)), System.err);
                     report.append(args.has("separate-processes")
                             ? "### Whole pipeline (embedded broker, each service in its own JVM)\n\n"

@@ -29,7 +29,7 @@ public final class CliDetectorOptions {
               --config FILE            take the 'detector' section of a MaskWatch config file as defaults
             %s
               --tile-size N            also detect on N x N pixel tiles of large frames (small faces)
-              --threads N              inference threads (default 1)
+              --threads N              inference threads (default 2)
               --inference-engine E     runs retinaface/ultraface: onnxruntime (default) or opencv
               --face-score-threshold X minimum detector confidence (default: the backend's)
               --min-face-size N        drop faces narrower than N pixels (default 16)

@@ -42,7 +42,7 @@ import java.util.Map;
  *                          {@code crops} (true = all, false = none), which is now an unknown key
  * @param cropMaxSize       longer side of crop and heat map JPEGs, pixels
  * @param jpegQuality       quality of crop and heat map JPEGs, 1..100
- * @param threads           inference threads (frames of one poll are detected in parallel)
+ * @param threads           inference threads (frames of one poll are detected in parallel; default 2)
  * @param opencvThreads     OpenCV's own worker threads (process-wide; 0 = OpenCV's default of one per core), and
  *                          each ONNX Runtime network's intra-op threads (0 = one per core)
  * @param classifierThreads PyTorch intra-op threads for the classifier (process-wide, set before the engine
@@ -207,7 +207,10 @@ public record DetectorConfig(
 
     public static DetectorConfig defaults() {
         return new DetectorConfig(DEFAULT_BACKEND, "", "", "", "", "", "", "", 1280, 0.0, 16, Tiling.defaults(),
-                DEFAULT_MODELS_DIR, 0.0, "no_mask", FaceCropPolicy.UNMASKED_ONLY.wireName(), 128, 80, 1, 1, 1, 8, 5000, "maskwatch-detector", 8082, null,
+                DEFAULT_MODELS_DIR, 0.0, "no_mask", FaceCropPolicy.UNMASKED_ONLY.wireName(), 128, 80,
+                // two inference threads: on 2 cores only they drain a backlog at 20 cameras (one thread tops
+                // out at ~41 frames/s; docs/BENCHMARKS.md, "Threads vs replicas")
+                2, 1, 1, 8, 5000, "maskwatch-detector", 8082, null,
                 // label reuse on, checking that the face still looks the same: every clip keeps its alerts
                 // (box-only reuse lost putting-on-mask's; docs/DETECTOR.md "Label reuse")
                 4, 0.5, 0.7, 0.35,
