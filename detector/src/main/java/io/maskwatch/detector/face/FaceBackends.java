@@ -168,6 +168,8 @@ public final class FaceBackends {
         FaceDetector d;
         try {
             d = backend.open(files.files(), c);
+        } catch (ConfigException e) {
+            throw e; // already says what to change
         } catch (RuntimeException e) {
             // The engine's own message (e.g. "Failed to parse ONNX model") plus what we tried to load.
             String engine = backend.usesInferenceEngine() && c.engine() == InferenceEngine.ONNXRUNTIME ? "ONNX Runtime" : "OpenCV";

@@ -46,8 +46,10 @@ public enum InferenceEngine {
         try {
             return new OnnxRuntimeFaceNet(onnx, threads);
         } catch (LinkageError e) {
-            throw new IllegalStateException("ONNX Runtime's native library cannot be loaded on this platform ("
-                    + e.getMessage() + "); set detector.inference-engine: opencv", e);
+            // Not the model's fault: the runtime itself is missing for this OS/CPU (or its unpack failed).
+            throw new io.maskwatch.common.config.ConfigException("detector.inference-engine is onnxruntime but ONNX Runtime's "
+                    + "native library cannot be loaded here (" + (e.getCause() != null ? e.getCause() : e) + "); run on linux/macOS/windows x86-64 or aarch64 with "
+                    + "glibc, or set detector.inference-engine: opencv (OpenCV DNN: same faces, more CPU)");
         }
     }
 }
