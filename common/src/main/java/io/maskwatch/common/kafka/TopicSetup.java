@@ -56,6 +56,28 @@ public final class TopicSetup {
         return new NewTopic(topic, kafka.partitions(), kafka.replicationFactor()).configs(configs);
     }
 
+    /**
+     * Waits until every partition of new topics has a leader. A producer that writes to a partition in
+     * the moment before (NotLeaderOrFollower, then retries) could be left retrying forever with an
+     * out-of-order sequence number on a 4.x broker (seen in AlerterServiceIT): writing after this is safe.
+     */
+    static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                log.warn("topics {} still have partitions without a leader after 30 s; continuing", topics);
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
     public static void ensureTopics(KafkaSettings kafka) {
         Properties props = kafka.clientConfig();
         props.put("request.timeout.ms", "15000");
@@ -74,6 +96,7 @@ public final class TopicSetup {
             try {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
                 log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
