@@ -66,15 +66,22 @@ final class OnnxRuntimeFaceNet implements FaceNet {
             List<Output> out = new ArrayList<>(result.size());
             for (Map.Entry<String, OnnxValue> e : result) {
                 OnnxTensor t = (OnnxTensor) e.getValue();
-                FloatBuffer fb = t.getFloatBuffer();
-                float[] values = new float[fb.remaining()];
-                fb.get(values);
-                out.add(new Output(t.getInfo().getShape(), values));
+                out.add(new Output(t.getInfo().getShape(), floats(t.getFloatBuffer())));
             }
             return out;
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed to run the face detector: " + e.getMessage(), e);
         }
+    }
+
+    /** The values of the runtime's copy, without copying them again when it is a whole heap array (the usual case). */
+    private static float[] floats(FloatBuffer fb) {
+        if (fb.hasArray() && fb.arrayOffset() == 0 && fb.position() == 0 && fb.remaining() == fb.array().length) {
+            return fb.array();
+        }
+        float[] values = new float[fb.remaining()];
+        fb.get(values);
+        return values;
     }
 
     @Override

@@ -143,14 +143,7 @@ class AnalyzeCommandTest {
     @Test
     void missingClassifierLoadedInTheBackgroundStillFailsWithTheConfigKey() throws Exception {
         // The classifier loads on another thread while the detectors open: its error must still reach the user as is.
-        Path img = tmp.resolve("a.jpg");
-        Files.write(img, TestMedia.jpeg("one-man-no-mask", 0));
-        Path missing = tmp.resolve("no-such-model");
-        List<String> argv = new ArrayList<>(List.of("--input", img.toString(), "--output", tmp.resolve("o.jsonl").toString(),
-                "--models", missing.toString()));
-        argv.addAll(TestMedia.modelArgs(FaceBackends.preferenceOrder().get(0)));
-        io.maskwatch.common.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
-                io.maskwatch.common.config.ConfigException.class, () -> new AnalyzeCommand().run(argv));
+        io.maskwatch.common.config.ConfigException e = analyzeWithoutClassifier("a.jpg", "one-man-no-mask", 0);
         assertTrue(e.getMessage().contains("detector.models-dir"), e.getMessage());
         assertTrue(e.getMessage().contains("no-such-model"), e.getMessage());
     }
@@ -159,14 +152,19 @@ class AnalyzeCommandTest {
     void missingClassifierFailsAlsoWhenNoImageHasAFace() throws Exception {
         // No face means no classification, so nothing awaits the classifier during the run: a bad model must
         // still fail the command (as it did when the classifier loaded first), not exit 0.
-        Path img = tmp.resolve("empty.jpg");
-        Files.write(img, TestMedia.jpeg("putting-on-mask", 125));
-        Path missing = tmp.resolve("no-such-model");
-        List<String> argv = new ArrayList<>(List.of("--input", img.toString(), "--output", tmp.resolve("o.jsonl").toString(),
-                "--models", missing.toString()));
-        argv.addAll(TestMedia.modelArgs(FaceBackends.preferenceOrder().get(0)));
-        io.maskwatch.common.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
-                io.maskwatch.common.config.ConfigException.class, () -> new AnalyzeCommand().run(argv));
+        io.maskwatch.common.config.ConfigException e = analyzeWithoutClassifier("empty.jpg", "putting-on-mask", 125);
         assertTrue(e.getMessage().contains("detector.models-dir"), e.getMessage());
+    }
+
+    /** Runs analyze on one clip frame with a classifier directory that does not exist; returns its error. */
+    private io.maskwatch.common.config.ConfigException analyzeWithoutClassifier(String file, String clip, int frame)
+            throws Exception {
+        Path img = tmp.resolve(file);
+        Files.write(img, TestMedia.jpeg(clip, frame));
+        List<String> argv = new ArrayList<>(List.of("--input", img.toString(), "--output", tmp.resolve("o.jsonl").toString(),
+                "--models", tmp.resolve("no-such-model").toString()));
+        argv.addAll(TestMedia.modelArgs(FaceBackends.preferenceOrder().get(0)));
+        return org.junit.jupiter.api.Assertions.assertThrows(
+                io.maskwatch.common.config.ConfigException.class, () -> new AnalyzeCommand().run(argv));
     }
 }
